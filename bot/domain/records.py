@@ -82,6 +82,7 @@ class RemittanceInfo:
     production_date: date | None = None  # DTM*405
     payment_date: date | None = None  # BPR16 (or BPR15 when BPR is one element short)
     file_date: date | None = None  # GS04
+    report_date: date | None = None  # CSV: check / adjudication / denied date column
     version: str | None = None  # GS08, e.g. 005010X221A1
     transaction: str | None = None  # ST02 (835) or None
 
