@@ -1,0 +1,118 @@
+"""Every id shared by the Block Kit builders and the Bolt handlers, defined once.
+
+A renamed button cannot silently stop working: handlers register these constants and a test
+checks that every action id a builder emits is in `ALL_ACTION_IDS`.
+
+Encoding of the values Slack hands back:
+
+* A denial (or group) reference is `"{id}:{version}"` (`denial_ref(1042, 3) == "1042:3"`); the
+  version lets a handler refuse a click on a card that changed since it was drawn.
+* Buttons carry the reference in `value`. Selects and overflows cannot (Slack returns only the
+  chosen option), so every actions block on a card has the block id `"{prefix}|{ref}"`
+  (`card_block_id`), and `ref_from_action(action)` reads whichever is present. The block id
+  changing with the version is also what makes Slack show the new `initial_option` and
+  `initial_user` after `chat.update`: with an unchanged block id a client keeps the selection the
+  user last made, even when the rebuilt card says otherwise.
+* Overflow option values are the bare verbs below (`corrected`, `paid`, ...); root-cause option
+  values are `RootCause` slugs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# --- the denial card ----------------------------------------------------------------------------
+ROOT_CAUSE_SELECT = "denial.root_cause"
+ASSIGN_SELECT = "denial.assign"
+LOG_APPEAL_BUTTON = "denial.log_appeal"
+CARD_OVERFLOW = "denial.overflow"
+CARD_ACTIONS_BLOCK = "denial.actions"  # prefix; the block id is "denial.actions|1042:3"
+
+# overflow option values
+OVERFLOW_CORRECTED = "corrected"
+OVERFLOW_PAID = "paid"
+OVERFLOW_WRITE_OFF = "write_off"
+OVERFLOW_REOPEN = "reopen"
+OVERFLOW_VALUES = frozenset(
+    {OVERFLOW_CORRECTED, OVERFLOW_PAID, OVERFLOW_WRITE_OFF, OVERFLOW_REOPEN}
+)
+
+# --- the grouped burst card -----------------------------------------------------------------------
+GROUP_ROOT_CAUSE_SELECT = "group.root_cause"
+GROUP_ASSIGN_SELECT = "group.assign"
+GROUP_SHOW_EACH = "group.show_each"
+GROUP_RECORD_FIX = "group.record_fix"
+GROUP_ACTIONS_BLOCK = "group.actions"  # prefix; the block id is "group.actions|17:2"
+
+# --- /denials due and App Home rows (value = the bare denial id) ---------------------------------
+OPEN_CARD_BUTTON = "denial.open"
+
+# --- modals: callback ids, and the (block id, action id) of every input ---------------------------
+APPEAL_MODAL = "modal.appeal"
+WRITE_OFF_MODAL = "modal.write_off"
+MARK_PAID_MODAL = "modal.mark_paid"
+RECORD_FIX_MODAL = "modal.record_fix"
+
+APPEAL_LEVEL_BLOCK, APPEAL_LEVEL_INPUT = "appeal.level", "appeal.level.input"
+APPEAL_METHOD_BLOCK, APPEAL_METHOD_INPUT = "appeal.method", "appeal.method.input"
+APPEAL_SENT_ON_BLOCK, APPEAL_SENT_ON_INPUT = "appeal.sent_on", "appeal.sent_on.input"
+APPEAL_REFERENCE_BLOCK, APPEAL_REFERENCE_INPUT = "appeal.reference", "appeal.reference.input"
+APPEAL_NOTE_BLOCK, APPEAL_NOTE_INPUT = "appeal.note", "appeal.note.input"
+WRITE_OFF_REASON_BLOCK, WRITE_OFF_REASON_INPUT = "write_off.reason", "write_off.reason.input"
+MARK_PAID_AMOUNT_BLOCK, MARK_PAID_AMOUNT_INPUT = "mark_paid.amount", "mark_paid.amount.input"
+RECORD_FIX_TEXT_BLOCK, RECORD_FIX_TEXT_INPUT = "record_fix.text", "record_fix.text.input"
+
+# Interactive elements in messages and Home: each needs an `app.action(...)` handler.
+ALL_ACTION_IDS = frozenset(
+    {
+        ROOT_CAUSE_SELECT,
+        ASSIGN_SELECT,
+        LOG_APPEAL_BUTTON,
+        CARD_OVERFLOW,
+        GROUP_ROOT_CAUSE_SELECT,
+        GROUP_ASSIGN_SELECT,
+        GROUP_SHOW_EACH,
+        GROUP_RECORD_FIX,
+        OPEN_CARD_BUTTON,
+    }
+)
+# Each needs an `app.view(...)` handler.
+ALL_VIEW_CALLBACK_IDS = frozenset(
+    {APPEAL_MODAL, WRITE_OFF_MODAL, MARK_PAID_MODAL, RECORD_FIX_MODAL}
+)
+
+_BLOCK_SEPARATOR = "|"
+
+
+def denial_ref(denial_id: int, version: int) -> str:
+    """`"1042:3"`: what buttons, block ids and modal `private_metadata` carry."""
+    return f"{denial_id}:{version}"
+
+
+def parse_denial_ref(value: str) -> tuple[int, int]:
+    """`"1042:3"` -> `(1042, 3)`; raises `ValueError` on anything else (e.g. a forged payload)."""
+    head, sep, tail = value.partition(":")
+    if not sep or not head.isdigit() or not tail.isdigit():
+        raise ValueError(f"not a denial reference: {value!r}")
+    return int(head), int(tail)
+
+
+def card_block_id(prefix: str, ref: str) -> str:
+    """`card_block_id(CARD_ACTIONS_BLOCK, "1042:3") == "denial.actions|1042:3"`."""
+    return f"{prefix}{_BLOCK_SEPARATOR}{ref}"
+
+
+def ref_from_action(action: Mapping[str, Any]) -> tuple[int, int]:
+    """The `(id, version)` behind one entry of a `block_actions` payload's `actions` list.
+
+    Buttons carry it in `value`; selects, user selects and overflows in their block id.
+    """
+    value = action.get("value")
+    if isinstance(value, str) and ":" in value:
+        return parse_denial_ref(value)
+    block_id = str(action.get("block_id", ""))
+    _, sep, ref = block_id.rpartition(_BLOCK_SEPARATOR)
+    if not sep:
+        raise ValueError(f"no denial reference in action {action.get('action_id')!r}")
+    return parse_denial_ref(ref)

@@ -1,0 +1,204 @@
+"""The forms staff fill in: log an appeal, write off, mark paid, record a workflow fix.
+
+Every modal carries its denial (or group) reference, `"{id}:{version}"`, in `private_metadata`;
+the handlers read the inputs by the (block id, action id) pairs in `bot.blocks.ids`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    DatePickerElement,
+    InputBlock,
+    InputInteractiveElement,
+    NumberInputElement,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.message import options, section
+from bot.blocks.text import clip, money
+
+CANCEL = "Cancel"
+APPEAL_TITLE = "Log appeal"
+APPEAL_SUBMIT = "Log appeal"
+APPEAL_INTRO = "Appeal for claim *{claim}*. The card and its thread are updated when you submit."
+APPEAL_LEVEL = "Level"
+APPEAL_METHOD = "Sent by"
+APPEAL_SENT_ON = "Date sent"
+APPEAL_REFERENCE = "Reference number"
+APPEAL_REFERENCE_HINT = "The payer's appeal or portal confirmation number, if you have one."
+APPEAL_NOTE = "Note"
+WRITE_OFF_TITLE = "Write off"
+WRITE_OFF_SUBMIT = "Write off"
+WRITE_OFF_INTRO = (
+    "Write off *{amount}* on claim *{claim}*. This closes the denial; Reopen on the card "
+    "brings it back."
+)
+WRITE_OFF_REASON = "Reason"
+WRITE_OFF_PLACEHOLDER = "e.g. Past the appeal deadline; below the cost of appealing"
+MARK_PAID_TITLE = "Mark paid"
+MARK_PAID_SUBMIT = "Save"
+MARK_PAID_INTRO = "Claim *{claim}*: *{amount}* was denied. How much did the payer pay?"
+MARK_PAID_AMOUNT = "Amount recovered"
+RECORD_FIX_TITLE = "Record a fix"
+RECORD_FIX_SUBMIT = "Save"
+RECORD_FIX_INTRO = (
+    "*{pattern}*\nWhat did the practice change so this denial stops coming back? "
+    "The monthly pattern review shows it next to the pattern."
+)
+RECORD_FIX_TEXT = "What changed in the workflow"
+RECORD_FIX_PLACEHOLDER = "e.g. The front desk checks the rendering provider on the authorization"
+
+# (value, label): the values are what the handlers receive.
+APPEAL_LEVELS: tuple[tuple[str, str], ...] = (
+    ("1", "Level 1"),
+    ("2", "Level 2"),
+    ("3", "Level 3"),
+    ("4", "Level 4"),
+    ("5", "Level 5"),
+    ("reconsideration", "Reconsideration"),
+    ("redetermination", "Redetermination (Medicare)"),
+)
+APPEAL_METHODS: tuple[tuple[str, str], ...] = (
+    ("portal", "Payer portal"),
+    ("fax", "Fax"),
+    ("mail", "Mail"),
+    ("electronic", "Electronic (EDI)"),
+    ("phone", "Phone"),
+)
+MAX_TEXT = 2000
+
+
+def appeal_modal(
+    denial_ref: str, claim_number: str, *, today: date, level_default: int | str = 1
+) -> dict[str, Any]:
+    """Level, method, date sent (today by default), reference number and a note."""
+    levels = options((label, value) for value, label in APPEAL_LEVELS)
+    initial = next((o for o in levels if o.value == str(level_default)), None)
+    blocks: list[Block] = [
+        section(APPEAL_INTRO.format(claim=clip(claim_number, 80))),
+        _input(
+            ids.APPEAL_LEVEL_BLOCK,
+            APPEAL_LEVEL,
+            StaticSelectElement(
+                action_id=ids.APPEAL_LEVEL_INPUT, options=levels, initial_option=initial
+            ),
+        ),
+        _input(
+            ids.APPEAL_METHOD_BLOCK,
+            APPEAL_METHOD,
+            StaticSelectElement(
+                action_id=ids.APPEAL_METHOD_INPUT,
+                options=options((label, value) for value, label in APPEAL_METHODS),
+            ),
+        ),
+        _input(
+            ids.APPEAL_SENT_ON_BLOCK,
+            APPEAL_SENT_ON,
+            DatePickerElement(action_id=ids.APPEAL_SENT_ON_INPUT, initial_date=today.isoformat()),
+        ),
+        _input(
+            ids.APPEAL_REFERENCE_BLOCK,
+            APPEAL_REFERENCE,
+            PlainTextInputElement(action_id=ids.APPEAL_REFERENCE_INPUT, max_length=100),
+            optional=True,
+            hint=APPEAL_REFERENCE_HINT,
+        ),
+        _input(
+            ids.APPEAL_NOTE_BLOCK,
+            APPEAL_NOTE,
+            PlainTextInputElement(
+                action_id=ids.APPEAL_NOTE_INPUT, multiline=True, max_length=MAX_TEXT
+            ),
+            optional=True,
+        ),
+    ]
+    return _modal(ids.APPEAL_MODAL, APPEAL_TITLE, APPEAL_SUBMIT, denial_ref, blocks)
+
+
+def write_off_modal(denial_ref: str, claim_number: str, *, amount: Decimal) -> dict[str, Any]:
+    """A required reason: write-offs are reviewed by the manager."""
+    blocks: list[Block] = [
+        section(WRITE_OFF_INTRO.format(amount=money(amount), claim=clip(claim_number, 80))),
+        _input(
+            ids.WRITE_OFF_REASON_BLOCK,
+            WRITE_OFF_REASON,
+            PlainTextInputElement(
+                action_id=ids.WRITE_OFF_REASON_INPUT,
+                multiline=True,
+                max_length=500,
+                placeholder=WRITE_OFF_PLACEHOLDER,
+            ),
+        ),
+    ]
+    return _modal(ids.WRITE_OFF_MODAL, WRITE_OFF_TITLE, WRITE_OFF_SUBMIT, denial_ref, blocks)
+
+
+def mark_paid_modal(denial_ref: str, claim_number: str, *, denied: Decimal) -> dict[str, Any]:
+    """The amount recovered, the denied amount filled in (partial payments are common)."""
+    blocks: list[Block] = [
+        section(MARK_PAID_INTRO.format(claim=clip(claim_number, 80), amount=money(denied))),
+        _input(
+            ids.MARK_PAID_AMOUNT_BLOCK,
+            MARK_PAID_AMOUNT,
+            NumberInputElement(
+                action_id=ids.MARK_PAID_AMOUNT_INPUT,
+                is_decimal_allowed=True,
+                initial_value=f"{denied:.2f}" if denied > 0 else None,
+                min_value="0.01",
+            ),
+        ),
+    ]
+    return _modal(ids.MARK_PAID_MODAL, MARK_PAID_TITLE, MARK_PAID_SUBMIT, denial_ref, blocks)
+
+
+def record_fix_modal(group_ref: str, *, pattern: str) -> dict[str, Any]:
+    """What changed in the workflow; `pattern` is `group_card.pattern_label(group)`."""
+    blocks: list[Block] = [
+        section(RECORD_FIX_INTRO.format(pattern=clip(pattern, 300))),
+        _input(
+            ids.RECORD_FIX_TEXT_BLOCK,
+            RECORD_FIX_TEXT,
+            PlainTextInputElement(
+                action_id=ids.RECORD_FIX_TEXT_INPUT,
+                multiline=True,
+                max_length=MAX_TEXT,
+                placeholder=RECORD_FIX_PLACEHOLDER,
+            ),
+        ),
+    ]
+    return _modal(ids.RECORD_FIX_MODAL, RECORD_FIX_TITLE, RECORD_FIX_SUBMIT, group_ref, blocks)
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, element=element, optional=optional, hint=hint)
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, ref: str, blocks: list[Block]
+) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close=CANCEL,
+        private_metadata=ref,
+        blocks=blocks,
+    )
+    result: dict[str, Any] = view.to_dict()
+    return result

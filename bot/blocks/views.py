@@ -1,0 +1,124 @@
+"""View models: plain values the services fill from the database and the builders draw.
+
+Nothing here queries or formats; builders decide the words. `patient_name` is only ever filled
+when `DENIALS_PHI=full`, and the builders show it only when it is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from bot.domain.findings import DeadlineKind, RootCause
+
+CategorySource = Literal["auto", "staff"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonView:
+    code: str  # "CO-197" or a RARC "N54"
+    explanation: str  # plain words a billing clerk reads
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DenialView:
+    """Everything one denial card shows."""
+
+    id: int
+    version: int
+    claim_number: str
+    payer_name: str
+    service_date: date | None
+    provider_name: str | None
+    provider_npi: str | None
+    cpts: tuple[str, ...]
+    billed: Decimal
+    paid: Decimal
+    denied: Decimal
+    reasons: tuple[ReasonView, ...]
+    rarcs: tuple[ReasonView, ...]
+    category: RootCause
+    category_source: CategorySource
+    category_set_by: str | None  # Slack user id when staff set it
+    deadline: date | None
+    deadline_kind: DeadlineKind
+    no_appeal_reason: str | None  # "MA130" when the payer gave no appeal rights
+    clock_started_on_import: bool  # no remittance date in the source file
+    status: str  # new, in_progress, appealed, resubmitted, recovered, written_off
+    assignee: str | None  # Slack user id
+    recovered_amount: Decimal | None
+    imported_on: date
+    file_name: str
+    patient_name: str | None = None  # DENIALS_PHI=full only
+    repeat_count_90d: int = 0  # same payer + code + provider in the last 90 days, this one included
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupView:
+    """A burst of denials from one import with the same payer, code and provider."""
+
+    group_id: int
+    version: int
+    payer_name: str
+    category: RootCause
+    code: str  # "CO-197"
+    provider_name: str | None
+    denials: tuple[DenialView, ...]
+    total_denied: Decimal
+    count_90d: int  # all denials with this pattern in the last 90 days, this import included
+    likely_cause: str
+    earliest_deadline: date | None
+    earliest_deadline_kind: DeadlineKind = DeadlineKind.APPEAL
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DueRow:
+    """One line of `/denials due` and of "My denials" on the App Home."""
+
+    denial_id: int
+    claim_number: str
+    payer_name: str
+    amount: Decimal  # denied amount
+    category: RootCause
+    assignee: str | None
+    deadline: date
+    days_left: int  # negative when overdue
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DueView:
+    """The answer to `/denials due [days] [filter]`; totals are computed from the rows."""
+
+    today: date
+    window_days: int
+    rows: tuple[DueRow, ...]
+    filter_description: str | None = None  # "unassigned", "mine", "<@U123>"
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal(0))
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for row in self.rows if row.days_left < 0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TeamSummary:
+    new: int
+    unassigned: int
+    due_this_week: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HomeView:
+    """The App Home tab of one person."""
+
+    user_id: str
+    today: date
+    my_rows: tuple[DueRow, ...]
+    team: TeamSummary
+    help_lines: tuple[tuple[str, str], ...]  # (usage, what it does), from the command table

@@ -1,0 +1,80 @@
+"""Ids shared by builders and handlers, and the denial reference encoding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.blocks import ids
+from bot.blocks.denial_card import denial_card
+from bot.blocks.due_list import due_list
+from bot.blocks.group_card import group_card
+from bot.blocks.home import home_view
+from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from tests.unit.view_builders import (
+    TODAY,
+    action_ids,
+    make_denial,
+    make_due,
+    make_group,
+    make_home,
+    make_rows,
+    walk,
+)
+
+
+def test_a_denial_ref_round_trips() -> None:
+    assert ids.denial_ref(1042, 3) == "1042:3"
+    assert ids.parse_denial_ref("1042:3") == (1042, 3)
+
+
+@pytest.mark.parametrize("value", ["", "1042", "1042:", ":3", "a:b", "1:2:3", "-1:2"])
+def test_a_forged_ref_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="not a denial reference"):
+        ids.parse_denial_ref(value)
+
+
+def test_the_ref_comes_from_a_button_value_or_the_block_id() -> None:
+    button = {"action_id": ids.LOG_APPEAL_BUTTON, "value": "7:2", "block_id": "x"}
+    select = {"action_id": ids.ROOT_CAUSE_SELECT, "block_id": "denial.actions|7:2"}
+    assert ids.ref_from_action(button) == ids.ref_from_action(select) == (7, 2)
+    with pytest.raises(ValueError, match="no denial reference"):
+        ids.ref_from_action({"action_id": ids.ASSIGN_SELECT, "block_id": "abc"})
+
+
+def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
+    payloads: list[object] = [
+        denial_card(make_denial(status=status), today=TODAY).blocks
+        for status in ("new", "appealed", "recovered", "written_off")
+    ]
+    payloads += [
+        group_card(make_group(), today=TODAY).blocks,
+        due_list(make_due(make_rows(5))).blocks,
+        home_view(make_home()),
+    ]
+    emitted = set().union(*(action_ids(p) for p in payloads))
+    assert emitted == ids.ALL_ACTION_IDS
+    overflow_values = {
+        o["value"]
+        for p in payloads
+        for d in walk(p)
+        if d.get("type") == "overflow"
+        for o in d["options"]
+    }
+    assert overflow_values == ids.OVERFLOW_VALUES
+
+
+def test_modal_inputs_use_only_the_shared_ids() -> None:
+    shared = {v for k, v in vars(ids).items() if k.endswith(("_BLOCK", "_INPUT"))}
+    views = [
+        appeal_modal("1:1", "C", today=TODAY),
+        write_off_modal("1:1", "C", amount=Decimal(1)),
+        mark_paid_modal("1:1", "C", denied=Decimal(1)),
+        record_fix_modal("1:1", pattern="p"),
+    ]
+    for view in views:
+        for block in view["blocks"]:
+            if block["type"] == "input":
+                assert block["block_id"] in shared
+                assert block["element"]["action_id"] in shared
