@@ -1,0 +1,37 @@
+"""The one place that builds the engine, sessions and rules from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.rulebook import Rulebook
+from storage.db import make_engine, make_session_factory, upgrade
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    rulebook: Rulebook
+    clock: Clock
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> Runtime:
+    engine = make_engine(settings.database_url)
+    if migrate:
+        upgrade(engine)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        rulebook=Rulebook.from_settings(settings),
+        clock=clock or Clock(settings.zone),
+    )

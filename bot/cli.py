@@ -1,0 +1,123 @@
+"""The `denials` command (also `python -m bot`): the only place that reads the environment."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from bot import cli_commands
+from bot.config import SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        args.settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except cli_commands.CommandError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="denials",
+        description="Import claim denials, triage them in Slack, and keep appeal deadlines.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the bot (Socket Mode or HTTP) and its scheduler")
+    run.set_defaults(handler=cli_commands.run)
+
+    imp = commands.add_parser("import", help="import 835 or CSV files, or every file in a folder")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument(
+        "--columns",
+        metavar="MAPPING",
+        help="CSV column mapping when auto-detection fails, e.g. "
+        "'claim=Clm Nbr,payer=Pyr Nam,billed=Bill Amt,paid=Pd Amt,carc=Reason Cd'",
+    )
+    imp.add_argument("--as", dest="actor", default=f"cli:{_user()}", help=argparse.SUPPRESS)
+    imp.add_argument("--today", type=_day, help="import as of this day (YYYY-MM-DD)")
+    imp.set_defaults(handler=cli_commands.import_files)
+
+    export = commands.add_parser("export", help="one record per denial to stdout")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--all", action="store_true", help="include closed denials")
+    export.set_defaults(handler=cli_commands.export)
+
+    due = commands.add_parser("due", help="open denials due within DAYS (default 14)")
+    due.add_argument("days", nargs="?", type=int, default=14)
+    due.add_argument("who", nargs="?", help="unassigned, or a Slack user id")
+    due.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
+    due.set_defaults(handler=cli_commands.due)
+
+    trends = commands.add_parser("trends", help="denial trends for managers (as /denials trends)")
+    trends.add_argument("words", nargs="*", help="e.g. 90d by payer")
+    trends.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
+    trends.set_defaults(handler=cli_commands.trends)
+
+    find = commands.add_parser("find", help="find a denial by claim number or denial id")
+    find.add_argument("claim")
+    find.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
+    find.set_defaults(handler=cli_commands.find)
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs")
+    job_commands = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
+    job_run = job_commands.add_parser("run", help="run one scheduled job now")
+    job_run.add_argument("name", choices=("digest", "deadlines", "patterns", "inbox", "post"))
+    job_run.add_argument("--today", type=_day, help="run as of this day (YYYY-MM-DD)")
+    job_run.set_defaults(handler=cli_commands.run_job)
+
+    rules = commands.add_parser("rules", help="print the payer appeal-window rules in force")
+    rules.set_defaults(handler=cli_commands.rules)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
+    db_upgrade = db_commands.add_parser("upgrade", help="apply migrations")
+    db_upgrade.set_defaults(handler=cli_commands.db_upgrade)
+
+    demo = commands.add_parser("demo", help="offline walkthrough on the bundled sample files")
+    demo.add_argument("--today", type=_day, help="pretend today is this day (YYYY-MM-DD)")
+    demo.set_defaults(handler=cli_commands.demo)
+    return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

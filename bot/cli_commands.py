@@ -1,0 +1,147 @@
+"""What each `denials` subcommand does: build the runtime, call one service, print."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.blocks.due_list import due_list
+from bot.blocks.plain_text import render_text
+from bot.bootstrap import Runtime, build_runtime
+from bot.clock import Clock
+from bot.domain.payer_rules import format_rules_table
+from bot.importers.csv_columns import parse_mapping_option
+from bot.services.due import DueFilter, due_view
+from bot.services.export import export_records, write_csv, write_jsonl
+from bot.services.importing import FileOutcome, ImportContext, Progress, import_paths
+from storage.db import make_engine, upgrade
+
+PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
+
+
+class CommandError(Exception):
+    """A usage problem the person at the terminal can fix; printed without a traceback."""
+
+
+def runtime(args: argparse.Namespace) -> Runtime:
+    settings = args.settings
+    today = getattr(args, "today", None)
+    clock = Clock(settings.zone, today) if today else None
+    try:
+        return build_runtime(settings, clock=clock)
+    except ValueError as error:  # a bad payer-rules or root-cause override file
+        raise CommandError(str(error)) from None
+
+
+def import_files(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    try:
+        mapping = parse_mapping_option(args.columns) if args.columns else None
+    except ValueError as error:
+        raise CommandError(f"--columns: {error}") from None
+    context = ImportContext(
+        sessions=rt.sessions,
+        rulebook=rt.rulebook,
+        actor=args.actor,
+        now=rt.clock.now(),
+        today=rt.clock.today(),
+        csv_mapping=mapping,
+    )
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise CommandError(f"No such file or folder: {', '.join(missing)}")
+    outcomes = import_paths(args.paths, context, progress=_progress_bar)
+    for outcome in outcomes:
+        _print_outcome(outcome)
+    if not outcomes:
+        print("No files found to import.", file=sys.stderr)
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _print_outcome(outcome: FileOutcome) -> None:
+    stream = sys.stdout if outcome.ok else sys.stderr
+    print(outcome.summary_line(), file=stream)
+    for line in outcome.detail_lines():
+        print(line, file=stream)
+
+
+def _progress_bar(path: Path) -> Progress | None:
+    if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_MIN_BYTES:
+        return None
+    bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def export(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    writer: Callable[..., int] = write_jsonl if args.format == "json" else write_csv
+    with rt.sessions() as session:
+        writer(export_records(session, include_closed=args.all), sys.stdout)
+    return 0
+
+
+def due(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    if args.days < 0 or args.days > 365:
+        raise CommandError("DAYS must be between 0 and 365, e.g. `denials due 14`.")
+    who = DueFilter()
+    if args.who == "unassigned":
+        who = DueFilter(unassigned=True, description="unassigned")
+    elif args.who:
+        who = DueFilter(assignee=args.who, description=args.who)
+    with rt.sessions() as session:
+        view = due_view(session, today=rt.clock.today(), days=args.days, who=who)
+    print(render_text(due_list(view).blocks))
+    return 0
+
+
+def rules(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    print(format_rules_table(rt.rulebook.payer_rules))
+    return 0
+
+
+def db_upgrade(args: argparse.Namespace) -> int:
+    upgrade(make_engine(args.settings.database_url))
+    print("Database is up to date.")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo  # the demo pulls in sample data only when asked
+
+    return run_demo(args.settings, today=getattr(args, "today", None))
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.runner import run_bot
+
+    return run_bot(args.settings)
+
+
+def trends(args: argparse.Namespace) -> int:
+    from bot.cli_reports import trends_command
+
+    return trends_command(runtime(args), args.words)
+
+
+def find(args: argparse.Namespace) -> int:
+    from bot.cli_reports import find_command
+
+    return find_command(runtime(args), args.claim)
+
+
+def run_job(args: argparse.Namespace) -> int:
+    from bot.cli_jobs import run_job_command
+
+    return run_job_command(args.settings, runtime(args), args.name)

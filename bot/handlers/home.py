@@ -1,0 +1,23 @@
+"""App Home: "My denials" and the team summary, published when someone opens the tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.blocks.home import home_view
+from bot.handlers.deps import Deps
+from bot.handlers.help_text import HELP_LINES
+from bot.services.home import home_for
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def publish_home(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = str(event["user"])
+        with deps.sessions() as session:
+            view = home_for(session, user, deps.clock.today(), HELP_LINES)
+        deps.client.views_publish(user_id=user, view=home_view(view))

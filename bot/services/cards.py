@@ -1,0 +1,34 @@
+"""Render what a Slack post shows right now, from the database (cards are never edited by hand)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.blocks.denial_card import denial_card
+from bot.blocks.group_card import group_card
+from bot.blocks.message import Message
+from bot.config import PhiMode
+from bot.domain.root_causes import RootCauseTable
+from bot.services.card_views import denial_view, group_view
+from storage.models import SlackPost
+
+
+@dataclass(frozen=True)
+class CardRenderer:
+    table: RootCauseTable
+    zone: ZoneInfo
+    phi: PhiMode = PhiMode.MINIMAL
+
+    def render(self, session: Session, post: SlackPost, *, today: date) -> Message:
+        if post.kind == "group" and len(post.denials) > 1:
+            view = group_view(session, post, table=self.table, zone=self.zone, phi=self.phi)
+            return group_card(view, today=today)
+        denial = post.denials[0]
+        return denial_card(
+            denial_view(session, denial, table=self.table, zone=self.zone, phi=self.phi),
+            today=today,
+        )

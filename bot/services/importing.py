@@ -1,0 +1,248 @@
+"""Use case: import 835 remittances and CSV denial reports, one transaction per file.
+
+A file is imported whole or not at all; the same file twice changes nothing; one bad file
+never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
+from bot.importers.csv_columns import ColumnMapping
+from bot.importers.csv_report import read_csv_report
+from bot.importers.x835 import read_835
+from bot.services.import_writer import ImportWriter
+from bot.services.outbox import enqueue_cards
+from bot.services.rulebook import Rulebook
+from storage.models import ImportFile
+
+log = logging.getLogger(__name__)
+
+NOTHING_STORED = "Nothing from this file was stored"
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+@dataclass
+class FileOutcome:
+    file_name: str
+    status: Literal["imported", "duplicate", "refused"]
+    source: str = ""
+    import_id: int | None = None
+    claims: int = 0
+    denials: int = 0
+    denied_amount: Decimal = Decimal(0)
+    recovered: int = 0
+    warnings: list[str] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    reason: str = ""
+    previously_imported_at: datetime | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+    def summary_line(self) -> str:
+        if self.status == "refused":
+            reason = self.reason
+            if NOTHING_STORED not in reason:
+                reason += f". {NOTHING_STORED}; fix the file or ask the sender for a new one."
+            return f"{self.file_name} was not imported: {reason}"
+        if self.status == "duplicate":
+            when = self.previously_imported_at
+            on = f" on {when:%Y-%m-%d}" if when else ""
+            return f"{self.file_name}: already imported{on}; nothing changed."
+        parts = [f"{self.claims} claims", f"{self.denials} denials (${self.denied_amount:,.2f})"]
+        if self.recovered:
+            parts.append(f"{self.recovered} earlier denials paid")
+        if self.rejected:
+            parts.append(f"{len(self.rejected)} rows rejected")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
+        return f"{self.file_name}: imported {', '.join(parts)}."
+
+    def detail_lines(self) -> list[str]:
+        """Warnings and rejected rows, one line each, for the CLI and the Slack thread."""
+        lines = [f"  warning: {w}" for w in self.warnings]
+        lines += [f"  rejected line {r.line_number}: {r.reason}" for r in self.rejected]
+        return lines
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    sessions: sessionmaker[Session]
+    rulebook: Rulebook
+    actor: str  # "cli:<user>", "slack:<team>:<user>", "inbox"
+    now: datetime
+    today: date
+    csv_mapping: ColumnMapping | None = None
+    group_min: int = 3
+
+
+def import_paths(
+    paths: Iterable[Path],
+    context: ImportContext,
+    progress: Callable[[Path], Progress | None] | None = None,
+) -> list[FileOutcome]:
+    outcomes = []
+    for path in expand_paths(paths):
+        outcomes.append(import_file(path, context, progress=progress(path) if progress else None))
+    return outcomes
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders give their visible files, sorted by name."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            yield path
+
+
+def import_file(
+    source: Path | bytes,
+    context: ImportContext,
+    *,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+) -> FileOutcome:
+    name = file_name or (source.name if isinstance(source, Path) else "upload")
+    try:
+        digest, size = _sha256(source)
+    except OSError as error:
+        return FileOutcome(name, "refused", reason=f"the file could not be read ({error.strerror})")
+    with context.sessions() as session:
+        earlier = session.scalar(select(ImportFile).where(ImportFile.sha256 == digest))
+        if earlier is not None:
+            return FileOutcome(
+                name,
+                "duplicate",
+                source=earlier.source,
+                import_id=earlier.id,
+                previously_imported_at=earlier.imported_at,
+            )
+    try:
+        with _open(source) as stream:
+            return _import_stream(stream, name, digest, size, context, progress)
+    except ImportRefused as refusal:
+        return FileOutcome(name, "refused", reason=refusal.describe())
+    except Exception as error:  # a bug must not take the bot down or half-store a file
+        log.error("import of a file failed unexpectedly: %s", type(error).__name__)
+        log.debug("import failure", exc_info=True)
+        return FileOutcome(
+            name,
+            "refused",
+            reason=f"an internal error stopped the import ({type(error).__name__}); "
+            "please report it to the denial-triage maintainers",
+        )
+
+
+def _import_stream(
+    stream: BinaryIO,
+    name: str,
+    digest: str,
+    size: int,
+    context: ImportContext,
+    progress: Progress | None,
+) -> FileOutcome:
+    if size == 0:
+        raise ImportRefused("the file is empty; export it again from the payer portal or PM system")
+    kind = detect_format(stream.read(512))
+    stream.seek(0)
+    with context.sessions() as session, session.begin():
+        record = ImportFile(
+            file_name=name[:255],
+            sha256=digest,
+            source=kind,
+            imported_by=context.actor,
+            imported_at=context.now,
+        )
+        session.add(record)
+        session.flush()
+        writer = ImportWriter(
+            session,
+            context.rulebook,
+            import_id=record.id,
+            imported_on=context.today,
+            now=context.now,
+            actor=context.actor,
+        )
+        warnings: list[ImportWarning]
+        rejected: list[RejectedRow] = []
+        if kind == "835":
+            remittance = read_835(stream, file_name=name)
+            for count, item in enumerate(remittance, start=1):
+                writer.add(item)
+                if progress and count % 500 == 0:
+                    progress(remittance.bytes_read, size)
+            warnings = remittance.warnings
+        else:
+            report = read_csv_report(stream, file_name=name, mapping=context.csv_mapping)
+            for claim in report.claims:
+                writer.add(claim)
+            warnings, rejected = report.warnings, report.rejected
+        writer.flush()
+        if progress:
+            progress(size, size)
+        counts = writer.counts
+        record.claims = counts.claims
+        record.denials = counts.denials
+        record.denied_amount = counts.denied_amount
+        record.recovered = counts.recovered
+        record.warnings = [_warning_text(w) for w in warnings]
+        record.rejected_rows = [{"line": r.line_number, "reason": r.reason} for r in rejected]
+        enqueue_cards(session, record.id, now=context.now, group_min=context.group_min)
+        return FileOutcome(
+            name,
+            "imported",
+            source=kind,
+            import_id=record.id,
+            claims=counts.claims,
+            denials=counts.denials,
+            denied_amount=counts.denied_amount,
+            recovered=counts.recovered,
+            warnings=list(record.warnings),
+            rejected=rejected,
+        )
+
+
+def detect_format(head: bytes) -> Literal["835", "csv"]:
+    """X12 starts with ISA (or ST when the envelope is missing); anything else is a CSV."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return "835" if text[:3] == b"ISA" or text[:3] in (b"ST*", b"ST|") else "csv"
+
+
+def _warning_text(warning: ImportWarning) -> str:
+    if warning.segment_number is not None:
+        where = f"segment {warning.segment_number}"
+        if warning.segment_id:
+            where += f" ({warning.segment_id})"
+        return f"{where}: {warning.message}"
+    return warning.message
+
+
+def _sha256(source: Path | bytes) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with _open(source) as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _open(source: Path | bytes) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")

@@ -1,0 +1,37 @@
+"""The rules in force: root-cause crosswalk and payer appeal windows, loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.config import Settings
+from bot.domain.denial_rules import classify_claim
+from bot.domain.findings import Deadline, DenialFinding
+from bot.domain.payer_rules import PayerRule, PayerRules, compute_deadline, is_medicare
+from bot.domain.records import ClaimRecord
+from bot.domain.root_causes import RootCauseTable
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    root_causes: RootCauseTable
+    payer_rules: PayerRules
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Rulebook:
+        return cls(
+            root_causes=RootCauseTable.load(settings.root_cause_table),
+            payer_rules=PayerRules.load(settings.payer_rules),
+        )
+
+    def judge(
+        self, claim: ClaimRecord, *, imported_on: date
+    ) -> tuple[DenialFinding, Deadline, PayerRule] | None:
+        """The denial finding and its deadline, or None when the claim is not a denial."""
+        payer = claim.remittance.payer
+        finding = classify_claim(claim, table=self.root_causes, medicare=is_medicare(payer))
+        if finding is None:
+            return None
+        rule = self.payer_rules.match(payer)
+        return finding, compute_deadline(finding, claim, rule, imported_on=imported_on), rule

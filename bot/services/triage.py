@@ -1,0 +1,282 @@
+"""Use cases behind the card's controls: each one transaction, audited, conflict-aware.
+
+A click carries the card's version. If someone else changed *the same thing* since that
+version, the click is refused with who did what; a change to something else is applied, so two
+people working on one card lose neither change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.blocks import thread_notes
+from bot.blocks.text import mention
+from bot.domain.findings import RootCause
+from storage.models import Appeal, AuditEvent, Denial
+
+CLOSED = ("recovered", "written_off", "superseded")
+GONE = "This denial is no longer in the database (it may have been removed). Nothing was changed."
+CLOSED_FIRST = "This denial is closed ({status}). Reopen it from the ⋯ menu first."
+MANAGERS_ONLY = "Only managers can {what}. Ask {managers}, or set DENIALS_MANAGERS."
+BUSY = "Someone else is changing this denial right now. Nothing was changed; try again."
+CONFLICT = (
+    "{who} changed this while you were looking: {what}. The card now shows the latest; "
+    "choose again if you still want to change it."
+)
+
+# Which earlier changes a stale click must not silently overwrite.
+STATUS_ACTIONS = frozenset(
+    {"appeal", "corrected", "paid", "write_off", "reopen", "outcome", "recovered_by_remittance"}
+)
+CONFLICTS: dict[str, frozenset[str]] = {
+    "category": frozenset({"category"}),
+    "assign": frozenset({"assign"}),
+    **{action: STATUS_ACTIONS for action in STATUS_ACTIONS},
+}
+
+
+class TriageRefused(Exception):  # noqa: N818 - the user-facing word
+    """The action was not applied; `str(error)` says why and what to do, in plain words."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    team: str
+    user: str
+    is_manager: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"slack:{self.team}:{self.user}"
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    denial_id: int
+    post_id: int | None
+    note: str  # the one-line thread note
+
+
+@dataclass(frozen=True)
+class AppealForm:
+    level: str
+    method: str | None
+    sent_on: date
+    reference: str | None = None
+    note: str | None = None
+    kind: str = "appeal"  # or "corrected"
+
+
+Change = Callable[[Session, Denial], str]
+
+
+class Triage:
+    def __init__(self, sessions: sessionmaker[Session], managers: tuple[str, ...]) -> None:
+        self._sessions = sessions
+        self._managers = managers
+
+    def set_category(
+        self, denial_id: int, version: int | None, cause: RootCause, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, denial: Denial) -> str:
+            was = RootCause(denial.category)
+            was_suggested = denial.category_source == "auto"
+            denial.category = cause.value
+            denial.category_source = "staff"
+            denial.category_set_by = actor.user
+            _start_work(denial)
+            return thread_notes.root_cause_set(actor.user, cause, was, was_suggested=was_suggested)
+
+        return self._apply(denial_id, version, actor, now, "category", change, cause=cause.value)
+
+    def assign(
+        self, denial_id: int, version: int | None, assignee: str | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, denial: Denial) -> str:
+            denial.assignee = assignee
+            _start_work(denial)
+            return thread_notes.assigned(actor.user, assignee)
+
+        return self._apply(denial_id, version, actor, now, "assign", change, assignee=assignee)
+
+    def log_appeal(
+        self, denial_id: int, version: int | None, form: AppealForm, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(session: Session, denial: Denial) -> str:
+            session.add(
+                Appeal(
+                    denial_id=denial.id,
+                    kind=form.kind,
+                    level=form.level,
+                    method=form.method,
+                    sent_on=form.sent_on,
+                    reference=form.reference,
+                    note=form.note,
+                    created_by=actor.key,
+                    created_at=now,
+                )
+            )
+            if form.kind == "corrected":
+                denial.status = "resubmitted"
+                return thread_notes.corrected_sent(actor.user)
+            denial.status = "appealed"
+            return thread_notes.appeal_logged(
+                actor.user, form.level, form.method or "", form.reference, form.sent_on
+            )
+
+        action = "corrected" if form.kind == "corrected" else "appeal"
+        return self._apply(denial_id, version, actor, now, action, change, level=form.level)
+
+    def mark_paid(
+        self, denial_id: int, version: int | None, amount: Decimal, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, denial: Denial) -> str:
+            _close(denial, "recovered", now)
+            denial.recovered_amount = amount
+            return thread_notes.marked_paid(actor.user, amount)
+
+        return self._apply(denial_id, version, actor, now, "paid", change, amount=str(amount))
+
+    def write_off(
+        self, denial_id: int, version: int | None, reason: str, actor: Actor, now: datetime
+    ) -> TriageResult:
+        self.require_manager(actor, "write off a denial")
+
+        def change(_: Session, denial: Denial) -> str:
+            _close(denial, "written_off", now)
+            return thread_notes.written_off(actor.user, reason, denial.denied_amount)
+
+        return self._apply(denial_id, version, actor, now, "write_off", change, reason=reason)
+
+    def reopen(
+        self, denial_id: int, version: int | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, denial: Denial) -> str:
+            denial.status = "in_progress"
+            denial.closed = False
+            denial.closed_at = None
+            denial.recovered_amount = None
+            return thread_notes.reopened(actor.user)
+
+        return self._apply(denial_id, version, actor, now, "reopen", change, allow_closed=True)
+
+    def require_manager(self, actor: Actor, what: str) -> None:
+        if not actor.is_manager:
+            managers = " or ".join(mention(m) for m in self._managers) or "your practice manager"
+            raise TriageRefused(MANAGERS_ONLY.format(what=what, managers=managers))
+
+    def _apply(
+        self,
+        denial_id: int,
+        version: int | None,
+        actor: Actor,
+        now: datetime,
+        action: str,
+        change: Change,
+        *,
+        allow_closed: bool = False,
+        **detail: Any,
+    ) -> TriageResult:
+        for _attempt in range(3):
+            try:
+                return self._apply_once(
+                    denial_id, version, actor, now, action, change, allow_closed, detail
+                )
+            except StaleDataError:
+                continue  # another transaction won the race: re-read and re-check
+        raise TriageRefused(BUSY)
+
+    def _apply_once(
+        self,
+        denial_id: int,
+        version: int | None,
+        actor: Actor,
+        now: datetime,
+        action: str,
+        change: Change,
+        allow_closed: bool,
+        detail: dict[str, Any],
+    ) -> TriageResult:
+        with self._sessions() as session, session.begin():
+            denial = session.get(Denial, denial_id, with_for_update=True)
+            if denial is None:
+                raise TriageRefused(GONE)
+            if version is not None and version != denial.version:
+                _refuse_conflict(session, denial, version, action)
+            if denial.closed and not allow_closed:
+                raise TriageRefused(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
+            note = change(session, denial)
+            denial.updated_at = now
+            session.flush()
+            session.add(
+                AuditEvent(
+                    denial_id=denial.id,
+                    actor=actor.key,
+                    action=action,
+                    detail=detail,
+                    version=denial.version,
+                    at=now,
+                )
+            )
+            return TriageResult(denial.id, denial.post_id, note)
+
+
+def _refuse_conflict(session: Session, denial: Denial, seen: int, action: str) -> None:
+    clash = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.denial_id == denial.id,
+            AuditEvent.version > seen,
+            AuditEvent.action.in_(CONFLICTS.get(action, frozenset({action}))),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if clash is not None:
+        who = (
+            mention(clash.actor.rsplit(":", 1)[-1])
+            if clash.actor.startswith("slack:")
+            else "The importer"
+        )
+        raise TriageRefused(CONFLICT.format(who=who, what=_describe(clash)))
+
+
+def _describe(event: AuditEvent) -> str:
+    detail = event.detail
+    if event.action == "assign":
+        return (
+            f"assigned to {mention(detail.get('assignee'))}"
+            if detail.get("assignee")
+            else "unassigned"
+        )
+    if event.action == "category":
+        cause = RootCause(detail.get("cause", "other"))
+        return f"root cause set to {cause.label}"
+    return {
+        "appeal": "logged an appeal",
+        "corrected": "sent a corrected claim",
+        "paid": "marked it paid",
+        "write_off": "wrote it off",
+        "reopen": "reopened it",
+        "outcome": "recorded the appeal outcome",
+        "recovered_by_remittance": "a later remittance paid it",
+    }.get(event.action, event.action)
+
+
+def _start_work(denial: Denial) -> None:
+    if denial.status == "new":
+        denial.status = "in_progress"
+
+
+def _close(denial: Denial, status: str, now: datetime) -> None:
+    denial.status = status
+    denial.closed = True
+    denial.closed_at = now

@@ -1,0 +1,272 @@
+"""SQLAlchemy 2 typed models: the database is the truth for every denial and every message."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import Money, UtcDateTime
+
+# Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class ImportFile(Base):
+    """One imported file: who brought it, when, what it held. The sha256 makes re-imports no-ops."""
+
+    __tablename__ = "import_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String())
+    sha256: Mapped[str] = mapped_column(String(), unique=True)
+    source: Mapped[str] = mapped_column(String())  # "835" or "csv"
+    imported_by: Mapped[str] = mapped_column(String())
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claims: Mapped[int] = mapped_column(Integer, default=0)
+    denials: Mapped[int] = mapped_column(Integer, default=0)
+    denied_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    recovered: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    rejected_rows: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Remittance(Base):
+    """Header of one remittance (835 ST..SE, or one check of a CSV report)."""
+
+    __tablename__ = "remittances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
+    payer_name: Mapped[str] = mapped_column(String())
+    payer_id: Mapped[str | None] = mapped_column(String())
+    check_number: Mapped[str | None] = mapped_column(String())
+    payment_amount: Mapped[Decimal | None] = mapped_column(Money)
+    production_date: Mapped[date | None] = mapped_column(Date)
+    payment_date: Mapped[date | None] = mapped_column(Date)
+    file_date: Mapped[date | None] = mapped_column(Date)
+    report_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Claim(Base):
+    """Every adjudication of every claim, paid or denied: the denial rate's denominator."""
+
+    __tablename__ = "claims"
+    __table_args__ = (Index("ix_claims_payer_claim", "payer_key", "claim_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"))
+    payer_key: Mapped[str] = mapped_column(String())
+    claim_number: Mapped[str] = mapped_column(String())
+    payer_claim_number: Mapped[str | None] = mapped_column(String())
+    status_code: Mapped[str] = mapped_column(String())
+    kind: Mapped[str] = mapped_column(String())
+    billed: Mapped[Decimal] = mapped_column(Money)
+    paid: Mapped[Decimal] = mapped_column(Money)
+    patient_responsibility: Mapped[Decimal | None] = mapped_column(Money)
+    service_date: Mapped[date | None] = mapped_column(Date)
+    notice_date: Mapped[date] = mapped_column(Date, index=True)  # the date it was adjudicated
+    rendering_npi: Mapped[str | None] = mapped_column(String())
+    rendering_name: Mapped[str | None] = mapped_column(String())
+    patient_name: Mapped[str | None] = mapped_column(String())  # PHI: never logged
+    member_id: Mapped[str | None] = mapped_column(String())  # PHI: never logged
+    original_reference: Mapped[str | None] = mapped_column(String())
+    adjustments: Mapped[list[Any]] = mapped_column(default=list)
+    remarks: Mapped[list[Any]] = mapped_column(default=list)
+    lines: Mapped[list[Any]] = mapped_column(default=list)
+    is_denied: Mapped[bool] = mapped_column(Boolean, default=False)
+    denied_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    source_line: Mapped[int | None] = mapped_column(Integer)
+
+
+class SlackPost(Base):
+    """Outbox row: a card (one denial) or a grouped card (a burst with one pattern) to post.
+
+    Written in the import's transaction; the posting job sends it and records `ts`, so an
+    outage or restart loses nothing and posts nothing twice.
+    """
+
+    __tablename__ = "slack_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String())  # "card" or "group"
+    pattern_key: Mapped[str | None] = mapped_column(String())
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"))
+    status: Mapped[str] = mapped_column(String(), default="pending", index=True)
+    channel: Mapped[str | None] = mapped_column(String())
+    ts: Mapped[str | None] = mapped_column(String())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    not_before: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Set when a denial on this card changed outside Slack (e.g. paid on a later remittance):
+    # the posting job rebuilds the card with chat.update.
+    needs_update: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    denials: Mapped[list[Denial]] = relationship(back_populates="post", order_by="Denial.id")
+
+
+class Denial(Base):
+    """One denied (or partly denied) claim adjudication: the unit staff work as one card."""
+
+    __tablename__ = "denials"
+    __table_args__ = (
+        Index("ix_denials_open_deadline", "closed", "deadline"),
+        Index("ix_denials_pattern", "pattern_key", "denial_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), unique=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"), index=True)
+    claim_number: Mapped[str] = mapped_column(String(), index=True)
+    payer_claim_number: Mapped[str | None] = mapped_column(String())
+    payer_key: Mapped[str] = mapped_column(String())
+    payer_name: Mapped[str] = mapped_column(String())
+    provider_npi: Mapped[str | None] = mapped_column(String())
+    provider_name: Mapped[str | None] = mapped_column(String())
+    service_date: Mapped[date | None] = mapped_column(Date)
+    denial_date: Mapped[date] = mapped_column(Date, index=True)  # the notice date used
+    anchor_source: Mapped[str] = mapped_column(String())
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_kind: Mapped[str] = mapped_column(String())
+    rule_key: Mapped[str] = mapped_column(String())
+    cpts: Mapped[list[Any]] = mapped_column(default=list)
+    carcs: Mapped[list[Any]] = mapped_column(default=list)
+    rarcs: Mapped[list[Any]] = mapped_column(default=list)
+    reasons: Mapped[list[Any]] = mapped_column(default=list)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    billed_amount: Mapped[Decimal] = mapped_column(Money)
+    paid_amount: Mapped[Decimal] = mapped_column(Money)
+    denied_amount: Mapped[Decimal] = mapped_column(Money)
+    recovered_amount: Mapped[Decimal | None] = mapped_column(Money)
+    suggested_category: Mapped[str] = mapped_column(String())
+    category: Mapped[str] = mapped_column(String(), index=True)
+    category_source: Mapped[str] = mapped_column(String(), default="auto")
+    category_set_by: Mapped[str | None] = mapped_column(String())
+    no_appeal_reason: Mapped[str | None] = mapped_column(String())
+    patient_liable: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(), default="new", index=True)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    assignee: Mapped[str | None] = mapped_column(String(), index=True)
+    pattern_key: Mapped[str] = mapped_column(String())
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("denials.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+    post: Mapped[SlackPost | None] = relationship(back_populates="denials")
+    appeals: Mapped[list[Appeal]] = relationship(back_populates="denial", order_by="Appeal.id")
+
+
+class Appeal(Base):
+    """An appeal or corrected claim sent for a denial, and its outcome when it comes back."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    denial_id: Mapped[int] = mapped_column(ForeignKey("denials.id"), index=True)
+    kind: Mapped[str] = mapped_column(String())  # "appeal" or "corrected"
+    level: Mapped[str] = mapped_column(String())
+    method: Mapped[str | None] = mapped_column(String())
+    sent_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String())
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String())  # won, lost, partial
+    outcome_amount: Mapped[Decimal | None] = mapped_column(Money)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    next_deadline: Mapped[date | None] = mapped_column(Date)
+    created_by: Mapped[str] = mapped_column(String())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    denial: Mapped[Denial] = relationship(back_populates="appeals")
+
+
+class AuditEvent(Base):
+    """Who did what to which denial, and when. Never holds PHI."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    denial_id: Mapped[int | None] = mapped_column(ForeignKey("denials.id"), index=True)
+    actor: Mapped[str] = mapped_column(String())
+    action: Mapped[str] = mapped_column(String())
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The denial's version after this change: a click made on an older card can tell
+    # whether someone else changed the same thing meanwhile.
+    version: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SendClaim(Base):
+    """Exactly-once ledger for scheduled messages: claim the row, send, then mark it sent."""
+
+    __tablename__ = "send_claims"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_send_claims_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String())  # digest, warning, patterns, ...
+    key: Mapped[str] = mapped_column(String())  # e.g. "C123:2026-W48", "42:7"
+    status: Mapped[str] = mapped_column(String(), default="claimed")
+    claimed_by: Mapped[str] = mapped_column(String())
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class PatternFix(Base):
+    """A workflow fix recorded for a repeat pattern ("Record a fix" on a grouped card)."""
+
+    __tablename__ = "pattern_fixes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pattern_key: Mapped[str] = mapped_column(String(), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String())
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ProviderLevelAdjustment(Base):
+    """PLB entries, recorded as sent (recoupments, interest, forward balances)."""
+
+    __tablename__ = "provider_adjustments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String())
+    fiscal_period: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String())
+    reference: Mapped[str | None] = mapped_column(String())
+    amount: Mapped[Decimal] = mapped_column(Money)

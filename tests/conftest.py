@@ -1,0 +1,81 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when asked)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.services.rulebook import Rulebook
+from storage.db import make_engine, make_session_factory, upgrade
+from storage.models import Base
+
+DATA = Path(__file__).parent / "data"
+PG_URL = os.environ.get("DENIALS_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if PG_URL:
+        return PG_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'denials.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Engine:
+    """The migrated database, emptied before each test."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with migrated_engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
+            connection.execute(text("DELETE FROM sqlite_sequence"))
+    return migrated_engine
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        DENIALS_DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET="test-secret",
+        DENIALS_CHANNEL="C0DENIALS",
+        DENIALS_MANAGERS="UMANAGER",
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return Rulebook.from_settings(Settings(_env_file=None))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(Settings(_env_file=None).zone, date(2026, 11, 30))
