@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -14,8 +14,9 @@ class Clock:
 
     def now(self) -> datetime:
         if self.fixed_today is not None:
-            # Noon local time on the fixed day: far from midnight and DST switches.
-            return datetime.combine(self.fixed_today, time(12), self.zone).astimezone(UTC)
+            # The fixed day at the real time of day, so waits and back-offs still pass.
+            wall = datetime.now(self.zone).timetz().replace(tzinfo=None)
+            return datetime.combine(self.fixed_today, wall, self.zone).astimezone(UTC)
         return datetime.now(UTC)
 
     def today(self) -> date:

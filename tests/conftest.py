@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -22,19 +23,29 @@ PG_URL = os.environ.get("DENIALS_TEST_DATABASE_URL")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if PG_URL:
-        return PG_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'denials.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in a temporary folder, or a fresh PostgreSQL database for this test run.
+
+    A database of its own per run keeps parallel runs (and the `test` database) untouched.
+    """
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'denials.db'}"
+        return
+    server = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"denials_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
 def migrated_engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -50,7 +61,6 @@ def engine(migrated_engine: Engine) -> Engine:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
-            connection.execute(text("DELETE FROM sqlite_sequence"))
     return migrated_engine
 
 

@@ -1,0 +1,104 @@
+"""The real bot under test: `create_app` served by the production HTTP server on 127.0.0.1:0,
+its Slack client pointed at the local stand-in, a migrated database behind it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.app import build_deps, create_app
+from bot.bootstrap import Runtime
+from bot.clock import Clock
+from bot.config import Settings
+from bot.handlers.deps import Deps
+from bot.http_server import EVENTS_PATH, serve_http
+from bot.services.importing import FileOutcome, ImportContext, import_file
+from bot.services.posting import PostReport
+from bot.services.rulebook import Rulebook
+from tests.e2e.slack_driver import SlackDriver
+from tests.e2e.slack_standin import SlackStandIn
+
+BOT_TOKEN = "xoxb-test"
+CHANNEL = "C0DENIALS"
+MANAGER = "UMANAGER"
+STAFF = ("UMARIA", "UJAMES")
+TODAY = date(2026, 11, 30)
+
+
+@dataclass
+class BotUnderTest:
+    settings: Settings
+    deps: Deps
+    slack: SlackStandIn
+    driver: SlackDriver
+    url: str
+
+    def import_bytes(self, data: bytes, name: str) -> FileOutcome:
+        context = ImportContext(
+            sessions=self.deps.sessions,
+            rulebook=self.deps.rulebook,
+            actor="cli:test",
+            now=self.deps.clock.now(),
+            today=self.deps.clock.today(),
+        )
+        return import_file(data, context, file_name=name)
+
+    def post_cards(self) -> PostReport:
+        return self.deps.poster.post_pending()
+
+    def cards(self) -> list[Any]:
+        return self.slack.messages(CHANNEL)
+
+
+@contextmanager
+def running_bot(
+    settings: Settings,
+    slack: SlackStandIn,
+    runtime: Runtime,
+    *,
+    today: date = TODAY,
+    post_interval: float = 0.0,
+) -> Iterator[BotUnderTest]:
+    slack.add_channel(CHANNEL, name="denials", members=(MANAGER, *STAFF))
+    for user in (MANAGER, *STAFF):
+        slack.add_user(user, name=user.lower()[1:], team="T1")
+    client = WebClient(token=BOT_TOKEN, base_url=slack.url)
+    clock = Clock(runtime.clock.zone, today)
+    runtime = Runtime(runtime.settings, runtime.engine, runtime.sessions, runtime.rulebook, clock)
+    deps = build_deps(settings, client=client, runtime=runtime, post_interval=post_interval)
+    app = create_app(settings, deps=deps)
+    server = serve_http(app, deps, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
+    thread.start()
+    port = server.effective_port
+    url = f"http://127.0.0.1:{port}"
+    driver = SlackDriver(
+        url + EVENTS_PATH, settings.slack_signing_secret or "", standin=slack, team_id="T1"
+    )
+    try:
+        yield BotUnderTest(settings, deps, slack, driver, url)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+
+
+def e2e_settings(database_url: str, slack: SlackStandIn) -> Settings:
+    return Settings(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET="e2e-signing-secret",
+        SLACK_API_URL=slack.url,
+        DENIALS_DATABASE_URL=database_url,
+        DENIALS_CHANNEL=CHANNEL,
+        DENIALS_MANAGERS=MANAGER,
+        _env_file=None,
+    )
+
+
+def rulebook_for(settings: Settings) -> Rulebook:
+    return Rulebook.from_settings(settings)
