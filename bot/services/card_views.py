@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -18,6 +19,7 @@ from bot.domain.root_causes import RootCauseTable
 from storage.models import Claim, Denial, ImportFile, SlackPost
 
 REPEAT_WINDOW = timedelta(days=90)
+_CODES_IN_WORDS = re.compile(r" \([A-Z0-9, -]+\)(?=:)")
 
 
 def denial_view(
@@ -48,7 +50,9 @@ def denial_view(
         billed=denial.billed_amount,
         paid=denial.paid_amount,
         denied=denial.denied_amount,
-        reasons=tuple(ReasonView(r["code"], r["explanation"]) for r in _unique_reasons(denial)),
+        reasons=tuple(
+            ReasonView(r["code"], _without_codes(r["explanation"])) for r in _unique_reasons(denial)
+        ),
         rarcs=tuple(ReasonView(code, table.describe_rarc(code)) for code in denial.rarcs),
         category=RootCause(denial.category),
         category_source=category_source,
@@ -113,6 +117,11 @@ def repeat_count(session: Session, pattern_key: str, as_of: date) -> int:
         )
         or 0
     )
+
+
+def _without_codes(explanation: str) -> str:
+    """The card shows the codes beside the words; drop the "(CO-11, M76)" inside the words."""
+    return _CODES_IN_WORDS.sub("", explanation, count=1)
 
 
 def _unique_reasons(denial: Denial) -> list[dict[str, str]]:
