@@ -94,6 +94,9 @@ class AnchorSource(StrEnum):
     FILE_DATE = "gs04"
     REPORT_DATE = "report"  # a CSV check/adjudication/denied date column
     IMPORT_DATE = "import"  # nothing in the source: the clock starts on the import day
+    # Resubmission deadlines of no-appeal denials count from the date of service (timely filing,
+    # e.g. Medicare: 12 months after DOS, 42 CFR 424.44), not from a notice date.
+    SERVICE_DATE = "dos"
 
 
 @dataclass(frozen=True, slots=True)

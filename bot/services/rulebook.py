@@ -30,7 +30,8 @@ class Rulebook:
     ) -> tuple[DenialFinding, Deadline, PayerRule] | None:
         """The denial finding and its deadline, or None when the claim is not a denial."""
         payer = claim.remittance.payer
-        finding = classify_claim(claim, table=self.root_causes, medicare=is_medicare(payer))
+        medicare = is_medicare(payer, self.payer_rules)
+        finding = classify_claim(claim, table=self.root_causes, medicare=medicare)
         if finding is None:
             return None
         rule = self.payer_rules.match(payer)

@@ -1,0 +1,149 @@
+"""Read and validate a payer rules YAML file (the built-in one or a practice's override).
+
+Every problem is a ValueError that names the file, the row and the field, so a practice
+manager can fix an override file without reading code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from bot.domain.payer_rule import Anchor, PayerRule
+
+ROW_FIELDS = frozenset(
+    {
+        "key",
+        "name",
+        "match",
+        "anchor",
+        "appeal_days",
+        "next_level_days",
+        "resubmission_days",
+        "presumed_receipt_days",
+        "source",
+        "note",
+    }
+)
+MATCH_FIELDS = frozenset({"ids", "names", "not_names"})
+KEY_PATTERN = re.compile(r"[a-z0-9_]+")
+# A row that does not say: the shortest initial filing limit in the reference (BCBS MA,
+# 90 days from DOS), so a resubmission deadline is never later than the real one.
+DEFAULT_RESUBMISSION_DAYS = 90
+
+
+class _RowError(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"field '{field}' {problem}")
+
+
+def read_rules(text: str, *, source: str) -> list[PayerRule]:
+    """Rows of a rules file: a mapping with a `rules:` list (or a bare list of rows)."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ValueError(f"{source}: not valid YAML ({error})") from error
+    rows = document.get("rules") if isinstance(document, dict) else document
+    if not isinstance(rows, list):
+        raise ValueError(f"{source}: expected a 'rules:' list of payer rows")
+    rules: list[PayerRule] = []
+    for number, row in enumerate(rows, start=1):
+        key = row.get("key") if isinstance(row, dict) else None
+        where = f"{source}, row {number}" + (f" (key '{key}')" if isinstance(key, str) else "")
+        try:
+            rule = _read_row(row)
+        except _RowError as error:
+            raise ValueError(f"{where}: {error}") from None
+        if any(r.key == rule.key for r in rules):
+            raise ValueError(f"{where}: field 'key' repeats an earlier row's key")
+        rules.append(rule)
+    return rules
+
+
+def _read_row(row: object) -> PayerRule:
+    if not isinstance(row, dict):
+        raise _RowError("key", "missing: each row is a mapping with key, appeal_days, source, …")
+    unknown = sorted(str(name) for name in row if name not in ROW_FIELDS)
+    if unknown:
+        raise _RowError(unknown[0], f"is not known (allowed: {', '.join(sorted(ROW_FIELDS))})")
+    key = row.get("key")
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise _RowError("key", f"must be lower-case letters, digits or _, got {key!r}")
+    match = row.get("match") or {}
+    if not isinstance(match, dict):
+        raise _RowError("match", "must be a mapping with ids, names, not_names")
+    unknown = sorted(str(name) for name in match if name not in MATCH_FIELDS)
+    if unknown:
+        raise _RowError(f"match.{unknown[0]}", "is not known (allowed: ids, names, not_names)")
+    ids = _strings(match, "ids", prefix="match.", allow_numbers=True)
+    names = _patterns(match, "names")
+    if key != "default" and not ids and not names:
+        raise _RowError("match", "needs ids or names, or the row could never be used")
+    try:
+        anchor = Anchor(str(row.get("anchor", Anchor.EARLIEST.value)).lower())
+    except ValueError:
+        allowed = ", ".join(a.value for a in Anchor)
+        raise _RowError("anchor", f"must be one of {allowed}, got {row['anchor']!r}") from None
+    sources = _strings(row, "source")
+    if not sources:
+        raise _RowError("source", "is required: say where the window comes from (URL, contract)")
+    next_levels = row.get("next_level_days") or []
+    if not isinstance(next_levels, list):
+        raise _RowError("next_level_days", f"must be a list of days, got {next_levels!r}")
+    return PayerRule(
+        key=key,
+        name=str(row.get("name") or key),
+        appeal_days=_days(row, "appeal_days", required=True),
+        resubmission_days=_days(row, "resubmission_days", default=DEFAULT_RESUBMISSION_DAYS),
+        source=sources,
+        anchor=anchor,
+        next_level_days=tuple(_day_value(v, "next_level_days") for v in next_levels),
+        presumed_receipt_days=_days(row, "presumed_receipt_days", default=0, minimum=0),
+        ids=ids,
+        names=names,
+        not_names=_patterns(match, "not_names"),
+        note=" ".join(str(row.get("note") or "").split()),
+    )
+
+
+def _days(
+    row: dict[str, Any], name: str, *, required: bool = False, default: int = 0, minimum: int = 1
+) -> int:
+    if name not in row or row[name] is None:
+        if required:
+            raise _RowError(name, "is required (a whole number of days)")
+        return default
+    return _day_value(row[name], name, minimum=minimum)
+
+
+def _day_value(value: object, name: str, *, minimum: int = 1) -> int:
+    # bool is an int in Python; `appeal_days: yes` is a mistake, not 1 day.
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _RowError(name, f"must be a whole number of days ≥ {minimum}, got {value!r}")
+    return value
+
+
+def _strings(
+    mapping: dict[str, Any], name: str, *, prefix: str = "", allow_numbers: bool = False
+) -> tuple[str, ...]:
+    value = mapping.get(name)
+    values = [] if value is None else value if isinstance(value, list) else [value]
+    kinds: tuple[type, ...] = (str, int) if allow_numbers else (str,)
+    result = []
+    for item in values:
+        if isinstance(item, bool) or not isinstance(item, kinds) or not str(item).strip():
+            raise _RowError(f"{prefix}{name}", f"must be text (or a list of text), got {item!r}")
+        result.append(str(item).strip())
+    return tuple(result)
+
+
+def _patterns(match: dict[str, Any], name: str) -> tuple[str, ...]:
+    patterns = _strings(match, name, prefix="match.")
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise _RowError(f"match.{name}", f"has a bad pattern {pattern!r}: {error}") from None
+    return patterns
