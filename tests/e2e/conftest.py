@@ -1,0 +1,64 @@
+"""End-to-end fixtures: a Slack stand-in per test, drivers aimed at it, Bolt apps served."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from tests.e2e.app_server import BoltHTTPServer
+from tests.e2e.slack_driver import SlackDriver
+from tests.e2e.slack_standin import SlackStandIn
+
+BOT_TOKEN = "xoxb-test"
+SIGNING_SECRET = "e2e-signing-secret"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    """A started Slack stand-in that knows the token `xoxb-test`; stopped after the test."""
+    with SlackStandIn(tokens=(BOT_TOKEN,)) as standin:
+        yield standin
+
+
+@pytest.fixture
+def web_client(slack: SlackStandIn) -> WebClient:
+    return WebClient(token=BOT_TOKEN, base_url=slack.url)
+
+
+@pytest.fixture
+def driver_factory(slack: SlackStandIn) -> Callable[..., SlackDriver]:
+    """`driver_factory(app_url, signing_secret=SIGNING_SECRET, **options)` -> SlackDriver."""
+
+    def make(app_url: str, signing_secret: str = SIGNING_SECRET, **options: Any) -> SlackDriver:
+        return SlackDriver(app_url, signing_secret, standin=slack, **options)
+
+    return make
+
+
+@pytest.fixture
+def listener_executor(slack: SlackStandIn) -> Iterator[ThreadPoolExecutor]:
+    """Give it to `App(listener_executor=...)`: teardown waits for listeners still running,
+    so none of them talks to a stand-in that has already stopped."""
+    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bolt-listener")
+    yield executor
+    executor.shutdown(wait=True, cancel_futures=False)
+
+
+@pytest.fixture
+def serve_app() -> Iterator[Callable[[App], BoltHTTPServer]]:
+    """`serve_app(app)` serves a Bolt App on 127.0.0.1 until the test ends."""
+    servers: list[BoltHTTPServer] = []
+
+    def serve(app: App) -> BoltHTTPServer:
+        server = BoltHTTPServer(app).start()
+        servers.append(server)
+        return server
+
+    yield serve
+    for server in servers:
+        server.stop()

@@ -1,0 +1,273 @@
+"""A local stand-in for the Slack Web API, over real HTTP, for end-to-end tests.
+
+    with SlackStandIn() as slack:
+        client = WebClient(token="xoxb-test", base_url=slack.url)
+        client.chat_postMessage(channel="C1", text="hi")
+        assert slack.messages("C1")[0].text == "hi"
+
+Serves, on 127.0.0.1 and a free port: the Web API under `/api/<method>` (see
+`WebApi.methods()`; anything else answers `unknown_method`), the upload URLs that
+`files.getUploadURLExternal` hands out (`/upload/<id>`), file downloads (`/files/<id>`,
+bearer token) and response_urls (`/response/<id>`). Faults are injected per method
+(`fail_next`) or for everything (`go_down`). Queries return deep copies, taken under the
+lock the server holds while it answers, so tests never see half an update.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
+from typing import Any, TypeVar
+
+from tests.e2e.standin_api import WebApi
+from tests.e2e.standin_http import DEFAULT_ERRORS, Fault, Router, StandInHandler
+from tests.e2e.standin_responses import apply_view_ack
+from tests.e2e.standin_state import (
+    Call,
+    Channel,
+    Ephemeral,
+    Message,
+    ResponsePost,
+    ResponseUrl,
+    StoredFile,
+    User,
+    View,
+    Workspace,
+)
+
+T = TypeVar("T")
+
+
+class SlackStandIn:
+    def __init__(
+        self,
+        *,
+        tokens: tuple[str, ...] = ("xoxb-test",),
+        team_id: str = "T1",
+        trigger_ttl: float = 3.0,
+    ) -> None:
+        self.team_id = team_id
+        self._ws = Workspace(team_id=team_id)
+        self._api = WebApi(self._ws, root_url="", trigger_ttl=trigger_ttl)
+        self._router = Router(self._ws, self._api, set(tokens))
+        self._lock = self._router.lock
+        self._port = 0
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> SlackStandIn:
+        server = ThreadingHTTPServer(("127.0.0.1", self._port), StandInHandler)
+        server.daemon_threads = False  # server_close() then joins request threads: no leaks
+        server.router = self._router  # type: ignore[attr-defined]
+        self._port = server.server_address[1]
+        self._api.root_url = self.root
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"slack-standin:{self._port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def root(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def url(self) -> str:
+        """The Web API base URL: `WebClient(base_url=...)` / `SLACK_API_URL`."""
+        return f"{self.root}/api/"
+
+    # -- what the workspace holds ---------------------------------------------------------
+
+    def add_user(self, user_id: str, *, name: str, team: str | None = None, **extra: Any) -> None:
+        """A person `users.info` knows (extra: real_name, tz, is_bot, deleted)."""
+        with self._lock:
+            self._ws.users[user_id] = User(user_id, name, team or self.team_id, **extra)
+
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        name: str = "",
+        members: tuple[str, ...] = (),
+        is_private: bool = False,
+    ) -> None:
+        """Posting also works to unregistered ids; this gives conversations.info/members data."""
+        with self._lock:
+            self._ws.channels[channel_id] = Channel(
+                channel_id, name or channel_id.lower(), is_private, members=list(members)
+            )
+
+    def add_token(self, token: str) -> None:
+        with self._lock:
+            self._router.tokens.add(token)
+
+    def add_file(self, name: str, content: bytes, *, user: str = "U1", channel: str = "") -> str:
+        """A file a person uploaded (for file_shared events); returns its id."""
+        with self._lock:
+            file_id = self._ws.next_id("F")
+            self._ws.files[file_id] = StoredFile(
+                id=file_id,
+                name=name,
+                title=name,
+                length=len(content),
+                user=user,
+                url=f"{self.root}/files/{file_id}",
+                content=content,
+                channels=[channel] if channel else [],
+                completed=True,
+            )
+            return file_id
+
+    def issue_trigger(self, user: str = "U1") -> str:
+        """A trigger_id that views.open / views.push accept once, within `trigger_ttl`."""
+        with self._lock:
+            return self._api.issue_trigger(user)
+
+    def new_response_url(
+        self, *, user: str | None = None, channel: str | None = None, message_ts: str | None = None
+    ) -> str:
+        """A response_url on this server; `message_ts` makes replace/delete_original work."""
+        with self._lock:
+            url_id = self._ws.next_id("R")
+            self._ws.response_urls[url_id] = ResponseUrl(url_id, user, channel, message_ts)
+        return f"{self.root}/response/{url_id}"
+
+    def view_submitted(self, view_id: str, ack_body: Any) -> None:
+        """Apply the app's answer to a view_submission (close, errors, update, push, clear)."""
+        with self._lock:
+            apply_view_ack(self._ws, view_id, ack_body)
+
+    # -- faults ---------------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """The next `times` calls to `method` ("*" for any method) fail with `status`.
+
+        429 carries `Retry-After: <retry_after>` (whole seconds: slack_sdk parses it with
+        int()). Status 200 with `error=` is a plain refusal (`channel_not_found`, ...).
+        """
+        fault = Fault(
+            status=status,
+            error=error or DEFAULT_ERRORS.get(status, "fatal_error"),
+            retry_after=retry_after if status == 429 else None,
+            remaining=times,
+        )
+        with self._lock:
+            self._router.faults.setdefault(method, []).append(fault)
+
+    def go_down(self, *, refuse_connections: bool = False) -> None:
+        """Every request fails with 503, or (refuse_connections) nothing listens on the port."""
+        with self._lock:
+            self._router.down = True
+        if refuse_connections:
+            self.stop()
+
+    def come_back(self) -> None:
+        with self._lock:
+            self._router.down = False
+        if self._server is None:
+            self.start()  # the same port, so `.url` and handed-out URLs stay valid
+
+    def set_latency(self, seconds: float, method: str = "*") -> None:
+        """Answer `method` ("*" for all) only after `seconds`: a slow Slack."""
+        with self._lock:
+            self._router.latency[method] = seconds
+
+    # -- queries (deep copies) ------------------------------------------------------------
+
+    def _read(self, read: Callable[[Workspace], T]) -> T:
+        with self._lock:
+            return copy.deepcopy(read(self._ws))
+
+    def messages(self, channel: str) -> list[Message]:
+        """Top-level messages in posting order, as they are now (after updates)."""
+        return self._read(lambda ws: ws.top_level(channel))
+
+    def message(self, channel: str, ts: str) -> Message | None:
+        """One message, top-level or in a thread, as it is now."""
+        found = self._read(lambda ws: [m for m in ws.messages.get(channel, []) if m.ts == ts])
+        return found[0] if found else None
+
+    def thread(self, channel: str, ts: str) -> list[Message]:
+        return self._read(lambda ws: ws.replies(channel, ts))
+
+    def dms(self, user: str) -> list[Message]:
+        return self._read(lambda ws: ws.top_level("D" + user[1:]))
+
+    def ephemerals(self, user: str | None = None) -> list[Ephemeral]:
+        """chat.postEphemeral and ephemeral response_url posts (see `.source`)."""
+        return self._read(lambda ws: [e for e in ws.ephemerals if user in (None, e.user)])
+
+    def views(self, user: str | None = None) -> list[View]:
+        """Every modal opened or pushed, oldest first; `.is_open` tells which still are."""
+        return self._read(
+            lambda ws: [
+                v for v in ws.views.values() if v.type == "modal" and user in (None, v.user)
+            ]
+        )
+
+    def view(self, view_id: str) -> View | None:
+        """A modal or Home tab by id."""
+        return self._read(lambda ws: ws.views.get(view_id))
+
+    def home(self, user: str) -> View | None:
+        return self._read(lambda ws: ws.homes.get(user))
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """Every Web API call in arrival order, failed ones included (`.status`, `.error`)."""
+        return self._read(lambda ws: [c for c in ws.calls if method in (None, c.method)])
+
+    def responses(self) -> list[ResponsePost]:
+        return self._read(lambda ws: list(ws.responses))
+
+    def files(self) -> list[StoredFile]:
+        return self._read(lambda ws: list(ws.files.values()))
+
+    def warnings(self) -> list[dict[str, Any]]:
+        """What Slack would have complained about without refusing (e.g. `missing_text`)."""
+        return self._read(lambda ws: list(ws.warnings))
+
+    def post_times(self) -> dict[str, list[float]]:
+        """chat.postMessage arrivals (time.monotonic()) per channel, refused ones included."""
+        return self._read(lambda ws: dict(ws.post_times))
+
+    def max_rate_per_channel(self, window: float = 1.0) -> int:
+        """Most chat.postMessage calls any one channel got within `window` seconds."""
+        most = 0
+        for times in self.post_times().values():
+            start = 0
+            for end, at in enumerate(times):
+                while at - times[start] >= window:
+                    start += 1
+                most = max(most, end - start + 1)
+        return most

@@ -1,0 +1,194 @@
+"""The HTTP side of the Slack stand-in: parse requests, inject faults, route, answer.
+
+`Router.route(verb, path, headers, body)` turns one HTTP request into `(status, headers,
+body)` under the stand-in's lock; `StandInHandler` is the `http.server` glue.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.e2e.blockkit_limits import check_message, decode_json_field
+from tests.e2e.standin_api import WebApi
+from tests.e2e.standin_responses import apply_response
+from tests.e2e.standin_state import ApiError, Call, ResponsePost, Workspace
+
+JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_auth_blocks")
+DEFAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+
+Reply = tuple[int, dict[str, str], bytes]
+
+
+@dataclass
+class Fault:
+    status: int
+    error: str
+    retry_after: int | None
+    remaining: int
+
+
+@dataclass
+class Router:
+    ws: Workspace
+    api: WebApi
+    tokens: set[str]
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    faults: dict[str, list[Fault]] = field(default_factory=dict)  # method or "*" -> queue
+    latency: dict[str, float] = field(default_factory=dict)
+    down: bool = False
+
+    def route(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+        parts = urlsplit(path)
+        section, _, name = parts.path.strip("/").partition("/")
+        with self.lock:
+            if self.down:
+                return json_reply(503, {"ok": False, "error": "service_unavailable"})
+            if section == "api" and name:
+                return self._web_api(name, parse_params(parts.query, headers, body), headers)
+            if section == "upload" and verb == "POST":
+                return self._upload(name, body)
+            if section == "files" and verb == "GET":
+                return self._download(name, headers)
+            if section == "response" and verb == "POST":
+                return self._respond(name, headers, body)
+        return json_reply(404, {"ok": False, "error": "not_found"})
+
+    def delay_for(self, path: str) -> float:
+        method = urlsplit(path).path.removeprefix("/api/")
+        with self.lock:
+            return self.latency.get(method, self.latency.get("*", 0.0))
+
+    def _web_api(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> Reply:
+        call = Call(method, params, time.monotonic())
+        self.ws.calls.append(call)
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            channel = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+            self.ws.post_times.setdefault(channel, []).append(call.at)
+        fault = self._take_fault(method)
+        if fault is not None:
+            call.status, call.error = fault.status, fault.error
+            retry = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            return json_reply(fault.status, {"ok": False, "error": fault.error}, retry)
+        token = _bearer(headers) or str(params.pop("token", ""))
+        params.pop("token", None)  # never keep a token in the call log
+        try:
+            if not token:
+                raise ApiError("not_authed")
+            if token not in self.tokens:
+                raise ApiError("invalid_auth")
+            answer = self.api.call(method, params)
+        except ApiError as refusal:
+            call.error = refusal.error
+            answer = {"ok": False, "error": refusal.error, **refusal.extra}
+        return json_reply(200, answer)
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for key in (method, "*"):
+            queue = self.faults.get(key) or []
+            if queue:
+                fault = queue[0]
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    queue.pop(0)
+                return fault
+        return None
+
+    def _upload(self, file_id: str, body: bytes) -> Reply:
+        stored = self.ws.files.get(file_id)
+        if stored is None:
+            return json_reply(404, {"ok": False, "error": "file_not_found"})
+        stored.content = body
+        return 200, {"Content-Type": "text/plain"}, f"OK - {len(body)}".encode()
+
+    def _download(self, file_id: str, headers: dict[str, str]) -> Reply:
+        stored = self.ws.files.get(file_id)
+        if _bearer(headers) not in self.tokens or stored is None or stored.content is None:
+            return 404, {"Content-Type": "text/plain"}, b"Not Found"
+        return 200, {"Content-Type": "application/octet-stream"}, stored.content
+
+    def _respond(self, url_id: str, headers: dict[str, str], body: bytes) -> Reply:
+        target = self.ws.response_urls.get(url_id)
+        if target is None:
+            return json_reply(404, {"ok": False, "error": "no_service"})
+        payload = parse_params("", headers, body)
+        errors, _warnings = check_message(payload)
+        if errors:
+            return json_reply(400, {"ok": False, "error": "invalid_blocks", "errors": errors})
+        post = ResponsePost(url_id, target.user, target.channel, payload, time.monotonic())
+        self.ws.responses.append(post)
+        try:
+            apply_response(self.ws, target, payload)
+        except ApiError as refusal:
+            return json_reply(404, {"ok": False, "error": refusal.error})
+        return json_reply(200, {"ok": True})
+
+
+def _bearer(headers: dict[str, str]) -> str:
+    return headers.get("authorization", "").removeprefix("Bearer ").strip()
+
+
+def json_reply(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Reply:
+    data = json.dumps(body).encode()
+    return status, {"Content-Type": "application/json; charset=utf-8", **(headers or {})}, data
+
+
+def parse_params(query: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    """Query string + body (form, JSON or multipart) -> one dict, JSON-in-form decoded."""
+    params: dict[str, Any] = dict(parse_qsl(query))
+    content_type = headers.get("content-type", "")
+    if body and content_type.startswith("application/json"):
+        decoded = json.loads(body)
+        params.update(decoded if isinstance(decoded, dict) else {})
+    elif body and content_type.startswith("multipart/form-data"):
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(head + body)
+        for part in message.iter_parts():
+            raw = part.get_payload(decode=True)
+            if part.get_filename() is None and isinstance(raw, bytes):
+                params[str(part.get_param("name", header="content-disposition"))] = raw.decode()
+    elif body:
+        params.update(parse_qsl(body.decode(), keep_blank_values=True))
+    if isinstance(params.get("payload"), str):  # response_url posts may be form `payload=`
+        params.update(json.loads(params.pop("payload")))
+    for key in JSON_FIELDS:
+        if key in params:
+            params[key] = decode_json_field(params[key])
+    return params
+
+
+class StandInHandler(BaseHTTPRequestHandler):
+    """HTTP/1.0, one request per connection, so stopping the server never waits on idle peers."""
+
+    def _handle(self, verb: str) -> None:
+        router: Router = self.server.router  # type: ignore[attr-defined]
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        delay = router.delay_for(self.path)
+        if delay:
+            time.sleep(delay)
+        status, reply_headers, data = router.route(verb, self.path, headers, body)
+        self.send_response(status)
+        for key, value in reply_headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # every call is recorded; stderr stays quiet
