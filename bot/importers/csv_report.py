@@ -1,0 +1,261 @@
+"""CSV denial reports from PM systems and clearinghouses → claim records.
+
+Pure: bytes or text in, `CsvReport` out. The file is split into records with the csv module
+(it knows each record's physical line, which rejections must name even when a quoted cell
+spans lines); the header is found among the first records; the fields are laid out in a
+pandas frame for the column-wise work (status columns, fill-down, skipping non-records); then
+each row is read (csv_rows) and rows are grouped into one ClaimRecord per claim per
+remittance.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import BinaryIO, Final, TextIO
+
+import pandas as pd
+
+from bot.domain.records import ClaimRecord, ImportRefused, ImportWarning, RejectedRow
+from bot.importers.csv_claims import ClaimGroups, lines_text
+from bot.importers.csv_codes import CLP02_CODES, clp02
+from bot.importers.csv_columns import (
+    MAPPING_HINT,
+    NEEDED,
+    ColumnMapping,
+    Field,
+    Header,
+    find_header,
+    layout_name,
+    normalise,
+)
+from bot.importers.csv_rows import MissingClaimNumberError, parse_row
+from bot.importers.csv_values import CellError, clean
+
+DELIMITERS: Final = (",", "\t", ";", "|")
+_TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
+_EXCEL_MAGIC: Final = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+CLP02_COLUMN: Final = "_clp02"
+STATUS_COLUMN: Final = "_status"
+LINE_COLUMN: Final = "_line"
+
+
+@dataclass(frozen=True, slots=True)
+class CsvReport:
+    claims: list[ClaimRecord]
+    rejected: list[RejectedRow]
+    warnings: list[ImportWarning]
+    layout: str  # what the header looked like, e.g. "Tebra/Kareo service-line payments"
+    data_rows: int  # rows that were records (imported, rejected or skipped as not submitted)
+
+
+def read_csv_report(
+    stream: BinaryIO | TextIO, *, file_name: str = "", mapping: ColumnMapping | None = None
+) -> CsvReport:
+    """Read one CSV report; raises ImportRefused when no usable header is found."""
+    warnings: list[ImportWarning] = []
+    text = _decode(stream.read(), file_name, warnings)
+    delimiter, header = _locate_header(text, mapping)
+    records = _records(text, delimiter)
+    frame, rejected = _field_frame(records, header)
+    shifted = len(rejected)  # rows with more cells than the header are data rows too
+    groups = ClaimGroups()
+    skipped: list[int] = []
+    for row in frame.to_dict("records"):
+        line = int(row[LINE_COLUMN])
+        values = {name: str(row[name.value]) for name in Field if name.value in row}
+        try:
+            groups.add(parse_row(values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line))
+        except MissingClaimNumberError:
+            skipped.append(line)  # not sent yet and no number: nothing a denial could need
+        except CellError as problem:
+            rejected.append(RejectedRow(line, f"line {line}: {problem}"))
+    rejected.sort(key=lambda r: r.line_number)
+    warnings += groups.warnings(header)
+    if skipped:
+        warnings.append(
+            ImportWarning(
+                f"{lines_text(skipped)}: not submitted yet and without a claim number; skipped"
+            )
+        )
+    if frame.empty and not rejected:
+        warnings.append(ImportWarning("the report has a header but no data rows"))
+    return CsvReport(
+        claims=groups.claims(),
+        rejected=rejected,
+        warnings=warnings,
+        layout=layout_name(header, mapping),
+        data_rows=len(frame) + shifted,
+    )
+
+
+def _decode(raw: bytes | str, file_name: str, warnings: list[ImportWarning]) -> str:
+    if isinstance(raw, str):
+        text = raw.removeprefix("\ufeff")
+    elif raw.startswith(_EXCEL_MAGIC) or file_name.lower().endswith((".xlsx", ".xls")):
+        raise ImportRefused(
+            "this is an Excel workbook, not a CSV; save it as CSV (UTF-8) and import that file"
+        )
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV (Comma delimited)" in the ANSI code page.
+            text = raw.decode("cp1252", errors="replace")
+            warnings.append(ImportWarning("the file is not UTF-8; it was read as Windows-1252"))
+    if not text.strip():
+        raise ImportRefused("the file is empty; export the report again from the PM system")
+    return text.replace("\x00", "")
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    """(first physical line, cells) of each record; blank lines are records with no cells."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    found: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in itertools.islice(reader, limit):
+            found.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        refusal = ImportRefused(f"the file is not a readable CSV ({error})", line_number=start)
+        raise refusal from None
+    return found
+
+
+def _locate_header(text: str, mapping: ColumnMapping | None) -> tuple[str, Header]:
+    """The delimiter whose header recognises the most fields, and that header."""
+    candidates = []
+    for delimiter in DELIMITERS:
+        head = _records(text, delimiter, limit=50)
+        found = find_header((cells for _, cells in head), mapping)
+        if found is not None:
+            candidates.append((len(found.columns), -DELIMITERS.index(delimiter), delimiter, found))
+    if not candidates:
+        raise _no_header(text, mapping)
+    *_, delimiter, header = max(candidates, key=lambda c: (c[0], c[1]))
+    missing = header.missing()
+    if missing:
+        line = _records(text, delimiter, limit=header.index + 1)[header.index][0]
+        raise ImportRefused(
+            f"the header has no column for {'; '.join(missing)}. {MAPPING_HINT}",
+            line_number=line,
+        )
+    return delimiter, header
+
+
+def _no_header(text: str, mapping: ColumnMapping | None) -> ImportRefused:
+    if mapping is not None:
+        auto = find_header(cells for _, cells in _records(text, ",", limit=50))
+        present = {normalise(t) for t in auto.texts} if auto else set()
+        absent = [t for t in mapping.headers.values() if normalise(t) not in present]
+        shown = ", ".join(f'"{t}"' for t in absent) if auto else "the columns given"
+        return ImportRefused(
+            f"{shown} not found in the header row; check the spelling in --columns "
+            "against the report's header"
+        )
+    return ImportRefused(
+        "no header row was recognised in the first 50 lines. The importer needs columns for "
+        f"{'; '.join(NEEDED)}. {MAPPING_HINT}"
+    )
+
+
+def _field_frame(
+    records: list[tuple[int, list[str]]], header: Header
+) -> tuple[pd.DataFrame, list[RejectedRow]]:
+    """One column per field (first non-blank of its columns), for the data rows only."""
+    width = len(header.texts)
+    header_key = [normalise(t) for t in header.texts]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    rejected: list[RejectedRow] = []
+    for line, cells in records[header.index + 1 :]:
+        cleaned = [clean(c) for c in cells]
+        if not any(cleaned) or _is_totals(cleaned) or [normalise(c) for c in cells] == header_key:
+            continue
+        if any(cleaned[width:]):
+            rejected.append(
+                RejectedRow(
+                    line,
+                    (
+                        f"line {line}: {len(cells)} cells where the header has {width} "
+                        "(an unquoted comma in a value?)"
+                    ),
+                )
+            )
+            continue
+        rows.append((cleaned + [""] * width)[:width])
+        lines.append(line)
+    raw = pd.DataFrame(rows, columns=range(width), dtype=object).fillna("")
+    frame = pd.DataFrame({LINE_COLUMN: pd.Series(lines, dtype="int64")})
+    statuses = header.columns.get(Field.STATUS, [])
+    codes = [c for c in statuses if _holds_clp02(raw[c])]
+    frame[CLP02_COLUMN] = _first_filled(raw, codes)
+    others = [raw[c] for c in statuses if c not in codes]
+    joined = [" | ".join(v for v in values if v) for values in zip(*others, strict=True)]
+    frame[STATUS_COLUMN] = pd.Series(joined, dtype=object) if others else ""
+    for name, columns in header.columns.items():
+        if name is not Field.STATUS:
+            frame[name.value] = _first_filled(raw, columns)
+    return _drop_headings(_fill_down_patient(frame)), rejected
+
+
+def _holds_clp02(column: pd.Series) -> bool:
+    """A status column of CLP02 codes/descriptions (NextGen `Clm Sts Cod`, DrChrono 22).
+
+    A column of only "Denied" is a PM status, not evidence of CLP02: X12 uses 4 only when the
+    patient was not recognised, so "4" must not be read into every PM denial.
+    """
+    values = [v for v in column if v]
+    codes = [clp02(v) for v in values]
+    return bool(values) and all(codes) and any(c != "4" for c in codes if c in CLP02_CODES)
+
+
+def _first_filled(raw: pd.DataFrame, columns: Sequence[int]) -> pd.Series:
+    result = pd.Series([""] * len(raw), dtype=object)
+    for column in reversed(columns):  # earlier (preferred) columns overwrite later ones
+        result = raw[column].where(raw[column] != "", result)
+    return result
+
+
+def _fill_down_patient(frame: pd.DataFrame) -> pd.DataFrame:
+    """NextGen groups rows by patient: the name is only on the patient's first row.
+
+    The name is carried down only while the row's member id / account (when the export has
+    one) is blank or the same as on the row the name came from (a heading row has none), so a
+    row that merely lacks a name is never given another patient's.
+    """
+    name_col = Field.PATIENT_NAME.value
+    if name_col not in frame or frame.empty:
+        return frame
+    names = frame[name_col]
+    blank = names == ""
+    filled = names.mask(blank).ffill().fillna("")
+    allowed = pd.Series(True, index=frame.index)
+    for ident_field in (Field.MEMBER_ID, Field.PATIENT_ACCOUNT):
+        if ident_field.value in frame:
+            ident = frame[ident_field.value]
+            source = ident.where(~blank).ffill().fillna("")
+            allowed &= (ident == "") | (source == "") | (ident == source)
+    frame[name_col] = names.where(~blank | ~allowed, filled)
+    return frame
+
+
+def _drop_headings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows holding only a patient name (a group heading) gave their name; they are not data."""
+    if Field.PATIENT_NAME.value not in frame:
+        return frame
+    data = frame.drop(columns=[LINE_COLUMN, Field.PATIENT_NAME.value])
+    heading = (data == "").all(axis=1) & (frame[Field.PATIENT_NAME.value] != "")
+    return frame[~heading].reset_index(drop=True)
+
+
+def _is_totals(cells: Sequence[str]) -> bool:
+    first = next((c for c in cells if c), "")
+    return first.lower().rstrip(":").strip() in _TOTALS
