@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -81,11 +82,16 @@ def build_deps(
 
 
 def create_app(
-    settings: Settings, *, client: WebClient | None = None, deps: Deps | None = None
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    deps: Deps | None = None,
+    listener_executor: Executor | None = None,
 ) -> App:
     deps = deps or build_deps(settings, client=client)
     app = App(
         client=deps.client,
+        listener_executor=listener_executor,
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         token_verification_enabled=False,  # the runner checks the token once, with a clear message
         raise_error_for_unhandled_request=False,

@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--columns",
         metavar="MAPPING",
         help="CSV column mapping when auto-detection fails, e.g. "
-        "'claim=Clm Nbr,payer=Pyr Nam,billed=Bill Amt,paid=Pd Amt,carc=Reason Cd'",
+        "'claim=Clm Nbr,payer=Pyr Nam,billed=Bill Amt,paid=Pd Amt,carc=Reason Cd', "
+        "or a YAML file of the same field: header pairs",
     )
     imp.add_argument("--as", dest="actor", default=f"cli:{_user()}", help=argparse.SUPPRESS)
     imp.add_argument("--today", type=_day, help="import as of this day (YYYY-MM-DD)")

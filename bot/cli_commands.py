@@ -14,7 +14,7 @@ from bot.blocks.plain_text import render_text
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.domain.payer_rules import format_rules_table
-from bot.importers.csv_columns import parse_mapping_option
+from bot.importers.csv_columns import ColumnMapping, mapping_from_yaml, parse_mapping_option
 from bot.services.due import DueFilter, due_view
 from bot.services.export import export_records, write_csv, write_jsonl
 from bot.services.importing import FileOutcome, ImportContext, Progress, import_paths
@@ -40,7 +40,7 @@ def runtime(args: argparse.Namespace) -> Runtime:
 def import_files(args: argparse.Namespace) -> int:
     rt = runtime(args)
     try:
-        mapping = parse_mapping_option(args.columns) if args.columns else None
+        mapping = _column_mapping(args.columns) if args.columns else None
     except ValueError as error:
         raise CommandError(f"--columns: {error}") from None
     context = ImportContext(
@@ -60,6 +60,14 @@ def import_files(args: argparse.Namespace) -> int:
     if not outcomes:
         print("No files found to import.", file=sys.stderr)
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _column_mapping(option: str) -> ColumnMapping:
+    """`field=Header,...` on the command line, or a YAML file of the same pairs."""
+    path = Path(option)
+    if path.suffix in (".yml", ".yaml") and path.is_file():
+        return mapping_from_yaml(path.read_text())
+    return parse_mapping_option(option)
 
 
 def _print_outcome(outcome: FileOutcome) -> None:

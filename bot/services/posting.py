@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 METADATA_TYPE = "denial_card"
 STALE_CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+HISTORY_LOOKBACK = 200
 
 
 @dataclass
@@ -208,12 +209,12 @@ class SlackPoster:
         cutoff = self.clock.now() - STALE_CLAIM
         with self.sessions() as session:
             stale = session.execute(
-                select(SlackPost.id, SlackPost.channel, SlackPost.not_before).where(
+                select(SlackPost.id, SlackPost.channel).where(
                     SlackPost.status == "sending", SlackPost.not_before <= cutoff
                 )
             ).all()
-        for post_id, channel, claimed_at in stale:
-            ts = self._find_posted(channel or self.channel, post_id, claimed_at)
+        for post_id, channel in stale:
+            ts = self._find_posted(channel or self.channel, post_id)
             if ts is not None:
                 self._mark_posted(post_id, channel or self.channel, ts)
                 continue
@@ -224,11 +225,11 @@ class SlackPoster:
                     .values(status="pending")
                 )
 
-    def _find_posted(self, channel: str, post_id: int, claimed_at: datetime | None) -> str | None:
-        oldest = (claimed_at or self.clock.now()) - timedelta(minutes=1)
+    def _find_posted(self, channel: str, post_id: int) -> str | None:
+        # The latest messages, not a time window: our clock and Slack's may disagree.
         try:
             history = self.client.conversations_history(
-                channel=channel, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
             )
         except (SlackClientError, OSError):
             return None

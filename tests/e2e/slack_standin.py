@@ -141,6 +141,14 @@ class SlackStandIn:
             )
             return file_id
 
+    def share_file(self, file_id: str, channel: str, ts: str) -> None:
+        """The file appears in `channel` as the message `ts` (what `files.info` shares show)."""
+        with self._lock:
+            stored = self._ws.files[file_id]
+            stored.share_ts[channel] = ts
+            if channel not in stored.channels:
+                stored.channels.append(channel)
+
     def issue_trigger(self, user: str = "U1") -> str:
         """A trigger_id that views.open / views.push accept once, within `trigger_ttl`."""
         with self._lock:

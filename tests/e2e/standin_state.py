@@ -7,6 +7,7 @@ stand-in's server takes one lock around every request and every query.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,6 +185,7 @@ class StoredFile:
     alt_txt: str | None = None
     snippet_type: str | None = None
     completed: bool = False
+    share_ts: dict[str, str] = field(default_factory=dict)  # channel -> ts of the share message
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -195,6 +197,9 @@ class StoredFile:
             "channels": list(self.channels),
             "url_private": self.url,
             "url_private_download": self.url,
+            "shares": {
+                "public": {ch: [{"ts": ts, "channel_name": ch}] for ch, ts in self.share_ts.items()}
+            },
         }
 
 
@@ -261,12 +266,13 @@ class Workspace:
     calls: list[Call] = field(default_factory=list)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     post_times: dict[str, list[float]] = field(default_factory=dict)
-    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _last_ts: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_ts(self) -> str:
-        """Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, ..."""
-        micros = 1_700_000_000_000_000 + 100 * next(self._ts)
+        """Unique, increasing message timestamps from the wall clock, like Slack's."""
+        micros = max(int(time.time() * 1_000_000), self._last_ts + 100)
+        self._last_ts = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def next_id(self, prefix: str) -> str:

@@ -1,0 +1,131 @@
+"""The Monday review digest posted in the channel (UX.md "Monday digest").
+
+A fixed handful of blocks whatever the data: lists are cut to the top few with "+N more", and
+every name a payer wrote is escaped and clipped, so the message always fits Block Kit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
+
+from bot.blocks.message import Message, header, section, to_message
+from bot.blocks.text import clip, plural, short_date
+from bot.domain.digest import DigestSummary, PatternLine, Tally
+
+HEADER = ":calendar: Denials week of {start} – {end}"
+TOTALS = "*New* {new} · *Recovered* {recovered} · *Written off* {written_off} · *Open* {open}"
+OWNERS = "*Needs an owner:* {unassigned} unassigned · {uncategorized} without a root cause"
+DUE = "*Due this week:* {due} · *Overdue:* {overdue}"
+APPEALS = "*Appeals sent:* {appeals} · corrected claims {corrected} · *Outcomes:* {outcomes}"
+OUTCOMES = "{won} won · {lost} lost · {partial} partial"
+NO_OUTCOMES = "none decided"
+TOP_CAUSES = "*Top root causes*  {items}"
+TOP_PAYERS = "*Top payers*  {items}"
+NO_NEW = "No new denials last week."
+AGING = "*Open denied $ by age*  {items}"
+PATTERN = "*Repeat pattern:* {name}: {count} in {days} days ({fix})"
+FIX_ON = "fix recorded {day}"
+NO_FIX = "no fix recorded yet"
+NO_PATTERNS = "No repeat patterns in the last 90 days."
+MORE = "+{count} more"
+QUEUE_HINT = "Your queue: `/denials due 14 mine` · the team's: `/denials due`"
+LATE = ":hourglass: Sent late: the bot was not running when this digest was due."
+FALLBACK = "Denials week of {start} – {end}: {new} new, {due} due this week, {overdue} overdue"
+TOP = 3
+MAX_NAME = 40
+
+
+def digest_message(summary: DigestSummary, *, pattern_days: int = 90) -> Message:
+    start, end = short_date(summary.period_start), short_date(summary.period_end)
+    lines = [
+        TOTALS.format(
+            new=tally(summary.new),
+            recovered=tally(summary.recovered),
+            written_off=tally(summary.written_off),
+            open=tally(summary.open),
+        ),
+        OWNERS.format(unassigned=summary.unassigned, uncategorized=summary.uncategorized),
+        DUE.format(due=tally(summary.due_this_week), overdue=tally(summary.overdue)),
+        APPEALS.format(
+            appeals=summary.appeals_sent,
+            corrected=summary.corrected_sent,
+            outcomes=outcomes(summary),
+        ),
+    ]
+    blocks: list[Block] = [
+        header(HEADER.format(start=start, end=end)),
+        section("\n".join(lines)),
+        section(new_breakdown(summary)),
+        section(AGING.format(items=aging(summary))),
+        DividerBlock(),
+        section(patterns_text(summary.patterns, pattern_days)),
+        ContextBlock(elements=[MarkdownTextObject(text=QUEUE_HINT)]),
+    ]
+    if summary.late:
+        blocks.insert(1, ContextBlock(elements=[MarkdownTextObject(text=LATE)]))
+    text = FALLBACK.format(
+        start=start,
+        end=end,
+        new=summary.new.count,
+        due=summary.due_this_week.count,
+        overdue=summary.overdue.count,
+    )
+    return to_message(text, blocks)
+
+
+def new_breakdown(summary: DigestSummary) -> str:
+    if not summary.new.count:
+        return NO_NEW
+    causes = top_items([(cause.label, t) for cause, t in summary.new_by_cause])
+    payers = top_items([(clip(name, MAX_NAME), t) for name, t in summary.new_by_payer])
+    return TOP_CAUSES.format(items=causes) + "\n" + TOP_PAYERS.format(items=payers)
+
+
+def top_items(items: Sequence[tuple[str, Tally]], limit: int = TOP) -> str:
+    """`Authorization 9 ($3,900) · Eligibility 6 ($1,200) · +2 more`."""
+    shown = [f"{name} {t.count} ({dollars(t.amount)})" for name, t in items[:limit]]
+    if len(items) > limit:
+        shown.append(MORE.format(count=len(items) - limit))
+    return " · ".join(shown)
+
+
+def patterns_text(patterns: Sequence[PatternLine], days: int) -> str:
+    if not patterns:
+        return NO_PATTERNS
+    return "\n".join(pattern_line(p, days) for p in patterns)
+
+
+def pattern_line(pattern: PatternLine, days: int) -> str:
+    """`Repeat pattern: Aetna · Authorization · CO-197 · LEE DANA: 31 claims in 90 days (…)`."""
+    parts = [clip(pattern.payer_name, MAX_NAME), pattern.category.label, clip(pattern.code, 20)]
+    if pattern.provider:
+        parts.append(clip(pattern.provider, MAX_NAME))
+    fix = FIX_ON.format(day=short_date(pattern.fixed_on)) if pattern.fixed_on else NO_FIX
+    return PATTERN.format(
+        name=" · ".join(parts), count=plural(pattern.count, "claim"), days=days, fix=fix
+    )
+
+
+def aging(summary: DigestSummary) -> str:
+    """`0–30 $9,800 · 31–60 $6,100 · 61–90 $3,400 · 90+ $2,100`."""
+    return " · ".join(f"{label} {dollars(t.amount)}" for label, t in summary.aging)
+
+
+def outcomes(summary: DigestSummary) -> str:
+    if not (summary.won or summary.lost or summary.partial):
+        return NO_OUTCOMES
+    return OUTCOMES.format(won=summary.won, lost=summary.lost, partial=summary.partial)
+
+
+def tally(t: Tally) -> str:
+    """`23 ($8,940)`."""
+    return f"{t.count} ({dollars(t.amount)})"
+
+
+def dollars(amount: Decimal) -> str:
+    """Whole dollars for an overview: `$8,940`."""
+    whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{'-' if whole < 0 else ''}${abs(whole):,.0f}"

@@ -1,0 +1,211 @@
+"""One parser per subcommand: the words after the subcommand name in, a typed request out.
+
+`words` are what `split_words` made of the whole command text (so a note keeps its spacing);
+a parser raises `BadInput` with what was wrong, and the table adds the usage.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.commands.requests import (
+    AppealRequest,
+    AssignRequest,
+    BadInput,
+    CategorizeRequest,
+    DueRequest,
+    FindRequest,
+    HelpRequest,
+    OutcomeRequest,
+    Result,
+    TrendsRequest,
+    Who,
+)
+from bot.commands.words import (
+    Word,
+    is_mention,
+    looks_like_date,
+    parse_amount,
+    parse_cause,
+    parse_date,
+    parse_days,
+    parse_level,
+    parse_mention,
+    parse_method,
+    parse_period,
+    unescape,
+)
+from bot.domain.trends import DIMENSIONS, Dimension, Span
+
+UNKNOWN_WORD = "I didn't understand `{word}`."
+NEED_CLAIM = "Which claim? Give the claim number or the denial id from the card (`D-1042`)."
+NOT_A_CLAIM = "`{word}` is a person, not a claim."
+ONE_WHO = "Say one of `mine`, `unassigned` or `@someone`, not several."
+TWO_OF = "You gave two {what}: `{first}` and `{second}`."
+NEED_RESULT = "Say how it ended: `won`, `lost` or `partial`."
+PARTIAL_NEEDS_AMOUNT = "A partial win needs the amount the payer paid, like `partial 210.00`."
+LOST_HAS_NO_AMOUNT = "A lost appeal recovers nothing: leave the amount off."
+NEED_WHO = "Assign to whom? Give `@someone`, `me`, or `nobody`."
+NEED_CAUSE = "Which root cause? For example `authorization` or `coding`."
+BAD_DIMENSION = (
+    "I can't break trends down by `{word}`. Use `category`, `payer`, `cpt`, `provider` or `carc`."
+)
+
+DEFAULT_SPAN = Span(30, "d")
+RESULTS: dict[str, Result] = {
+    **dict.fromkeys(("won", "win", "overturned", "paid"), "won"),
+    **dict.fromkeys(("lost", "lose", "upheld", "denied"), "lost"),
+    **dict.fromkeys(("partial", "partially", "part"), "partial"),
+}
+DIMENSION_WORDS: dict[str, Dimension] = {
+    **{d: d for d in DIMENSIONS},
+    **dict.fromkeys(("categories", "cause", "causes", "root_cause", "reason"), "category"),
+    **dict.fromkeys(("payers", "insurer", "insurance"), "payer"),
+    **dict.fromkeys(("cpts", "code", "codes", "procedure", "procedures", "hcpcs"), "cpt"),
+    **dict.fromkeys(("providers", "npi", "doctor", "doctors", "rendering"), "provider"),
+    **dict.fromkeys(("carcs", "carc_code", "adjustment"), "carc"),
+}
+PERIOD_WORDS = {"month": Span(30, "d"), "quarter": Span(90, "d"), "year": Span(12, "m")}
+
+
+def parse_due(words: list[Word], text: str, today: date) -> DueRequest:
+    days: int | None = None
+    who: Who = None
+    for word in words:
+        lower = word.text.lower()
+        if lower.isdigit() or (lower.endswith("d") and lower[:-1].isdigit()):
+            if days is not None:
+                raise BadInput(TWO_OF.format(what="numbers of days", first=days, second=lower))
+            days = parse_days(lower.removesuffix("d"))
+            continue
+        if lower in ("mine", "me", "my"):
+            found: Who = "mine"
+        elif lower in ("unassigned", "nobody", "none"):
+            found = "unassigned"
+        elif is_mention(word.text) or word.text.startswith("<"):
+            found = parse_mention(word.text)
+        else:
+            raise BadInput(UNKNOWN_WORD.format(word=word.text))
+        if who is not None and who != found:
+            raise BadInput(ONE_WHO)
+        who = found
+    return DueRequest(days=14 if days is None else days, who=who)
+
+
+def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
+    claim, rest = _claim(words)
+    level: str | None = None
+    method: str | None = None
+    sent_on: date | None = None
+    corrected = False
+    i = 0
+    while i < len(rest):
+        word = rest[i].text
+        lower = word.lower()
+        if lower == "corrected" and level is None and not corrected:
+            corrected = True
+        elif lower in ("level", "lvl") and level is None and i + 1 < len(rest):
+            level = parse_level(rest[i + 1].text) or parse_level("0")
+            i += 1
+        elif level is None and not corrected and (named := parse_level(word)):
+            level = named
+        elif method is None and (how := parse_method(word)):
+            method = how
+        elif sent_on is None and looks_like_date(word):
+            sent_on = parse_date(word, today)
+        else:
+            break
+        i += 1
+    reference = rest[i].text if i < len(rest) and rest[i].text != "-" else None
+    note = unescape(text[rest[i + 1].start :]).strip() if i + 1 < len(rest) else None
+    return AppealRequest(
+        claim=claim,
+        level=level,
+        method=method,
+        reference=reference,
+        note=note or None,
+        sent_on=sent_on,
+        corrected=corrected,
+    )
+
+
+def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:
+    claim, rest = _claim(words)
+    if not rest or rest[0].text.lower() not in RESULTS:
+        raise BadInput(NEED_RESULT if not rest else UNKNOWN_WORD.format(word=rest[0].text))
+    result = RESULTS[rest[0].text.lower()]
+    amount = decided_on = None
+    for word in rest[1:]:
+        if looks_like_date(word.text) and decided_on is None:
+            decided_on = parse_date(word.text, today)
+        elif amount is None:
+            amount = parse_amount(word.text)
+        else:
+            raise BadInput(UNKNOWN_WORD.format(word=word.text))
+    if result == "partial" and amount is None:
+        raise BadInput(PARTIAL_NEEDS_AMOUNT)
+    if result == "lost" and amount is not None:
+        raise BadInput(LOST_HAS_NO_AMOUNT)
+    return OutcomeRequest(claim=claim, result=result, amount=amount, decided_on=decided_on)
+
+
+def parse_trends(words: list[Word], text: str, today: date) -> TrendsRequest:
+    span: Span | None = None
+    dimension: Dimension | None = None
+    for word in words:
+        lower = word.text.lower()
+        if lower in ("by", "per", "last", "past"):
+            continue
+        if lower[:1].isdigit() or lower in PERIOD_WORDS:
+            if span is not None:
+                raise BadInput(TWO_OF.format(what="periods", first=span.label, second=lower))
+            span = PERIOD_WORDS.get(lower) or parse_period(lower)
+        elif lower in DIMENSION_WORDS and dimension is None:
+            dimension = DIMENSION_WORDS[lower]
+        else:
+            raise BadInput(BAD_DIMENSION.format(word=word.text))
+    return TrendsRequest(span=span or DEFAULT_SPAN, dimension=dimension or "category")
+
+
+def parse_find(words: list[Word], text: str, today: date) -> FindRequest:
+    claim, rest = _claim(words)
+    if rest:
+        raise BadInput(UNKNOWN_WORD.format(word=rest[0].text))
+    return FindRequest(claim)
+
+
+def parse_assign(words: list[Word], text: str, today: date) -> AssignRequest:
+    claim, rest = _claim(words)
+    if not rest:
+        raise BadInput(NEED_WHO)
+    if len(rest) > 1:
+        raise BadInput(UNKNOWN_WORD.format(word=rest[1].text))
+    lower = rest[0].text.lower()
+    if lower in ("me", "myself"):
+        return AssignRequest(claim, "me")
+    if lower in ("nobody", "none", "unassigned", "noone"):
+        return AssignRequest(claim, "nobody")
+    return AssignRequest(claim, parse_mention(rest[0].text))
+
+
+def parse_categorize(words: list[Word], text: str, today: date) -> CategorizeRequest:
+    claim, rest = _claim(words)
+    if not rest:
+        raise BadInput(NEED_CAUSE)
+    return CategorizeRequest(claim, parse_cause([w.text for w in rest]))
+
+
+def parse_help(words: list[Word], text: str, today: date) -> HelpRequest:
+    return HelpRequest(topic=words[0].text.lower() if words else None)
+
+
+def clean_claim(word: str) -> str:
+    return word.strip("`'\"“”‘’").lstrip("#").rstrip(",;.")
+
+
+def _claim(words: list[Word]) -> tuple[str, list[Word]]:
+    if not words or not clean_claim(words[0].text):
+        raise BadInput(NEED_CLAIM)
+    if is_mention(words[0].text):
+        raise BadInput(NOT_A_CLAIM.format(word=words[0].text))
+    return clean_claim(words[0].text), words[1:]

@@ -1,0 +1,75 @@
+"""What answering a subcommand needs and what it gives back, with no Slack in sight.
+
+The Slack listener and the CLI both answer through the table; the listener then does the Slack
+part of a `Reply` (respond, open the form, refresh the card, upload the chart) and the CLI
+prints the message as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks.message import Message
+from bot.clock import Clock
+from bot.config import PhiMode
+from bot.services.appeals import Appeals
+from bot.services.rulebook import Rulebook
+from bot.services.trend_chart import ChartFile
+from bot.services.triage import Actor, TriageResult
+
+
+class People(Protocol):
+    """Who is who in the workspace (users.info / conversations.members behind it in Slack)."""
+
+    def is_person(self, user_id: str) -> bool:
+        """A real, active person of this workspace (not a bot, not deactivated)."""
+        ...
+
+    def may_triage(self, user_id: str) -> bool:
+        """A member of the denials channel (everyone, when no channel is configured)."""
+        ...
+
+
+class Everyone:
+    """The terminal: whoever can read the database may see everything."""
+
+    def is_person(self, user_id: str) -> bool:
+        return True
+
+    def may_triage(self, user_id: str) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    sessions: sessionmaker[Session]
+    rulebook: Rulebook
+    clock: Clock
+    appeals: Appeals  # Triage's use cases plus the appeal outcome
+    actor: Actor
+    people: People
+    phi: PhiMode = PhiMode.MINIMAL
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One answer. `message` goes back to the person (in the channel when `share`), `modal`
+    is opened with the command's trigger, `change` refreshes a card and notes it in its thread,
+    `chart` is uploaded (to the channel when shared, else to the person's DM)."""
+
+    message: Message | None = None
+    share: bool = False
+    modal: dict[str, Any] | None = None
+    change: TriageResult | None = None
+    chart: ChartFile | None = None
+
+
+class ReplyNow(Exception):  # noqa: N818 - control flow, not an error
+    """Stop answering and send this reply (a claim that did not resolve to one denial)."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__("reply now")
+        self.reply = reply

@@ -1,0 +1,175 @@
+"""Appeals from the slash command: log one (refusing a second while one is pending), and record
+what the payer decided. A win closes the denial as recovered; a loss sends it back to
+`in_progress` with the next level's deadline from the payer rules, or says none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks import thread_notes
+from bot.blocks.text import long_date, money
+from bot.domain.findings import DeadlineKind
+from bot.domain.payer_rules import PayerRule, PayerRules, next_level_deadline
+from bot.domain.records import Payer
+from bot.services.triage import Actor, AppealForm, Triage, TriageRefused, TriageResult
+from storage.models import Appeal, Denial
+
+PENDING = (
+    "Claim {claim} already has an appeal waiting for a decision ({level}, sent {sent}). "
+    "Record how it ended first: `/denials outcome {claim} won|lost|partial`."
+)
+NO_APPEAL = (
+    "No appeal is waiting for a decision on claim {claim}. Log the appeal first: "
+    "`/denials appeal {claim}`."
+)
+DECIDED_BEFORE_SENT = "The decision date ({decided}) is before the appeal was sent ({sent})."
+PARTIAL_TOO_MUCH = (
+    "A partial win recovers less than the {denied} denied. For the full amount say `won`."
+)
+NEXT_LEVEL_NOTE = " · next level by {date}"
+NO_FURTHER_NOTE = " · no further appeal level on file"
+MEDICARE = "medicare"
+MAX_LEVEL = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    result: str  # won, lost, partial
+    decided_on: date
+    amount: Decimal | None = None  # won without an amount: the full denied amount
+
+
+@dataclass(slots=True, kw_only=True)
+class OutcomeResult:
+    """What the outcome did, for the reply (filled in while the transaction runs)."""
+
+    change: TriageResult | None = None
+    claim_number: str = ""
+    payer_name: str = ""
+    result: str = ""
+    status: str = ""
+    recovered: Decimal | None = None
+    next_level: int | None = None  # the level that can be filed next, when one is left
+    next_deadline: date | None = None
+
+
+class Appeals(Triage):
+    def __init__(
+        self, sessions: sessionmaker[Session], managers: tuple[str, ...], rules: PayerRules
+    ) -> None:
+        super().__init__(sessions, managers)
+        self._rules = rules
+
+    def next_level(self, denial_id: int) -> str:
+        """The level the next appeal is likely to be: one past the appeals already lost."""
+        with self._sessions() as session:
+            lost = session.scalars(
+                select(Appeal).where(
+                    Appeal.denial_id == denial_id, Appeal.kind == "appeal", Appeal.outcome == "lost"
+                )
+            ).all()
+        return str(min(len(lost) + 1, MAX_LEVEL))
+
+    def log_from_command(
+        self, denial_id: int, form: AppealForm, actor: Actor, now: datetime
+    ) -> TriageResult:
+        with self._sessions() as session:
+            waiting = _pending(session, denial_id)
+            if waiting is not None:
+                claim = waiting.denial.claim_number
+                level = f"level {waiting.level}" if waiting.level.isdigit() else waiting.level
+                sent = long_date(waiting.sent_on)
+                raise TriageRefused(PENDING.format(claim=claim, level=level, sent=sent))
+        return self.log_appeal(denial_id, None, form, actor, now)
+
+    def record_outcome(
+        self, denial_id: int, version: int | None, outcome: Outcome, actor: Actor, now: datetime
+    ) -> OutcomeResult:
+        seen = OutcomeResult(result=outcome.result)
+
+        def change(session: Session, denial: Denial) -> str:
+            appeal = _pending(session, denial.id)
+            if appeal is None:
+                raise TriageRefused(NO_APPEAL.format(claim=denial.claim_number))
+            if outcome.decided_on < appeal.sent_on:
+                raise TriageRefused(
+                    DECIDED_BEFORE_SENT.format(
+                        decided=long_date(outcome.decided_on), sent=long_date(appeal.sent_on)
+                    )
+                )
+            appeal.outcome, appeal.decided_on = outcome.result, outcome.decided_on
+            seen.claim_number, seen.payer_name = denial.claim_number, denial.payer_name
+            if outcome.result == "lost":
+                return self._lost(denial, appeal, actor, seen)
+            amount = outcome.amount if outcome.amount is not None else denial.denied_amount
+            if outcome.result == "partial" and amount >= denial.denied_amount:
+                raise TriageRefused(PARTIAL_TOO_MUCH.format(denied=money(denial.denied_amount)))
+            appeal.outcome_amount = amount
+            denial.status, denial.closed, denial.closed_at = "recovered", True, now
+            denial.recovered_amount = amount
+            seen.status, seen.recovered = "recovered", amount
+            return thread_notes.appeal_outcome(actor.user, outcome.result, amount)
+
+        seen.change = self._apply(
+            denial_id,
+            version,
+            actor,
+            now,
+            "outcome",
+            change,
+            result=outcome.result,
+            amount=None if outcome.amount is None else str(outcome.amount),
+            decided_on=outcome.decided_on.isoformat(),
+        )
+        return seen
+
+    def _lost(self, denial: Denial, appeal: Appeal, actor: Actor, seen: OutcomeResult) -> str:
+        denial.status = "in_progress"
+        level = _level_number(appeal, self._rule(denial))
+        deadline = (
+            next_level_deadline(self._rule(denial), level, appeal.decided_on or date.min)
+            if level is not None
+            else None
+        )
+        appeal.next_deadline = deadline
+        if deadline is not None:
+            denial.deadline, denial.deadline_kind = deadline, DeadlineKind.APPEAL.value
+        seen.status, seen.next_deadline = "in_progress", deadline
+        seen.next_level = level + 1 if level is not None and deadline is not None else None
+        note = thread_notes.appeal_outcome(actor.user, "lost", None)
+        if appeal.kind == "corrected":
+            return note
+        return note + (
+            NEXT_LEVEL_NOTE.format(date=long_date(deadline)) if deadline else NO_FURTHER_NOTE
+        )
+
+    def _rule(self, denial: Denial) -> PayerRule:
+        return self._rules.get(denial.rule_key) or self._rules.match(Payer(denial.payer_name))
+
+
+def _pending(session: Session, denial_id: int) -> Appeal | None:
+    return session.scalars(
+        select(Appeal)
+        .where(Appeal.denial_id == denial_id, Appeal.outcome.is_(None))
+        .order_by(Appeal.id.desc())
+        .limit(1)
+    ).first()
+
+
+def _level_number(appeal: Appeal, rule: PayerRule) -> int | None:
+    """Level 1 is the first appeal. Medicare's redetermination is level 1 and its
+    reconsideration (QIC) level 2; elsewhere a reconsideration is the first level. A corrected
+    claim is not an appeal level: losing it leaves the appeal deadline as it was."""
+    if appeal.kind == "corrected":
+        return None
+    if appeal.level.isdigit():
+        return max(int(appeal.level), 1)
+    if appeal.level == "reconsideration" and rule.key == MEDICARE:
+        return 2
+    return 1

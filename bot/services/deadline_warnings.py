@@ -1,0 +1,211 @@
+"""Use case: escalating deadline warnings, each level sent once per denial (UX.md Escalations).
+
+Run it as often as you like for a day: what applies is decided from the deadline and `today`
+(`bot.domain.escalation`), and what was sent is in the ledger (`warning / {id}:{level}:{due}`).
+Thread notes are claimed one by one. The managers' daily DM is claimed per recipient and day
+(`escalation_dm / {recipient}:{day}`); the denials it listed are marked warned once every
+recipient has had it, so a crash between two DMs re-sends neither and loses neither.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks import thread_notes
+from bot.blocks.escalation_dm import EscalationRow, escalation_dm
+from bot.blocks.message import Message
+from bot.blocks.text import mention
+from bot.domain.escalation import (
+    DEFAULT_LEVELS,
+    WARNED_STATUSES,
+    Audience,
+    Level,
+    audience,
+    horizon,
+    level_for,
+    people,
+    warning_key,
+)
+from bot.domain.findings import DeadlineKind
+from bot.services.send_ledger import JobReport, Pacer, SendLedger, deliver
+from bot.services.slack_errors import explain
+from storage.models import Denial, SlackPost
+
+log = logging.getLogger(__name__)
+
+KIND = "warning"
+DM_KIND = "escalation_dm"
+NOTES_SENT = "{count} deadline notes posted in card threads"
+WAITING = "{count} warnings wait for their card to be posted"
+DM_SENT = "sent {who} the list of {count} denials due tomorrow or overdue"
+NOBODY = "{count} denials are due tomorrow or overdue but DENIALS_MANAGERS and DENIALS_CHANNEL "
+NOBODY += "are both empty: nobody was told"
+NOT_SENT = "a deadline warning was not sent ({why}); it will be tried again"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    row: EscalationRow
+    level: Level
+    key: str
+    channel: str | None  # where the card is, when it has been posted
+    thread_ts: str | None
+
+    @property
+    def audience(self) -> Audience:
+        return audience(self.level)
+
+
+class SlackDown(Exception):  # noqa: N818 - a state, not a failure of ours
+    """Slack is unreachable or asked us to slow down: stop this round, retry next tick."""
+
+
+@dataclass
+class DeadlineWarnings:
+    sessions: sessionmaker[Session]
+    client: WebClient
+    ledger: SendLedger
+    channel: str
+    managers: tuple[str, ...]
+    levels: tuple[int, ...] = DEFAULT_LEVELS
+    pace: Pacer = field(default_factory=Pacer)
+
+    def run(self, today: date) -> JobReport:
+        report = JobReport("deadlines")
+        candidates = self.candidates(today)
+        done = self.ledger.sent_keys(KIND, [c.key for c in candidates])
+        pending = [c for c in candidates if c.key not in done]
+        notes = waiting = 0
+        try:
+            for candidate in (c for c in pending if c.audience.in_thread):
+                if candidate.thread_ts is None:
+                    waiting += 1  # the posting job puts the card up first; next tick
+                elif self._send(
+                    KIND, candidate.key, self._note(candidate, today), candidate, report
+                ):
+                    notes += 1
+            dm = [c for c in pending if not c.audience.in_thread]
+            if dm:
+                self._direct(dm, today, report)
+        except SlackDown:
+            pass
+        if notes:
+            report.sent.insert(0, NOTES_SENT.format(count=notes))
+        if waiting:
+            report.skipped.append(WAITING.format(count=waiting))
+        return report
+
+    def candidates(self, today: date) -> list[Candidate]:
+        """Open denials whose most urgent level has come, most urgent first."""
+        query = (
+            select(Denial, SlackPost.channel, SlackPost.ts)
+            .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
+            .where(
+                Denial.closed.is_(False),
+                Denial.status.in_(WARNED_STATUSES),
+                Denial.deadline.is_not(None),
+                Denial.deadline <= today + timedelta(days=horizon(self.levels)),
+            )
+            .order_by(Denial.deadline, Denial.id)
+        )
+        found = []
+        with self.sessions() as session:
+            for denial, channel, ts in session.execute(query):
+                assert denial.deadline is not None
+                days_left = (denial.deadline - today).days
+                level = level_for(days_left, self.levels)
+                if level is None:
+                    continue
+                row = EscalationRow(
+                    denial_id=denial.id,
+                    claim_number=denial.claim_number,
+                    payer_name=denial.payer_name,
+                    amount=denial.denied_amount,
+                    assignee=denial.assignee,
+                    deadline=denial.deadline,
+                    days_left=days_left,
+                    kind=DeadlineKind(denial.deadline_kind),
+                )
+                key = warning_key(denial.id, level, denial.deadline)
+                found.append(Candidate(row, level, key, channel, ts))
+        return found
+
+    def _note(self, candidate: Candidate, today: date) -> Message:
+        row = candidate.row
+        if candidate.audience is Audience.THREAD_NOTE:
+            text = thread_notes.deadline_reminder(row.deadline, row.kind, today=today)
+        else:
+            text = thread_notes.deadline_escalation(
+                people(candidate.audience, row.assignee, self.managers),
+                row.claim_number,
+                row.payer_name,
+                row.amount,
+                row.kind,
+                row.days_left,
+            )
+        return Message(text=text)
+
+    def _direct(self, items: Sequence[Candidate], today: date, report: JobReport) -> None:
+        recipients = self.managers or ((self.channel,) if self.channel else ())
+        if not recipients:
+            report.errors.append(NOBODY.format(count=len(items)))
+            return
+        message = escalation_dm([c.row for c in items])
+        keys = [c.key for c in items]
+        dm_keys = {f"{who}:{today.isoformat()}": who for who in recipients}
+        for dm_key, who in dm_keys.items():
+            if self._send(DM_KIND, dm_key, message, None, report, to=who, detail={"keys": keys}):
+                report.sent.append(DM_SENT.format(who=_who(who), count=len(items)))
+        rows = self.ledger.rows(DM_KIND, dm_keys)
+        if len(rows) < len(dm_keys) or any(s not in ("sent", "failed") for s, _ in rows.values()):
+            return  # someone still has to be told; the next tick finishes it
+        lists = [
+            set(detail.get("keys", ())) for status, detail in rows.values() if status == "sent"
+        ]
+        if lists:
+            told = set.intersection(*lists)
+            self.ledger.record_sent(KIND, [key for key in keys if key in told])
+
+    def _send(
+        self,
+        kind: str,
+        key: str,
+        message: Message,
+        candidate: Candidate | None,
+        report: JobReport,
+        *,
+        to: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> bool:
+        def send() -> dict[str, Any]:
+            self.pace()
+            if candidate is not None:
+                assert candidate.channel is not None
+                return deliver(
+                    self.client, candidate.channel, message, thread_ts=candidate.thread_ts
+                )
+            return deliver(self.client, to or self.channel, message)
+
+        try:
+            return self.ledger.send_once(kind, key, send, detail=detail)
+        except SlackApiError as error:
+            report.errors.append(NOT_SENT.format(why=explain(error)))
+            if error.response.status_code == 429 or int(error.response.status_code or 0) >= 500:
+                raise SlackDown from error
+            return False
+        except (SlackClientError, OSError) as error:
+            report.errors.append(NOT_SENT.format(why=type(error).__name__))
+            raise SlackDown from error
+
+
+def _who(recipient: str) -> str:
+    return mention(recipient) if recipient.startswith(("U", "W")) else f"<#{recipient}>"

@@ -1,0 +1,165 @@
+"""Use case: the weekly review digest, posted once per channel and ISO week.
+
+The facts are read in one short session, closed before Slack is called; the ledger row
+`digest / {channel}:{YYYY}-W{ww}` makes the post exactly-once across restarts and replicas.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks.digest import digest_message
+from bot.domain.digest import (
+    PATTERN_WINDOW_DAYS,
+    AppealFact,
+    DenialFact,
+    DigestSummary,
+    FixFact,
+    period_before,
+    summarize,
+)
+from bot.domain.findings import RootCause
+from bot.services.send_ledger import JobReport, SendLedger, deliver
+from bot.services.slack_errors import explain
+from storage.models import Appeal, Denial, PatternFix
+
+log = logging.getLogger(__name__)
+
+KIND = "digest"
+NO_CHANNEL = "DENIALS_CHANNEL is not set: there is nowhere to post the digest"
+SENT = "digest for the week of {start} posted{late}"
+ALREADY = "digest for the week of {start} was already posted"
+NOT_SENT = "digest for the week of {start} not posted: {why}; it will be tried again"
+
+
+def digest_key(channel: str, slot_day: date) -> str:
+    year, week, _ = slot_day.isocalendar()
+    return f"{channel}:{year}-W{week:02d}"
+
+
+@dataclass
+class DigestService:
+    sessions: sessionmaker[Session]
+    client: WebClient
+    ledger: SendLedger
+    channel: str
+    zone: ZoneInfo
+
+    def send(self, slot_day: date, *, today: date, late: bool = False) -> JobReport:
+        """Post the digest due on `slot_day` unless it was posted already."""
+        report = JobReport(KIND)
+        if not self.channel:
+            report.errors.append(NO_CHANNEL)
+            return report
+        start = period_before(slot_day)[0].isoformat()
+        key = digest_key(self.channel, slot_day)
+        if self.ledger.status(KIND, key) in ("sent", "failed"):
+            report.skipped.append(ALREADY.format(start=start))
+            return report
+        message = digest_message(self.summary(slot_day, today=today, late=late))
+        try:
+            sent = self.ledger.send_once(
+                KIND,
+                key,
+                lambda: deliver(self.client, self.channel, message),
+                detail={"late": late, "today": today.isoformat()},
+            )
+        except SlackApiError as error:
+            report.errors.append(NOT_SENT.format(start=start, why=explain(error)))
+            return report
+        except (SlackClientError, OSError) as error:
+            report.errors.append(NOT_SENT.format(start=start, why=type(error).__name__))
+            return report
+        if sent:
+            report.sent.append(SENT.format(start=start, late=" (late)" if late else ""))
+        else:
+            report.skipped.append(ALREADY.format(start=start))
+        return report
+
+    def summary(self, slot_day: date, *, today: date, late: bool = False) -> DigestSummary:
+        start, end = period_before(slot_day)
+        with self.sessions() as session:
+            denials = self._denials(session, start, today)
+            appeals = self._appeals(session, start)
+            fixes = [
+                FixFact(key, self._day(at))
+                for key, at in session.execute(
+                    select(PatternFix.pattern_key, PatternFix.recorded_at)
+                )
+            ]
+        return summarize(
+            denials, appeals, fixes, period_start=start, period_end=end, today=today, late=late
+        )
+
+    def _denials(self, session: Session, start: date, today: date) -> list[DenialFact]:
+        since = datetime.combine(start, time(), self.zone).astimezone(UTC)
+        rows = session.execute(
+            select(
+                Denial.payer_name,
+                Denial.category,
+                Denial.category_source,
+                Denial.status,
+                Denial.assignee,
+                Denial.denied_amount,
+                Denial.recovered_amount,
+                Denial.denial_date,
+                Denial.deadline,
+                Denial.created_at,
+                Denial.closed_at,
+                Denial.pattern_key,
+                Denial.provider_name,
+                Denial.provider_npi,
+            ).where(
+                Denial.status != "superseded",
+                or_(
+                    Denial.closed.is_(False),
+                    Denial.created_at >= since,
+                    Denial.closed_at >= since,
+                    Denial.denial_date >= today - timedelta(days=PATTERN_WINDOW_DAYS),
+                ),
+            )
+        )
+        return [
+            DenialFact(
+                payer_name=row.payer_name,
+                category=_cause(row.category),
+                category_source=row.category_source,
+                status=row.status,
+                assignee=row.assignee,
+                denied_amount=row.denied_amount,
+                recovered_amount=row.recovered_amount,
+                denial_date=row.denial_date,
+                deadline=row.deadline,
+                created_on=self._day(row.created_at),
+                closed_on=self._day(row.closed_at) if row.closed_at else None,
+                pattern_key=row.pattern_key,
+                provider=row.provider_name or row.provider_npi,
+            )
+            for row in rows
+        ]
+
+    def _appeals(self, session: Session, start: date) -> list[AppealFact]:
+        rows = session.execute(
+            select(Appeal.kind, Appeal.sent_on, Appeal.outcome, Appeal.decided_on).where(
+                or_(Appeal.sent_on >= start, Appeal.decided_on >= start)
+            )
+        )
+        return [AppealFact(r.kind, r.sent_on, r.outcome, r.decided_on) for r in rows]
+
+    def _day(self, at: datetime) -> date:
+        return at.astimezone(self.zone).date()
+
+
+def _cause(slug: str) -> RootCause:
+    try:
+        return RootCause(slug)
+    except ValueError:
+        return RootCause.OTHER

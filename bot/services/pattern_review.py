@@ -1,0 +1,223 @@
+"""Use case: the monthly pattern review, sent once per month to each manager (or the channel).
+
+A pattern is payer + root cause + CARC + rendering provider + CPT; a repeat is one seen at
+least twice in the month reviewed. Counts and dollars are compared with the month before, and
+the fixes recorded for the denials' patterns (`PatternFix`) are shown beside the usual one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks.message import Message
+from bot.blocks.pattern_review import (
+    PatternReviewView,
+    PatternRow,
+    RecordedFix,
+    month_name,
+    pattern_review,
+)
+from bot.blocks.text import mention
+from bot.domain.findings import RootCause
+from bot.services.send_ledger import JobReport, Pacer, SendLedger, deliver
+from bot.services.slack_errors import explain
+from storage.models import Denial, PatternFix
+
+KIND = "patterns"
+REPEAT_MIN = 2
+SENT = "pattern review for {month} sent to {who}"
+ALREADY = "pattern review for {month} was already sent to {who}"
+NOT_SENT = "pattern review for {month} not sent to {who} ({why}); it will be tried again"
+NOBODY = "DENIALS_MANAGERS and DENIALS_CHANNEL are both empty: nobody to send the review to"
+
+PatternId = tuple[str, str, str, str, str]  # payer, root cause, CARC, provider, CPT
+
+
+@dataclass(frozen=True, slots=True)
+class PatternFact:
+    pattern: PatternId
+    category: RootCause
+    amount: Decimal
+    denial_date: date
+    pattern_key: str  # the card's pattern (payer|cause|code|provider): fixes are kept by it
+
+
+@dataclass
+class _Group:
+    facts: list[PatternFact] = field(default_factory=list)
+    prior_count: int = 0
+    prior_amount: Decimal = field(default_factory=lambda: Decimal(0))
+
+
+def month_bounds(first: date) -> tuple[date, date, date]:
+    """(first day of the month before, first day of `first`'s month, first day after it)."""
+    before = (
+        date(first.year - 1, 12, 1) if first.month == 1 else first.replace(month=first.month - 1)
+    )
+    after = (
+        date(first.year + 1, 1, 1) if first.month == 12 else first.replace(month=first.month + 1)
+    )
+    return before, first.replace(day=1), after
+
+
+def review_view(
+    facts: Iterable[PatternFact], fixes: dict[str, RecordedFix], month: date
+) -> PatternReviewView:
+    """Pure: group the facts of the month and the month before into repeat patterns."""
+    _, start, _ = month_bounds(month)
+    groups: dict[PatternId, _Group] = defaultdict(_Group)
+    counts = {True: 0, False: 0}
+    amounts = {True: Decimal(0), False: Decimal(0)}
+    for fact in facts:
+        current = fact.denial_date >= start
+        counts[current] += 1
+        amounts[current] += fact.amount
+        group = groups[fact.pattern]
+        if current:
+            group.facts.append(fact)
+        else:
+            group.prior_count += 1
+            group.prior_amount += fact.amount
+    rows = [_row(pid, g, fixes) for pid, g in groups.items() if len(g.facts) >= REPEAT_MIN]
+    rows.sort(key=lambda r: (-r.amount, -r.count, r.payer_name, r.carc))
+    return PatternReviewView(
+        month=start,
+        rows=tuple(rows),
+        denials=counts[True],
+        amount=amounts[True],
+        prior_denials=counts[False],
+        prior_amount=amounts[False],
+    )
+
+
+def _row(pattern: PatternId, group: _Group, fixes: dict[str, RecordedFix]) -> PatternRow:
+    payer, _cause, carc, provider, cpt = pattern
+    recorded = [fixes[f.pattern_key] for f in group.facts if f.pattern_key in fixes]
+    return PatternRow(
+        payer_name=payer,
+        category=group.facts[0].category,
+        carc=carc,
+        provider=provider or None,
+        cpt=cpt or None,
+        count=len(group.facts),
+        amount=sum((f.amount for f in group.facts), Decimal(0)),
+        prior_count=group.prior_count,
+        prior_amount=group.prior_amount,
+        fix=max(recorded, key=lambda f: f.recorded_on) if recorded else None,
+    )
+
+
+@dataclass
+class PatternReview:
+    sessions: sessionmaker[Session]
+    client: WebClient
+    ledger: SendLedger
+    channel: str
+    managers: tuple[str, ...]
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    pace: Pacer = field(default_factory=Pacer)
+
+    def send(self, month: date) -> JobReport:
+        """Send the review of `month` (its first day) to everyone who has not had it."""
+        report = JobReport("patterns")
+        recipients = self.managers or ((self.channel,) if self.channel else ())
+        if not recipients:
+            report.errors.append(NOBODY)
+            return report
+        name = month_name(month)
+        keys = {f"{month:%Y-%m}:{who}": who for who in recipients}
+        done = self.ledger.sent_keys(KIND, keys)
+        for who in (keys[k] for k in keys if k in done):
+            report.skipped.append(ALREADY.format(month=name, who=_who(who)))
+        todo = {k: who for k, who in keys.items() if k not in done}
+        if not todo:
+            return report
+        message = pattern_review(self.view(month))
+        for key, who in todo.items():
+            try:
+                sent = self.ledger.send_once(KIND, key, partial(self._deliver, who, message))
+            except SlackApiError as error:
+                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=explain(error)))
+                continue
+            except (SlackClientError, OSError) as error:
+                why = type(error).__name__
+                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
+                break
+            lines = report.sent if sent else report.skipped
+            lines.append((SENT if sent else ALREADY).format(month=name, who=_who(who)))
+        return report
+
+    def view(self, month: date) -> PatternReviewView:
+        before, _, after = month_bounds(month)
+        with self.sessions() as session:
+            rows = session.execute(
+                select(
+                    Denial.payer_name,
+                    Denial.category,
+                    Denial.carcs,
+                    Denial.provider_name,
+                    Denial.provider_npi,
+                    Denial.cpts,
+                    Denial.denied_amount,
+                    Denial.denial_date,
+                    Denial.pattern_key,
+                ).where(
+                    Denial.status != "superseded",
+                    Denial.denial_date >= before,
+                    Denial.denial_date < after,
+                )
+            ).all()
+            facts = [_fact(row) for row in rows]
+            fixes = self._fixes(session, {f.pattern_key for f in facts})
+        return review_view(facts, fixes, month)
+
+    def _fixes(self, session: Session, keys: set[str]) -> dict[str, RecordedFix]:
+        latest: dict[str, RecordedFix] = {}
+        for fix in session.scalars(
+            select(PatternFix).where(PatternFix.pattern_key.in_(keys)).order_by(PatternFix.id)
+        ):
+            by = (
+                fix.recorded_by.rsplit(":", 1)[-1] if fix.recorded_by.startswith("slack:") else None
+            )
+            latest[fix.pattern_key] = RecordedFix(
+                note=fix.note,
+                recorded_on=fix.recorded_at.astimezone(self.zone).date(),
+                recorded_by=by,
+            )
+        return latest
+
+    def _deliver(self, who: str, message: Message) -> dict[str, Any]:
+        self.pace()
+        return deliver(self.client, who, message)
+
+
+def _fact(row: Row[Any]) -> PatternFact:
+    try:
+        category = RootCause(row.category)
+    except ValueError:
+        category = RootCause.OTHER
+    carcs, cpts = row.carcs or [], row.cpts or []
+    pattern = (
+        row.payer_name,
+        category.value,
+        carcs[0] if carcs else "-",
+        row.provider_name or row.provider_npi or "",
+        cpts[0].split("-")[0] if cpts else "",  # 97110-GP and 97110 are the same service
+    )
+    return PatternFact(pattern, category, row.denied_amount, row.denial_date, row.pattern_key)
+
+
+def _who(recipient: str) -> str:
+    return mention(recipient) if recipient.startswith(("U", "W")) else f"<#{recipient}>"
