@@ -21,17 +21,26 @@ class Runtime:
     rulebook: Rulebook
     clock: Clock
 
+    def close(self) -> None:
+        """Close the database connections (a long-running bot never needs to)."""
+        self.engine.dispose()
+
 
 def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
+    rulebook = Rulebook.from_settings(settings)  # a bad override file stops us before the DB
     engine = make_engine(settings.database_url)
     if migrate:
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        rulebook=Rulebook.from_settings(settings),
+        rulebook=rulebook,
         clock=clock or Clock(settings.zone),
     )

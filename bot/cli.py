@@ -36,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
+    args.opened = []
     try:
         return handler(args)
     except cli_commands.CommandError as error:
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        for runtime in args.opened:
+            runtime.close()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,9 +32,11 @@ def runtime(args: argparse.Namespace) -> Runtime:
     today = getattr(args, "today", None)
     clock = Clock(settings.zone, today) if today else None
     try:
-        return build_runtime(settings, clock=clock)
+        built = build_runtime(settings, clock=clock)
     except ValueError as error:  # a bad payer-rules or root-cause override file
         raise CommandError(str(error)) from None
+    args.opened.append(built)  # `main` closes it when the command is done
+    return built
 
 
 def import_files(args: argparse.Namespace) -> int:
@@ -120,7 +122,11 @@ def rules(args: argparse.Namespace) -> int:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
-    upgrade(make_engine(args.settings.database_url))
+    engine = make_engine(args.settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
     print("Database is up to date.")
     return 0
 
