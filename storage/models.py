@@ -128,6 +128,7 @@ class SlackPost(Base):
     # Set when a denial on this card changed outside Slack (e.g. paid on a later remittance):
     # the posting job rebuilds the card with chat.update.
     needs_update: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    pending_notes: Mapped[list[Any]] = mapped_column(default=list)  # thread notes still to post
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

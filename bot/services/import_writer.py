@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from bot.blocks import thread_notes
 from bot.domain.readjudication import (
     Effect,
     NewAdjudication,
@@ -58,7 +59,9 @@ class ImportWriter:
         imported_on: date,
         now: datetime,
         actor: str,
+        file_name: str = "",
     ) -> None:
+        self._file_name = file_name
         self._session = session
         self._rulebook = rulebook
         self._import_id = import_id
@@ -205,6 +208,9 @@ class ImportWriter:
         denial.updated_at = self._now
         if denial.post is not None:
             denial.post.needs_update = True
+            if isinstance(effect, Recover):
+                note = thread_notes.paid_by_remittance(effect.amount, self._file_name)
+                denial.post.pending_notes = [*denial.post.pending_notes, note]
         session.add(
             AuditEvent(
                 denial_id=denial.id, actor=self._actor, action=action, detail=detail, at=self._now

@@ -179,6 +179,7 @@ def _import_stream(
             imported_on=context.today,
             now=context.now,
             actor=context.actor,
+            file_name=name,
         )
         warnings: list[ImportWarning]
         rejected: list[RejectedRow] = []

@@ -112,15 +112,25 @@ class SlackPoster:
         for post_id in ids:
             try:
                 self.refresh(post_id)
+                notes = self._take_notes(post_id)
+                for note in notes:
+                    self.thread_note(post_id, note)
             except (SlackClientError, OSError) as error:
                 log.warning("card refresh deferred: %s", type(error).__name__)
                 break
-            with self.sessions() as session, session.begin():
-                session.execute(
-                    update(SlackPost).where(SlackPost.id == post_id).values(needs_update=False)
-                )
             done += 1
         return done
+
+    def _take_notes(self, post_id: int) -> list[str]:
+        """Mark the card fresh and take the thread notes waiting for it, in one transaction."""
+        with self.sessions() as session, session.begin():
+            post = session.get(SlackPost, post_id, with_for_update=True)
+            if post is None:
+                return []
+            notes = [str(n) for n in post.pending_notes]
+            post.needs_update = False
+            post.pending_notes = []
+            return notes
 
     def thread_note(self, post_id: int | None, text: str) -> None:
         """A one-line history note in the card's thread (never broadcast)."""

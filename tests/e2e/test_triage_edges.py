@@ -24,7 +24,7 @@ from tests.e2e.bot_harness import (
     running_bot,
 )
 from tests.e2e.slack_standin import SlackStandIn
-from tests.support.x835 import denied, make_835
+from tests.support.x835 import denied, make_835, paid
 
 MARIA, JAMES = "UMARIA", "UJAMES"
 
@@ -192,3 +192,22 @@ def test_two_people_changing_different_things_at_once_keep_both(bot: BotUnderTes
         denial = session.scalars(select(Denial)).one()
         assert (denial.category, denial.assignee) == ("coding", JAMES)
     assert bot.slack.responses() == []  # nobody was refused
+
+
+def test_a_later_remittance_that_pays_closes_the_card_and_says_so_in_its_thread(
+    bot: BotUnderTest,
+) -> None:
+    bot.import_bytes(make_835([denied("L1", amount="250")], check="A"), "first.835")
+    bot.post_cards()
+    (card,) = bot.cards()
+
+    bot.import_bytes(make_835([paid("L1", amount="250")], check="B"), "second.835")
+    report = bot.post_cards()
+
+    assert report.updated == 1
+    updated = bot.slack.message(CHANNEL, card.ts)
+    assert updated is not None
+    assert "Recovered $250.00" in updated.text
+    (note,) = bot.slack.thread(CHANNEL, card.ts)
+    assert "A later remittance paid $250.00 (second.835)" in note.text
+    assert len(bot.cards()) == 1

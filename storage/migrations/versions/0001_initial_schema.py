@@ -117,6 +117,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("not_before", sa.DateTime(timezone=True), nullable=True),
         sa.Column("needs_update", sa.Boolean(), nullable=False),
+        sa.Column("pending_notes", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=True),
