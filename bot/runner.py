@@ -50,6 +50,7 @@ def run_bot(settings: Settings) -> int:
     log.info("connected to Slack as %s", identity.get("user"))
     app = create_app(settings, deps=deps)
     scheduler = create_scheduler(deps)
+    signal.signal(signal.SIGTERM, _raise_stop)
     scheduler.start()
     try:
         if settings.slack_app_token:
@@ -57,24 +58,32 @@ def run_bot(settings: Settings) -> int:
 
             log.info("serving Slack over Socket Mode")
             handler = SocketModeHandler(app, settings.slack_app_token)
-            _stop_on_signal(handler.close)
-            handler.start()  # type: ignore[no-untyped-call]
+            try:
+                handler.start()  # type: ignore[no-untyped-call]
+            except _Stop:
+                log.info("stopping")
+            finally:
+                handler.close()
         else:
             log.info(
                 "serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)",
                 settings.port,
             )
             server = serve_http(app, deps, host="0.0.0.0", port=settings.port)  # noqa: S104
-            _stop_on_signal(server.close)
-            server.run()
+            try:
+                server.run()
+            except _Stop:
+                log.info("stopping")
+            finally:
+                server.close()
     finally:
         scheduler.shutdown(wait=False)
     return 0
 
 
-def _stop_on_signal(stop: object) -> None:
-    def handle(_signum: int, _frame: FrameType | None) -> None:
-        if callable(stop):
-            stop()
+class _Stop(Exception):  # noqa: N818 - a signal, not an error
+    """SIGTERM (a deploy, `docker stop`): leave the serving loop and shut down cleanly."""
 
-    signal.signal(signal.SIGTERM, handle)
+
+def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
+    raise _Stop
