@@ -28,7 +28,8 @@ AMBIGUOUS = "{count} match {asked}. Say which one with its id, like `/denials {v
 MORE = "and more: type more of the claim number to narrow it down"
 MATCH_ROW = "`D-{id}` · {claim} · {payer} · {amount} · {status} · denied {day}"
 OPEN = "Open"
-DONE = "Claim {claim}: {note}. The card is updated."
+DONE = "Claim {claim}: {note}."
+CARD_UPDATED = " The card is updated."
 RECOVERED = "Claim {claim} ({payer}): appeal {result}, {amount} recovered. Closed as Recovered."
 LOST_NEXT = (
     "Claim {claim} ({payer}): appeal lost. Back to In progress; the level {level} appeal is "
@@ -107,9 +108,10 @@ def ambiguous(asked: str, verb: str, matches: Sequence[MatchView]) -> Message:
     return to_message(text, [section(text), *_rows(matches)])
 
 
-def done(claim: str, note: str) -> Message:
-    """`Claim 5101Z88001: @james logged appeal level 1 · portal · sent Nov 30.`"""
-    return plain(DONE.format(claim=clip(claim, 60), note=note))
+def done(claim: str, note: str, *, card: bool = True) -> Message:
+    """`Claim 5101Z88001: @james logged appeal level 1 · portal · sent Nov 30.`; `note` is a
+    thread note (already mrkdwn)."""
+    return plain(DONE.format(claim=clip(claim, 60), note=note) + (CARD_UPDATED if card else ""))
 
 
 def outcome_recorded(

@@ -35,7 +35,7 @@ from bot.commands.words import (
     parse_period,
     unescape,
 )
-from bot.domain.trends import DIMENSIONS, Dimension, Span
+from bot.domain.trend_periods import DIMENSIONS, Dimension, Span
 
 UNKNOWN_WORD = "I didn't understand `{word}`."
 NEED_CLAIM = "Which claim? Give the claim number or the denial id from the card (`D-1042`)."

@@ -7,7 +7,7 @@ prints the message as text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,6 +52,8 @@ class CommandContext:
     actor: Actor
     people: People
     phi: PhiMode = PhiMode.MINIMAL
+    share: bool = False  # the person added `share`: the answer goes to the channel
+    charts: bool = True  # draw chart images (Slack); the terminal prints text only
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Reply:
     modal: dict[str, Any] | None = None
     change: TriageResult | None = None
     chart: ChartFile | None = None
+    ok: bool = True  # False for bad input, refusals and lookups that found no single denial
 
 
 class ReplyNow(Exception):  # noqa: N818 - control flow, not an error
@@ -72,4 +75,4 @@ class ReplyNow(Exception):  # noqa: N818 - control flow, not an error
 
     def __init__(self, reply: Reply) -> None:
         super().__init__("reply now")
-        self.reply = reply
+        self.reply = replace(reply, ok=False)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from bot.domain.findings import RootCause
-from bot.domain.trends import Dimension, Span
+from bot.domain.trend_periods import Dimension, Span
 
 DEFAULT_DUE_DAYS = 14
 Result = Literal["won", "lost", "partial"]

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.commands.requests import BadInput, Mention
 from bot.domain.findings import RootCause
-from bot.domain.trends import Span
+from bot.domain.trend_periods import Span
 
 BAD_AMOUNT = "`{word}` is not an amount. Write dollars and cents, like `420.00`."
 BAD_DATE = "`{word}` is not a date I can read. Write it like `2026-11-30` or `11/30/2026`."

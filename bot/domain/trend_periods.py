@@ -67,6 +67,9 @@ def months_before(day: date, months: int) -> date:
 
 
 def week_starts(period: Period) -> tuple[date, ...]:
-    """The Mondays of the weeks the period touches, oldest first."""
-    first = period.start - timedelta(days=period.start.weekday())
-    return tuple(first + timedelta(weeks=i) for i in range((period.end - first).days // 7 + 1))
+    """First days of the whole weeks (7 days) that end on the period's last day, oldest first.
+
+    Weeks end today rather than on Sundays, and a leftover of under 7 days at the start is
+    left out: a half-empty week would read as a drop that did not happen."""
+    weeks = period.days // 7
+    return tuple(period.end - timedelta(days=7 * (weeks - i) - 1) for i in range(weeks))

@@ -22,21 +22,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bot.domain.findings import RootCause
-from bot.domain.trend_periods import DIMENSIONS, Dimension, Period, Span, week_starts
-
-__all__ = [
-    "DIMENSIONS",
-    "Dimension",
-    "Period",
-    "Rate",
-    "Span",
-    "TrendRow",
-    "Trends",
-    "WeeklySeries",
-    "compute_trends",
-    "explode_codes",
-    "label_for",
-]
+from bot.domain.trend_periods import Dimension, Period, Span, week_starts
 
 TOP_SERIES = 5
 OVERTURNED = ("won", "partial")
@@ -182,7 +168,10 @@ def label_for(dimension: Dimension, key: str) -> str:
 def _rows(now: pd.DataFrame, before: pd.DataFrame) -> tuple[TrendRow, ...]:
     current = now.groupby("key")[["count", "cents"]].sum()
     earlier = before.groupby("key")[["count", "cents"]].sum()
-    table = current.join(earlier, how="outer", rsuffix="_before").fillna(0).reset_index()
+    table = current.merge(
+        earlier, how="outer", left_index=True, right_index=True, suffixes=("", "_before")
+    )
+    table = table.fillna(0).reset_index()
     table = table.sort_values(
         ["count", "cents", "count_before", "key"], ascending=[False, False, False, True]
     )
@@ -224,14 +213,13 @@ def _weekly(
     top = [row.key for row in rows if row.count > 0][:TOP_SERIES]
     if not top or not weeks:
         return ()
-    chosen = now[now["key"].isin(top)]
-    week = chosen["day"] - pd.to_timedelta(chosen["day"].dt.weekday, unit="D")
+    first = pd.Timestamp(weeks[0])
+    chosen = now[now["key"].isin(top) & (now["day"] >= first)]
+    week = (chosen["day"] - first).dt.days // 7
     counts = chosen.assign(week=week).groupby(["week", "key"])["count"].sum()
-    index = [pd.Timestamp(w) for w in weeks]
     return tuple(
         WeeklySeries(
-            key=key,
-            counts=tuple(_int(counts.get((stamp, key), 0)) for stamp in index),
+            key=key, counts=tuple(_int(counts.get((i, key), 0)) for i in range(len(weeks)))
         )
         for key in top
     )

@@ -1,30 +1,135 @@
-"""`/denials`: acknowledge at once, then answer ephemerally (unless `share`)."""
+"""`/denials`: acknowledge at once, answer through the subcommand table, then do the Slack part
+of the reply (respond, open the form, refresh the card, upload the chart).
+
+Replies are ephemeral unless the person added `share`; errors and refusals always are.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.blocks.due_list import due_list
+from bot.commands.replies import CommandContext, Reply
+from bot.commands.table import answer
 from bot.handlers.deps import Deps
-from bot.handlers.help_text import HELP_LINES
-from bot.services.due import DueFilter, due_view
+from bot.handlers.feedback import refuse, show_change
+from bot.services.appeals import Appeals
+from bot.services.slack_errors import error_code, explain
+from bot.services.trend_chart import ChartFile
+from bot.services.triage import TriageRefused
 
-HELP_TITLE = "*/denials* commands:"
+log = logging.getLogger(__name__)
+
+FORM_FAILED = "I couldn't open the form ({reason}). Run the command again."
+CHART_FAILED = "The summary is above, but I couldn't send the chart ({reason})."
+MEMBERS_UNKNOWN = "I couldn't check who is in the denials channel ({reason})."
+NOT_A_PERSON_ERRORS = frozenset({"user_not_found", "user_not_visible", "users_not_found"})
+MEMBERS_TTL = 60.0  # seconds: one conversations.members walk per minute, not per command
 
 
 def register(app: App, deps: Deps) -> None:
+    appeals = Appeals(deps.sessions, deps.settings.managers, deps.rulebook.payer_rules)
+    people = SlackPeople(deps.client, deps.settings.channel)
+
     @app.command("/denials")
-    def denials(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def denials(ack: Ack, command: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        words = str(command.get("text") or "").split()
-        if words[:1] == ["due"]:
-            days = int(words[1]) if len(words) > 1 and words[1].isdigit() else 14
-            with deps.sessions() as session:
-                view = due_view(session, today=deps.clock.today(), days=days, who=DueFilter())
-            message = due_list(view)
-            respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
-            return
-        lines = [HELP_TITLE, *(f"`{usage}`  {what}" for usage, what in HELP_LINES)]
-        respond(text="\n".join(lines), response_type="ephemeral")
+        context = CommandContext(
+            sessions=deps.sessions,
+            rulebook=deps.rulebook,
+            clock=deps.clock,
+            appeals=appeals,
+            actor=deps.actor(body),
+            people=people,
+            phi=deps.settings.phi,
+        )
+        send(deps, command, respond, answer(str(command.get("text") or ""), context))
+
+
+def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) -> None:
+    if reply.modal is not None:  # first: the trigger lives three seconds
+        try:
+            deps.client.views_open(trigger_id=command["trigger_id"], view=reply.modal)
+        except SlackApiError as error:
+            refuse(respond, FORM_FAILED.format(reason=explain(error)))
+    if reply.message is not None:
+        respond(
+            text=reply.message.text,
+            blocks=reply.message.blocks,
+            response_type="in_channel" if reply.share else "ephemeral",
+        )
+    if reply.change is not None:
+        show_change(deps, reply.change)
+    if reply.chart is not None:
+        upload_chart(deps.client, command, respond, reply.chart, share=reply.share)
+
+
+def upload_chart(
+    client: WebClient, command: dict[str, Any], respond: Respond, chart: ChartFile, *, share: bool
+) -> None:
+    """In the channel when shared; otherwise in the person's DM (a file can't be ephemeral)."""
+    try:
+        if share:
+            channel = str(command["channel_id"])
+        else:
+            opened = client.conversations_open(users=str(command["user_id"]))
+            channel = str(opened["channel"]["id"])
+        client.files_upload_v2(
+            channel=channel,
+            file=chart.content,
+            filename=chart.filename,
+            title=chart.title,
+            initial_comment=chart.comment,
+        )
+    except SlackApiError as error:
+        log.warning("trend chart upload failed: %s", error_code(error))
+        refuse(respond, CHART_FAILED.format(reason=explain(error)))
+
+
+class SlackPeople:
+    """`People` for the command table: users.info and the denials channel's members."""
+
+    def __init__(self, client: WebClient, channel: str | None) -> None:
+        self._client = client
+        self._channel = channel
+        self._lock = threading.Lock()
+        self._members: tuple[float, frozenset[str]] | None = None
+
+    def is_person(self, user_id: str) -> bool:
+        try:
+            user = self._client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            if error_code(error) in NOT_A_PERSON_ERRORS:
+                return False
+            raise
+        return not (user.get("deleted") or user.get("is_bot") or user.get("is_app_user"))
+
+    def may_triage(self, user_id: str) -> bool:
+        if not self._channel:
+            return True
+        with self._lock:
+            if self._members is None or time.monotonic() - self._members[0] > MEMBERS_TTL:
+                self._members = (time.monotonic(), self._fetch_members(self._channel))
+            return user_id in self._members[1]
+
+    def _fetch_members(self, channel: str) -> frozenset[str]:
+        members: set[str] = set()
+        cursor: str | None = None
+        try:
+            while True:
+                page = self._client.conversations_members(
+                    channel=channel, limit=1000, cursor=cursor
+                )
+                members.update(page.get("members") or [])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    return frozenset(members)
+        except SlackApiError as error:
+            log.warning("conversations.members failed: %s", error_code(error))
+            raise TriageRefused(MEMBERS_UNKNOWN.format(reason=explain(error))) from None

@@ -5,7 +5,7 @@ what the payer decided. A win closes the denial as recovered; a loss sends it ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -57,6 +57,7 @@ class OutcomeResult:
     recovered: Decimal | None = None
     next_level: int | None = None  # the level that can be filed next, when one is left
     next_deadline: date | None = None
+    corrected: bool = False  # the outcome of a corrected claim, not of an appeal
 
 
 class Appeals(Triage):
@@ -76,9 +77,8 @@ class Appeals(Triage):
             ).all()
         return str(min(len(lost) + 1, MAX_LEVEL))
 
-    def log_from_command(
-        self, denial_id: int, form: AppealForm, actor: Actor, now: datetime
-    ) -> TriageResult:
+    def check_can_appeal(self, denial_id: int) -> None:
+        """Refuse a second appeal while one waits for its decision (a likely double entry)."""
         with self._sessions() as session:
             waiting = _pending(session, denial_id)
             if waiting is not None:
@@ -86,7 +86,14 @@ class Appeals(Triage):
                 level = f"level {waiting.level}" if waiting.level.isdigit() else waiting.level
                 sent = long_date(waiting.sent_on)
                 raise TriageRefused(PENDING.format(claim=claim, level=level, sent=sent))
-        return self.log_appeal(denial_id, None, form, actor, now)
+
+    def log_from_command(
+        self, denial_id: int, form: AppealForm, actor: Actor, now: datetime
+    ) -> TriageResult:
+        self.check_can_appeal(denial_id)
+        result = self.log_appeal(denial_id, None, form, actor, now)
+        # The thread note leaves an empty slot when no method was given ("level 1 ·  · sent").
+        return replace(result, note=result.note.replace(" ·  · ", " · "))
 
     def record_outcome(
         self, denial_id: int, version: int | None, outcome: Outcome, actor: Actor, now: datetime
@@ -104,6 +111,7 @@ class Appeals(Triage):
                     )
                 )
             appeal.outcome, appeal.decided_on = outcome.result, outcome.decided_on
+            seen.corrected = appeal.kind == "corrected"
             seen.claim_number, seen.payer_name = denial.claim_number, denial.payer_name
             if outcome.result == "lost":
                 return self._lost(denial, appeal, actor, seen)

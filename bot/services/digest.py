@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -17,6 +18,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.digest import digest_message
+from bot.blocks.plain_text import render_text
+from bot.clock import Clock
 from bot.domain.digest import (
     PATTERN_WINDOW_DAYS,
     AppealFact,
@@ -85,21 +88,54 @@ class DigestService:
         return report
 
     def summary(self, slot_day: date, *, today: date, late: bool = False) -> DigestSummary:
-        start, end = period_before(slot_day)
-        with self.sessions() as session:
-            denials = self._denials(session, start, today)
-            appeals = self._appeals(session, start)
-            fixes = [
-                FixFact(key, self._day(at))
-                for key, at in session.execute(
-                    select(PatternFix.pattern_key, PatternFix.recorded_at)
-                )
-            ]
-        return summarize(
-            denials, appeals, fixes, period_start=start, period_end=end, today=today, late=late
-        )
+        return digest_summary(self.sessions, self.zone, slot_day, today=today, late=late)
 
-    def _denials(self, session: Session, start: date, today: date) -> list[DenialFact]:
+
+@runtime_checkable
+class HasDatabase(Protocol):
+    @property
+    def sessions(self) -> sessionmaker[Session]: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+def digest_text(runtime: object, today: date) -> str:
+    """The digest that would go out on `today`, as terminal text (`denials demo`)."""
+    if not isinstance(runtime, HasDatabase):
+        raise TypeError("digest_text needs the runtime: its sessions and clock")
+    summary = digest_summary(runtime.sessions, runtime.clock.zone, today, today=today)
+    return render_text(digest_message(summary).blocks)
+
+
+def digest_summary(
+    sessions: sessionmaker[Session],
+    zone: ZoneInfo,
+    slot_day: date,
+    *,
+    today: date,
+    late: bool = False,
+) -> DigestSummary:
+    """What the digest due on `slot_day` says, with open work as of `today`."""
+    start, end = period_before(slot_day)
+    facts = _Facts(zone)
+    with sessions() as session:
+        denials = facts.denials(session, start, today)
+        appeals = facts.appeals(session, start)
+        fixes = [
+            FixFact(key, facts.day(at))
+            for key, at in session.execute(select(PatternFix.pattern_key, PatternFix.recorded_at))
+        ]
+    return summarize(
+        denials, appeals, fixes, period_start=start, period_end=end, today=today, late=late
+    )
+
+
+@dataclass(frozen=True)
+class _Facts:
+    zone: ZoneInfo
+
+    def denials(self, session: Session, start: date, today: date) -> list[DenialFact]:
         since = datetime.combine(start, time(), self.zone).astimezone(UTC)
         rows = session.execute(
             select(
@@ -138,15 +174,15 @@ class DigestService:
                 recovered_amount=row.recovered_amount,
                 denial_date=row.denial_date,
                 deadline=row.deadline,
-                created_on=self._day(row.created_at),
-                closed_on=self._day(row.closed_at) if row.closed_at else None,
+                created_on=self.day(row.created_at),
+                closed_on=self.day(row.closed_at) if row.closed_at else None,
                 pattern_key=row.pattern_key,
                 provider=row.provider_name or row.provider_npi,
             )
             for row in rows
         ]
 
-    def _appeals(self, session: Session, start: date) -> list[AppealFact]:
+    def appeals(self, session: Session, start: date) -> list[AppealFact]:
         rows = session.execute(
             select(Appeal.kind, Appeal.sent_on, Appeal.outcome, Appeal.decided_on).where(
                 or_(Appeal.sent_on >= start, Appeal.decided_on >= start)
@@ -154,7 +190,7 @@ class DigestService:
         )
         return [AppealFact(r.kind, r.sent_on, r.outcome, r.decided_on) for r in rows]
 
-    def _day(self, at: datetime) -> date:
+    def day(self, at: datetime) -> date:
         return at.astimezone(self.zone).date()
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Insert, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -219,23 +219,26 @@ def deliver(
 
 
 def _inserted(session: Session, values: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: a unique violation means someone else has it."""
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: no row back means someone else has it.
+
+    (`rowcount` cannot tell: with RETURNING, psycopg reports -1 whatever happened.)
+    """
     name = session.get_bind().dialect.name
-    statement: Insert
-    if name == "postgresql":
-        statement = postgresql.insert(SendClaim).on_conflict_do_nothing(
-            index_elements=["kind", "key"]
-        )
-    elif name == "sqlite":
-        statement = sqlite.insert(SendClaim).on_conflict_do_nothing(index_elements=["kind", "key"])
-    else:  # any other database: the unique constraint still decides
+    if name not in ("postgresql", "sqlite"):  # any other database: the constraint decides
         try:
             with session.begin_nested():
                 session.execute(insert(SendClaim).values(**values))
         except IntegrityError:
             return False
         return True
-    return bool(session.execute(statement.values(**values)).rowcount)  # type: ignore[attr-defined]
+    dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(SendClaim)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["kind", "key"])
+        .returning(SendClaim.id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -24,7 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from bot.domain.trends import Dimension, Period, Span, Trends, compute_trends, explode_codes
+from bot.domain.trend_periods import Dimension, Period, Span
+from bot.domain.trends import Trends, compute_trends, explode_codes
 from storage.models import Appeal, Claim, Denial
 
 COUNTED = Denial.status != "superseded"  # a re-adjudicated claim counts once, as its new self
@@ -126,4 +127,6 @@ def _sum_cents(column: Any) -> ColumnElement[int]:
 
 
 def _frame(session: Session, query: Executable, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(session.execute(query).tuples()), columns=columns)
+    return pd.DataFrame.from_records(
+        [tuple(row) for row in session.execute(query)], columns=columns
+    )

@@ -64,7 +64,7 @@ def wait_healthy(port: int, timeout: float = 30) -> dict[str, object]:
     while True:
         try:
             url = f"http://127.0.0.1:{port}/healthz"
-            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2) as answer:
                 return dict(json.loads(answer.read()))
         except OSError:
             if time.monotonic() > deadline:
