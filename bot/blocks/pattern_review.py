@@ -71,7 +71,7 @@ def pattern_review(view: PatternReviewView) -> Message:
     title = HEADER.format(month=month)
     if not view.rows:
         text = NONE.format(month=month)
-        return to_message(text, [header(title), section(text)])
+        return to_message(f"{title}: {text}", [header(title), section(text)])
     summary = SUMMARY.format(
         patterns=plural(len(view.rows), "repeat pattern"),
         month=month,

@@ -59,6 +59,7 @@ class Candidate:
     key: str
     channel: str | None  # where the card is, when it has been posted
     thread_ts: str | None
+    grouped: bool = False  # the card is a burst's grouped card, shared with other denials
 
     @property
     def audience(self) -> Audience:
@@ -107,7 +108,7 @@ class DeadlineWarnings:
     def candidates(self, today: date) -> list[Candidate]:
         """Open denials whose most urgent level has come, most urgent first."""
         query = (
-            select(Denial, SlackPost.channel, SlackPost.ts)
+            select(Denial, SlackPost.channel, SlackPost.ts, SlackPost.kind)
             .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
             .where(
                 Denial.closed.is_(False),
@@ -119,7 +120,7 @@ class DeadlineWarnings:
         )
         found = []
         with self.sessions() as session:
-            for denial, channel, ts in session.execute(query):
+            for denial, channel, ts, post_kind in session.execute(query):
                 assert denial.deadline is not None
                 days_left = (denial.deadline - today).days
                 level = level_for(days_left, self.levels)
@@ -136,12 +137,13 @@ class DeadlineWarnings:
                     kind=DeadlineKind(denial.deadline_kind),
                 )
                 key = warning_key(denial.id, level, denial.deadline)
-                found.append(Candidate(row, level, key, channel, ts))
+                found.append(Candidate(row, level, key, channel, ts, post_kind == "group"))
         return found
 
     def _note(self, candidate: Candidate, today: date) -> Message:
         row = candidate.row
-        if candidate.audience is Audience.THREAD_NOTE:
+        # a grouped card's thread is shared by the burst: there the note names its claim
+        if candidate.audience is Audience.THREAD_NOTE and not candidate.grouped:
             text = thread_notes.deadline_reminder(row.deadline, row.kind, today=today)
         else:
             text = thread_notes.deadline_escalation(
@@ -193,7 +195,8 @@ class DeadlineWarnings:
                 return deliver(
                     self.client, candidate.channel, message, thread_ts=candidate.thread_ts
                 )
-            return deliver(self.client, to or self.channel, message)
+            # what this message listed, even when it retries a claim made with another list
+            return {**(detail or {}), **deliver(self.client, to or self.channel, message)}
 
         try:
             return self.ledger.send_once(kind, key, send, detail=detail)

@@ -40,6 +40,10 @@ KIND = "digest"
 NO_CHANNEL = "DENIALS_CHANNEL is not set: there is nowhere to post the digest"
 SENT = "digest for the week of {start} posted{late}"
 ALREADY = "digest for the week of {start} was already posted"
+IN_FLIGHT = (
+    "digest for the week of {start} is being posted by another process, or is waiting to be "
+    "retried after a failed attempt"
+)
 NOT_SENT = "digest for the week of {start} not posted: {why}; it will be tried again"
 
 
@@ -83,6 +87,8 @@ class DigestService:
             return report
         if sent:
             report.sent.append(SENT.format(start=start, late=" (late)" if late else ""))
+        elif self.ledger.status(KIND, key) == "claimed":
+            report.skipped.append(IN_FLIGHT.format(start=start))
         else:
             report.skipped.append(ALREADY.format(start=start))
         return report

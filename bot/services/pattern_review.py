@@ -39,6 +39,7 @@ KIND = "patterns"
 REPEAT_MIN = 2
 SENT = "pattern review for {month} sent to {who}"
 ALREADY = "pattern review for {month} was already sent to {who}"
+IN_FLIGHT = "pattern review for {month} to {who} is being sent, or waits for a retry"
 NOT_SENT = "pattern review for {month} not sent to {who} ({why}); it will be tried again"
 NOBODY = "DENIALS_MANAGERS and DENIALS_CHANNEL are both empty: nobody to send the review to"
 
@@ -155,8 +156,10 @@ class PatternReview:
                 why = type(error).__name__
                 report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
                 break
-            lines = report.sent if sent else report.skipped
-            lines.append((SENT if sent else ALREADY).format(month=name, who=_who(who)))
+            if sent:
+                report.sent.append(SENT.format(month=name, who=_who(who)))
+            else:
+                report.skipped.append(IN_FLIGHT.format(month=name, who=_who(who)))
         return report
 
     def view(self, month: date) -> PatternReviewView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -40,7 +41,7 @@ def bot(
     return JobBot.build(settings, sessions, rulebook, slack)
 
 
-def one_card(bot: JobBot, claim: str = "PCN1", due: date = DUE, **values: object) -> int:
+def one_card(bot: JobBot, claim: str = "PCN1", due: date = DUE, **values: Any) -> int:
     bot.import_835([denied(claim)], on=date(2026, 11, 2), name=f"{claim}.835")
     denial_id = bot.set_deadline(claim, due, **values)
     bot.run("post", at(2026, 11, 2))
@@ -199,7 +200,8 @@ def test_a_failed_send_is_retried_later_and_sent_once(bot: JobBot) -> None:
     one_card(bot)
     bot.slack.fail_next("chat.postMessage", status=200, error="fatal_error")
     report = bot.run("deadlines", at(2026, 11, 30))
-    assert report.errors and "will be tried again" in report.errors[0]
+    assert len(report.errors) == 1
+    assert "will be tried again" in report.errors[0]
     assert bot.thread_texts() == []
 
     bot.run("deadlines", at(2026, 11, 30, 10))  # the claim is fresh: someone may be sending
@@ -211,3 +213,22 @@ def test_a_failed_send_is_retried_later_and_sent_once(bot: JobBot) -> None:
     bot.run("deadlines", at(2026, 11, 30, 12))
     assert bot.thread_texts() == [":hourglass: 14 days to the appeal deadline (Dec 14)"]
     assert bot.slack.messages(CHANNEL)[0].text  # the card itself is untouched
+
+
+def test_a_restart_between_two_managers_messages_sends_neither_twice(
+    settings: Settings, sessions: sessionmaker[Session], rulebook: Rulebook, slack: SlackStandIn
+) -> None:
+    bot = JobBot.build(settings, sessions, rulebook, slack, managers=(MANAGER, MANAGER_2))
+    one_card(bot, due=date(2026, 12, 2))
+    # a process claimed the second manager's message and died before sending it
+    assert bot.jobs.ledger.claim("escalation_dm", f"{MANAGER_2}:2026-12-01")
+
+    bot.run("deadlines", at(2026, 12, 1))
+    bot.run("deadlines", at(2026, 12, 1, 10))
+    assert (len(bot.dm_texts(MANAGER)), len(bot.dm_texts(MANAGER_2))) == (1, 0)
+
+    bot.wall.advance(minutes=6)
+    bot.run("deadlines", at(2026, 12, 1, 11))
+    bot.run("deadlines", at(2026, 12, 1, 12))
+    bot.run("deadlines", at(2026, 12, 2))  # the 1-day level was told: nothing tomorrow
+    assert (len(bot.dm_texts(MANAGER)), len(bot.dm_texts(MANAGER_2))) == (1, 1)
