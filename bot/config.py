@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.schedule import WeeklySlot
+
 DEFAULT_DATABASE_URL = "sqlite:///denials.db"
 
 
@@ -52,8 +54,28 @@ class Settings(BaseSettings):
     @classmethod
     def _split_days(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(int(part) for part in value.split(",") if part.strip())
+            try:
+                return tuple(int(part) for part in value.split(",") if part.strip())
+            except ValueError:
+                raise ValueError(
+                    f"DENIALS_WARNING_DAYS={value!r} must be whole days, like 14,7,3,1"
+                ) from None
         return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _weekly_slot(cls, value: str) -> str:
+        WeeklySlot.parse(value)  # raises with what a valid value looks like
+        return value
+
+    @field_validator("warning_days")
+    @classmethod
+    def _positive_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if not value or any(day < 1 for day in value):
+            raise ValueError(
+                "DENIALS_WARNING_DAYS must be whole days before the deadline, like 14,7,3,1"
+            )
+        return tuple(sorted(set(value), reverse=True))
 
     @field_validator("timezone")
     @classmethod

@@ -7,12 +7,14 @@ pure Python (no compiler, no extra process manager).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
+from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.handlers.deps import Deps
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+DRAIN_SECONDS = 5
 
 
 class WsgiApp:
@@ -51,5 +54,26 @@ class WsgiApp:
 
 
 def serve_http(app: App, deps: Deps, *, host: str, port: int, **options: Any) -> Any:
-    """A waitress server (not yet running): `.run()` blocks, `.close()` stops; port 0 picks one."""
+    """A waitress server (not yet running): `.run()` blocks until `stop_http`; port 0 picks one."""
     return create_server(WsgiApp(app, deps), host=host, port=port, threads=8, **options)
+
+
+def stop_http(server: Any, *, from_other_thread: bool) -> None:
+    """Finish the requests in flight, then close every socket.
+
+    waitress's own `close()` shuts the wake-up pipe while worker threads may still use it; so
+    the workers are drained first, and the sockets are closed inside the serving loop when it is
+    still running in another thread (closing them under its `select` fails).
+    """
+    server.task_dispatcher.shutdown(timeout=DRAIN_SECONDS)
+    if not from_other_thread:
+        wasyncore.close_all(server._map)
+        return
+    closed = threading.Event()
+
+    def close_in_loop() -> None:
+        wasyncore.close_all(server._map)
+        closed.set()
+
+    server.trigger.pull_trigger(close_in_loop)
+    closed.wait(DRAIN_SECONDS)

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import build_deps, create_app
 from bot.config import Settings
-from bot.http_server import serve_http
+from bot.http_server import serve_http, stop_http
 from bot.jobs.scheduler import create_scheduler
 from bot.services.slack_errors import explain
 
@@ -63,7 +63,7 @@ def run_bot(settings: Settings) -> int:
             except _Stop:
                 log.info("stopping")
             finally:
-                handler.close()
+                handler.close()  # type: ignore[no-untyped-call]
         else:
             log.info(
                 "serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)",
@@ -75,7 +75,7 @@ def run_bot(settings: Settings) -> int:
             except _Stop:
                 log.info("stopping")
             finally:
-                server.close()
+                stop_http(server, from_other_thread=False)
     finally:
         scheduler.shutdown(wait=False)
     return 0

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.escalation import parse_levels
 from bot.handlers.deps import Deps
 from bot.jobs.errors import ErrorReporter
-from bot.jobs.schedule import WeeklySlot
+from bot.domain.schedule import WeeklySlot
 from bot.services.deadline_warnings import DeadlineWarnings
 from bot.services.digest import DigestService
 from bot.services.inbox import Inbox

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.context import Jobs
-from bot.jobs.schedule import local_day, warnings_due
+from bot.domain.schedule import local_day, warnings_due
 from bot.services.send_ledger import JobReport
 
 NAME = "deadlines"

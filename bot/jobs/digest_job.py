@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.context import Jobs
-from bot.jobs.schedule import is_late, local_day
+from bot.domain.schedule import is_late, local_day
 from bot.services.send_ledger import JobReport
 
 NAME = "digest"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.jobs.context import Jobs
 from bot.jobs.post_job import run as post
-from bot.jobs.schedule import local_day
+from bot.domain.schedule import local_day
 from bot.services.send_ledger import JobReport
 
 NAME = "inbox"

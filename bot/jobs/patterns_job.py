@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.context import Jobs
-from bot.jobs.schedule import local_day, previous_month, review_due_at
+from bot.domain.schedule import local_day, previous_month, review_due_at
 from bot.services.send_ledger import JobReport
 
 NAME = "patterns"

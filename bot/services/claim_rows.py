@@ -2,15 +2,115 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
 from bot.domain.records import Adjustment, ClaimRecord, Payer, ServiceLine
 
 
+class BulkInsert:
+    """INSERT of many rows of `table` through the driver's own executemany.
+
+    `prepare` converts a row (a dict with exactly `columns`) in place with the column types'
+    bind processors, the ones SQLAlchemy itself applies, so rows are stored exactly as an ORM
+    insert would store them; other columns with a default get it, as with an ORM insert. A
+    prepared row holds only plain values (no lists), which the garbage collector need not
+    follow while a batch waits. `execute` sends prepared rows without the ORM's per-row work.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        connection: Connection,
+        *,
+        late: Sequence[str] = ("id",),
+    ) -> None:
+        """`late` columns are set after `prepare` (ids drawn at insert time): they must need
+        no conversion."""
+        dialect = connection.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+        names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+        self.defaults: dict[str, Any] = {}
+        for name in names:
+            if name in columns:
+                continue
+            default = table.c[name].default
+            if isinstance(default, ScalarElementColumnDefault | CallableColumnDefault):
+                self.defaults[name] = default
+            else:
+                raise ValueError(f"bulk insert into {table.name}: no value for {name}")
+        if sorted(set(names) - set(self.defaults)) != sorted(columns):
+            raise ValueError(f"bulk insert into {table.name}: columns {names} != {columns}")
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        self.names = names
+        self.processors: list[tuple[str, Callable[[Any], Any]]] = []
+        for name in names:
+            column_type = table.c[name].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                if name in late:
+                    raise ValueError(f"bulk insert into {table.name}: {name} needs converting")
+                self.processors.append((name, process))
+        if len(names) < 2:
+            raise ValueError(f"bulk insert into {table.name}: one column is not worth it")
+
+    def prepare(self, row: dict[str, Any]) -> dict[str, Any]:
+        """`row` with the defaults added and every value as the driver is to receive it."""
+        for name, default in self.defaults.items():
+            if isinstance(default, CallableColumnDefault):
+                make: Any = default.arg  # wraps a no-argument callable such as `list`
+                row[name] = make(None)
+            else:
+                row[name] = default.arg
+        for name, process in self.processors:
+            row[name] = process(row[name])
+        return row
+
+    def execute(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert prepared rows, in order."""
+        if not rows:
+            return
+        if self.positional:
+            take = itemgetter(*self.names)
+            params: list[Any] = [take(row) for row in rows]
+        else:
+            params = list(rows)
+        connection.exec_driver_sql(self.sql, params)
+
+
+def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for `table`, ascending: the ids the database would give.
+
+    PostgreSQL draws them from the column's sequence. SQLite gives max(id) + 1; the caller's
+    transaction must already hold SQLite's write lock (have written something), so no other
+    connection can insert into `table` before the transaction ends.
+    """
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        drawn = connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": count},
+        ).scalars()
+        return sorted(drawn)
+    start = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+    return list(range(start, start + count))
+
+
+@lru_cache(maxsize=1024)  # a remittance has one payer; every claim on it asks
 def payer_key(payer: Payer) -> str:
     """Payer identity for matching a claim's adjudications: the payer id, else its name."""
     if payer.identifier:

@@ -1,18 +1,18 @@
 """Writes one file's claims in bounded batches inside the caller's transaction.
 
-Memory stays flat however large the file: rows are inserted a batch at a time with bulk
-INSERT ... RETURNING, and reversals / later payments are resolved per batch with one query.
+Memory stays flat however large the file: rows are inserted a batch at a time through the
+driver's executemany (ids drawn beforehand, one query per batch: see `allocate_ids`), and
+reversals / later payments are resolved per batch with one indexed query.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, insert, select, tuple_, update
+from sqlalchemy import Table, and_, select, update
 from sqlalchemy.orm import Session
 
 from bot.blocks import thread_notes
@@ -26,9 +26,10 @@ from bot.domain.readjudication import (
     effects_of,
 )
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
-from bot.services.claim_rows import claim_row, denial_row
+from bot.services.claim_rows import BulkInsert, allocate_ids, claim_row, denial_row
 from bot.services.rulebook import Rulebook
 from storage.models import AuditEvent, Claim, Denial, ProviderLevelAdjustment, Remittance
+from storage.types import Money
 
 BATCH = 1000
 
@@ -42,11 +43,19 @@ class WriteCounts:
     recovered_denials: list[int] = field(default_factory=list)
 
 
-@dataclass
-class _Pending:
-    record: ClaimRecord
-    row: dict[str, Any]
-    judged: Any  # (finding, deadline, rule) or None
+class _Pending(NamedTuple):
+    """A claim waiting for its batch: only plain values (prepared rows, strings, amounts), so
+    the garbage collector stops following it after its first pass and the parsed records can
+    go. Its denial row, if any, lacks `id` and `claim_id` until the batch is written."""
+
+    key: tuple[str, str]  # (payer_key, claim_number)
+    kind: str
+    paid: Decimal
+    payer_claim_number: str | None
+    original_reference: str | None
+    claim: dict[str, Any]  # prepared claims row
+    denial: dict[str, Any] | None  # prepared denials row
+    denied_amount: Decimal  # of the finding, as judged (0 when not a denial)
 
 
 class ImportWriter:
@@ -70,6 +79,8 @@ class ImportWriter:
         self._actor = actor
         self._remittances: dict[RemittanceInfo, int] = {}
         self._batch: list[_Pending] = []
+        self._inserts: dict[str, BulkInsert] = {}
+        self._money_dialect = session.get_bind().dialect
         self.counts = WriteCounts()
 
     def add(self, item: ClaimRecord | ProviderAdjustment) -> None:
@@ -84,7 +95,28 @@ class ImportWriter:
             imported_on=self._imported_on,
             finding=judged[0] if judged else None,
         )
-        self._batch.append(_Pending(item, row, judged))
+        denial = None
+        denied_amount = Decimal(0)
+        if judged is not None:
+            finding, deadline, rule = judged
+            denied_amount = finding.denied_amount
+            denial = denial_row(
+                item, finding, deadline, rule, claim_id=0, import_id=self._import_id, now=self._now
+            )
+            del denial["claim_id"]  # set when the claim has its id
+            denial = self._bulk(Denial, denial, late=("id", "claim_id")).prepare(denial)
+        self._batch.append(
+            _Pending(
+                key=(row["payer_key"], row["claim_number"]),
+                kind=row["kind"],
+                paid=item.paid,
+                payer_claim_number=item.payer_claim_number,
+                original_reference=item.original_reference,
+                claim=self._bulk(Claim, row, late=("id",)).prepare(row),
+                denial=denial,
+                denied_amount=denied_amount,
+            )
+        )
         if len(self._batch) >= BATCH:
             self.flush()
 
@@ -92,59 +124,99 @@ class ImportWriter:
         if not self._batch:
             return
         batch, self._batch = self._batch, []
-        claim_ids = self._session.scalars(
-            insert(Claim).returning(Claim.id, sort_by_parameter_order=True),
-            [p.row for p in batch],
-        ).all()
-        denial_rows = []
+        self._session.flush()  # what the ORM holds goes first, as an ORM insert would do
+        connection = self._session.connection()
+        claim_ids = allocate_ids(connection, _table(Claim), len(batch))
         for pending, claim_id in zip(batch, claim_ids, strict=True):
-            if pending.judged is not None:
-                finding, deadline, rule = pending.judged
-                denial_rows.append(
-                    denial_row(
-                        pending.record,
-                        finding,
-                        deadline,
-                        rule,
-                        claim_id=claim_id,
-                        import_id=self._import_id,
-                        now=self._now,
-                    )
-                )
-                self.counts.denials += 1
-                self.counts.denied_amount += finding.denied_amount
+            pending.claim["id"] = claim_id
+        self._inserts["claims"].execute(connection, [p.claim for p in batch])
+        denied = [(p, i) for p, i in zip(batch, claim_ids, strict=True) if p.denial is not None]
         denial_ids: dict[int, int] = {}
-        if denial_rows:
-            ids = self._session.scalars(
-                insert(Denial).returning(Denial.id, sort_by_parameter_order=True), denial_rows
-            ).all()
-            denial_ids = {row["claim_id"]: i for row, i in zip(denial_rows, ids, strict=True)}
+        if denied:
+            ids = allocate_ids(connection, _table(Denial), len(denied))
+            rows = []
+            for (pending, claim_id), denial_id in zip(denied, ids, strict=True):
+                row = pending.denial
+                assert row is not None
+                row["id"], row["claim_id"] = denial_id, claim_id
+                rows.append(row)
+                denial_ids[claim_id] = denial_id
+                self.counts.denied_amount += pending.denied_amount
+            self._inserts["denials"].execute(connection, rows)
+            self.counts.denials += len(rows)
         self.counts.claims += len(batch)
-        self._resolve_readjudications(batch, list(claim_ids), denial_ids)
+        self._resolve_readjudications(batch, claim_ids, denial_ids)
+
+    def _bulk(self, model: Any, row: dict[str, Any], *, late: tuple[str, ...]) -> BulkInsert:
+        table = _table(model)
+        bulk = self._inserts.get(table.name)
+        if bulk is None:
+            columns = [*late, *(name for name in row if name not in late)]
+            bulk = BulkInsert(table, columns, self._session.connection(), late=late)
+            self._inserts[table.name] = bulk
+        return bulk
 
     def _resolve_readjudications(
         self, batch: list[_Pending], claim_ids: list[int], denial_ids: dict[int, int]
     ) -> None:
-        history = self._history({(p.row["payer_key"], p.row["claim_number"]) for p in batch})
-        for pending, claim_id in zip(batch, claim_ids, strict=True):
-            key = (pending.row["payer_key"], pending.row["claim_number"])
-            earlier = [p for p in history[key] if p.claim_id < claim_id]
+        """Effects of each claim of the batch on the earlier adjudications of the same claim.
+
+        The earlier ones are those stored before this batch (one query) and those earlier in
+        the batch (known here, turned into history only when the same claim comes again).
+        """
+        keys = [p.key for p in batch]
+        history = self._history(set(keys), before=claim_ids[0])
+        first_in_batch: dict[tuple[str, str], tuple[_Pending, int]] = {}
+        for pending, claim_id, key in zip(batch, claim_ids, keys, strict=True):
+            earlier = history.get(key)
+            if earlier is None:
+                first = first_in_batch.pop(key, None)
+                if first is None:  # the first adjudication of this claim: nothing to resolve
+                    first_in_batch[key] = (pending, claim_id)
+                    continue
+                earlier = history[key] = [self._stored(*first, denial_ids)]
             new = NewAdjudication(
                 claim_id=claim_id,
-                kind=pending.record.kind,
-                paid=pending.record.paid,
-                payer_claim_number=pending.record.payer_claim_number,
-                original_reference=pending.record.original_reference,
+                kind=ClaimKind(pending.kind),
+                paid=pending.paid,
+                payer_claim_number=pending.payer_claim_number,
+                original_reference=pending.original_reference,
                 denial_id=denial_ids.get(claim_id),
             )
-            effects = effects_of(new, earlier) if earlier else []
+            effects = effects_of(new, list(earlier))
             for effect in effects:
                 self._apply(effect)
-            history[key] = _updated(history[key], effects)
+            if effects:
+                history[key] = _updated(earlier, effects)
+            history[key].append(self._stored(pending, claim_id, denial_ids))
+
+    def _stored(
+        self, pending: _Pending, claim_id: int, denial_ids: dict[int, int]
+    ) -> PriorAdjudication:
+        """A claim of this batch as the history query would read it back from the database."""
+        denial_id = denial_ids.get(claim_id)
+        denied = self._as_stored(pending.denied_amount) if denial_id else Decimal(0)
+        return PriorAdjudication(
+            claim_id=claim_id,
+            kind=ClaimKind(pending.kind),
+            paid=self._as_stored(pending.paid),
+            payer_claim_number=pending.payer_claim_number,
+            reversed=False,
+            open_denial_id=denial_id,
+            denied_amount=denied,
+        )
+
+    def _as_stored(self, amount: Decimal) -> Decimal:
+        """An amount as a `Money` column gives it back (whole cents)."""
+        dialect = self._money_dialect
+        stored = _MONEY.process_result_value(_MONEY.process_bind_param(amount, dialect), dialect)
+        assert stored is not None
+        return stored
 
     def _history(
-        self, keys: set[tuple[str, str]]
+        self, keys: set[tuple[str, str]], *, before: int
     ) -> dict[tuple[str, str], list[PriorAdjudication]]:
+        """Adjudications stored before claim id `before` of the claims `keys`, oldest first."""
         open_denial = and_(Denial.claim_id == Claim.id, Denial.closed.is_(False))
         query = (
             select(
@@ -159,14 +231,22 @@ class ImportWriter:
                 Denial.denied_amount,
             )
             .outerjoin(Denial, open_denial)
-            .where(tuple_(Claim.payer_key, Claim.claim_number).in_(list(keys)))
+            # Two IN lists rather than a row-value IN: SQLite searches the (payer_key,
+            # claim_number) index with these, and scans the whole table with a row value.
+            .where(
+                Claim.payer_key.in_(sorted({payer for payer, _ in keys})),
+                Claim.claim_number.in_(sorted({number for _, number in keys})),
+                Claim.id < before,
+            )
             .order_by(Claim.id)
         )
-        history: dict[tuple[str, str], list[PriorAdjudication]] = defaultdict(list)
+        history: dict[tuple[str, str], list[PriorAdjudication]] = {}
         for payer, number, cid, kind, paid, pcn, reversed_by, did, denied in self._session.execute(
             query
         ):
-            history[(payer, number)].append(
+            if (payer, number) not in keys:
+                continue  # another payer's claim with the same number
+            history.setdefault((payer, number), []).append(
                 PriorAdjudication(
                     claim_id=cid,
                     kind=ClaimKind(kind),
@@ -249,6 +329,15 @@ class ImportWriter:
                 amount=item.amount,
             )
         )
+
+
+_MONEY = Money()
+
+
+def _table(model: Any) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _updated(history: list[PriorAdjudication], effects: list[Effect]) -> list[PriorAdjudication]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from bot.services.claim_rows import BulkInsert, allocate_ids
 from storage.models import Denial, SlackPost
 
 BATCH = 1000
@@ -29,17 +30,45 @@ def enqueue_cards(session: Session, import_id: int, *, now: datetime, group_min:
         .all()
     )
     queued = 0
-    for pattern in bursts:
-        post = SlackPost(kind="group", pattern_key=pattern, import_id=import_id, created_at=now)
-        session.add(post)
-        session.flush()
-        session.execute(
-            update(Denial)
-            .where(open_new & (Denial.pattern_key == pattern))
-            .values(post_id=post.id)
-            .execution_options(synchronize_session=False)
+    posts = SlackPost.__table__
+    denials = Denial.__table__
+    assert isinstance(posts, Table)
+    assert isinstance(denials, Table)
+    # The import's transaction holds the write lock: ids can be drawn first (see allocate_ids),
+    # which spares an INSERT ... RETURNING per post.
+    connection = session.connection()
+    if bursts:
+        group_ids = allocate_ids(connection, posts, len(bursts))
+        groups = BulkInsert(
+            posts, ("id", "kind", "pattern_key", "import_id", "created_at"), connection
         )
-        queued += 1
+        groups.execute(
+            connection,
+            [
+                groups.prepare(
+                    {
+                        "id": post_id,
+                        "kind": "group",
+                        "pattern_key": pattern,
+                        "import_id": import_id,
+                        "created_at": now,
+                    }
+                )
+                for post_id, pattern in zip(group_ids, bursts, strict=True)
+            ],
+        )
+        session.execute(
+            update(denials)
+            .where(
+                denials.c.import_id == import_id,
+                denials.c.closed.is_(False),
+                denials.c.pattern_key == bindparam("pattern"),
+            )
+            .values(post_id=bindparam("post")),
+            [{"pattern": p, "post": i} for p, i in zip(bursts, group_ids, strict=True)],
+        )
+        queued += len(bursts)
+    cards = BulkInsert(posts, ("id", "kind", "import_id", "created_at"), connection)
     while True:
         singles = session.scalars(
             select(Denial.id)
@@ -49,15 +78,19 @@ def enqueue_cards(session: Session, import_id: int, *, now: datetime, group_min:
         ).all()
         if not singles:
             return queued
-        post_ids = session.scalars(
-            insert(SlackPost).returning(SlackPost.id, sort_by_parameter_order=True),
-            [{"kind": "card", "import_id": import_id, "created_at": now} for _ in singles],
-        ).all()
-        table = Denial.__table__
-        assert isinstance(table, Table)
+        post_ids = allocate_ids(connection, posts, len(singles))
+        cards.execute(
+            connection,
+            [
+                cards.prepare(
+                    {"id": post_id, "kind": "card", "import_id": import_id, "created_at": now}
+                )
+                for post_id in post_ids
+            ],
+        )
         session.execute(
-            update(table)
-            .where(table.c.id == bindparam("denial"))
+            update(denials)
+            .where(denials.c.id == bindparam("denial"))
             .values(post_id=bindparam("post")),
             [{"denial": d, "post": p} for d, p in zip(singles, post_ids, strict=True)],
         )

@@ -18,7 +18,7 @@ from bot.bootstrap import Runtime
 from bot.clock import Clock
 from bot.config import Settings
 from bot.handlers.deps import Deps
-from bot.http_server import EVENTS_PATH, serve_http
+from bot.http_server import EVENTS_PATH, serve_http, stop_http
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import PostReport
 from bot.services.rulebook import Rulebook
@@ -86,7 +86,7 @@ def running_bot(
     try:
         yield BotUnderTest(settings, deps, slack, driver, url)
     finally:
-        server.close()
+        stop_http(server, from_other_thread=True)
         thread.join(timeout=5)
         listeners.shutdown(wait=True)  # no listener talks to a stand-in that has stopped
 

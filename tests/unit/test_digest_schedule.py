@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.schedule import (
+from bot.domain.schedule import (
     WeeklySlot,
     first_business_day,
     is_late,
