@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.domain.escalation import parse_levels
+from bot.domain.schedule import WeeklySlot
 from bot.handlers.deps import Deps
 from bot.jobs.errors import ErrorReporter
-from bot.domain.schedule import WeeklySlot
 from bot.services.deadline_warnings import DeadlineWarnings
 from bot.services.digest import DigestService
 from bot.services.inbox import Inbox

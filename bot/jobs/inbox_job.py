@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.domain.schedule import local_day
 from bot.jobs.context import Jobs
 from bot.jobs.post_job import run as post
-from bot.domain.schedule import local_day
 from bot.services.send_ledger import JobReport
 
 NAME = "inbox"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.jobs.context import Jobs
 from bot.domain.schedule import local_day, previous_month, review_due_at
+from bot.jobs.context import Jobs
 from bot.services.send_ledger import JobReport
 
 NAME = "patterns"
