@@ -19,7 +19,7 @@ WAS_SUGGESTED = " (was: suggested {was})"
 ASSIGNED = "{user} assigned to {assignee}"
 TOOK_IT = "{user} took it"
 UNASSIGNED = "{user} unassigned it"
-APPEAL_LOGGED = "{user} logged {level} · {method}{ref} · sent {sent_on}"
+APPEAL_LOGGED = "{user} logged {level}{method}{ref} · sent {sent_on}"
 APPEAL_LEVEL = "appeal level {level}"
 APPEAL_REF = " · ref {ref}"
 STATUS_CHANGED = "{user} moved it to {status} (was: {was})"
@@ -71,7 +71,7 @@ def appeal_logged(user: str, level: str, method: str, ref: str | None, sent_on: 
     return APPEAL_LOGGED.format(
         user=mention(user),
         level=APPEAL_LEVEL.format(level=level) if level.isdigit() else clip(level, 40),
-        method=clip(method, 40),
+        method=f" · {clip(method, 40)}" if method else "",
         ref=APPEAL_REF.format(ref=clip(ref, 100)) if ref else "",
         sent_on=short_date(sent_on),
     )

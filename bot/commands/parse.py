@@ -22,6 +22,7 @@ from bot.commands.requests import (
     Who,
 )
 from bot.commands.words import (
+    BAD_LEVEL,
     Word,
     is_mention,
     looks_like_date,
@@ -105,7 +106,9 @@ def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
         if lower == "corrected" and level is None and not corrected:
             corrected = True
         elif lower in ("level", "lvl") and level is None and i + 1 < len(rest):
-            level = parse_level(rest[i + 1].text) or parse_level("0")
+            level = parse_level(rest[i + 1].text)
+            if level is None:
+                raise BadInput(BAD_LEVEL.format(word=rest[i + 1].text))
             i += 1
         elif level is None and not corrected and (named := parse_level(word)):
             level = named

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -31,25 +32,46 @@ CHART_FAILED = "The summary is above, but I couldn't send the chart ({reason})."
 MEMBERS_UNKNOWN = "I couldn't check who is in the denials channel ({reason})."
 NOT_A_PERSON_ERRORS = frozenset({"user_not_found", "user_not_visible", "users_not_found"})
 MEMBERS_TTL = 60.0  # seconds: one conversations.members walk per minute, not per command
+MEMBERS_RECHECK = 5.0  # someone just invited is let in after a few seconds, not a minute
 
 
 def register(app: App, deps: Deps) -> None:
-    appeals = Appeals(deps.sessions, deps.settings.managers, deps.rulebook.payer_rules)
-    people = SlackPeople(deps.client, deps.settings.channel)
+    wiring = Wiring(deps)
 
     @app.command("/denials")
     def denials(ack: Ack, command: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        context = CommandContext(
+        reply = answer(str(command.get("text") or ""), wiring.context(body))
+        send(deps, command, respond, reply)
+
+
+class Wiring:
+    """What the command needs beyond `Deps`, built on first use and kept (the members cache
+    lives here); `register` itself only wires, so it runs without a database."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    @cached_property
+    def appeals(self) -> Appeals:
+        deps = self._deps
+        return Appeals(deps.sessions, deps.settings.managers, deps.rulebook.payer_rules)
+
+    @cached_property
+    def people(self) -> SlackPeople:
+        return SlackPeople(self._deps.client, self._deps.settings.channel)
+
+    def context(self, body: dict[str, Any]) -> CommandContext:
+        deps = self._deps
+        return CommandContext(
             sessions=deps.sessions,
             rulebook=deps.rulebook,
             clock=deps.clock,
-            appeals=appeals,
+            appeals=self.appeals,
             actor=deps.actor(body),
-            people=people,
+            people=self.people,
             phi=deps.settings.phi,
         )
-        send(deps, command, respond, answer(str(command.get("text") or ""), context))
 
 
 def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) -> None:
@@ -114,7 +136,9 @@ class SlackPeople:
         if not self._channel:
             return True
         with self._lock:
-            if self._members is None or time.monotonic() - self._members[0] > MEMBERS_TTL:
+            age = time.monotonic() - self._members[0] if self._members else MEMBERS_TTL + 1
+            known = self._members is not None and user_id in self._members[1]
+            if self._members is None or age > MEMBERS_TTL or (not known and age > MEMBERS_RECHECK):
                 self._members = (time.monotonic(), self._fetch_members(self._channel))
             return user_id in self._members[1]
 

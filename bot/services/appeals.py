@@ -5,7 +5,7 @@ what the payer decided. A win closes the denial as recovered; a loss sends it ba
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -91,9 +91,7 @@ class Appeals(Triage):
         self, denial_id: int, form: AppealForm, actor: Actor, now: datetime
     ) -> TriageResult:
         self.check_can_appeal(denial_id)
-        result = self.log_appeal(denial_id, None, form, actor, now)
-        # The thread note leaves an empty slot when no method was given ("level 1 ·  · sent").
-        return replace(result, note=result.note.replace(" ·  · ", " · "))
+        return self.log_appeal(denial_id, None, form, actor, now)
 
     def record_outcome(
         self, denial_id: int, version: int | None, outcome: Outcome, actor: Actor, now: datetime

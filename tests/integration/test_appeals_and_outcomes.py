@@ -428,3 +428,11 @@ def test_people_outside_the_denials_channel_are_told_politely(remit: Remit, say:
         "you, then try again.\n"
     )
     assert say("help", user="UOUTSIDER").ok
+
+
+def test_wildcards_in_what_was_typed_match_only_themselves(remit: Remit, say: Say) -> None:
+    remit(denied("5101Z88001"), denied("ABCDE"))
+    assert text(say("find %")) == "I couldn't find claim %.\n"
+    assert text(say("find 5101Z_8001")).startswith(
+        "I couldn't find claim 5101Z_8001. Try /denials find 5101Z\n"
+    )

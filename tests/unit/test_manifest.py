@@ -34,11 +34,13 @@ METHOD_SCOPES: dict[str, str | None] = {
     "conversations_open": "im:write",
     "conversations_history": "channels:history",
     "users_info": "users:read",
+    "conversations_members": "channels:read",
 }
 # Scopes needed for something other than a Web API method call.
 EXTRA_SCOPES = {
     "commands": "the /denials slash command",
     "groups:history": "conversations.history when the denials channel is private",
+    "groups:read": "conversations.members when the denials channel is private",
 }
 
 

@@ -1,0 +1,79 @@
+"""Answers that read: `due`, `find`, `trends`; and the claim lookup every claim command uses."""
+
+from __future__ import annotations
+
+from bot.blocks.command_replies import MatchView, ambiguous, not_found, similar
+from bot.blocks.denial_card import denial_card
+from bot.blocks.due_list import due_list
+from bot.blocks.text import mention
+from bot.blocks.trends import ChartPlace, trends_message
+from bot.commands.replies import CommandContext, Reply, ReplyNow
+from bot.commands.requests import BadInput, DueRequest, FindRequest, Mention, TrendsRequest
+from bot.services.card_views import denial_view
+from bot.services.claims_lookup import lookup_claim
+from bot.services.due import DueFilter, due_view
+from bot.services.trend_chart import trend_chart
+from bot.services.trends import trends_report
+from storage.models import Denial
+
+NOT_A_PERSON = (
+    "{who} is not a person in this workspace (a bot, deactivated, or unknown). "
+    "Pick someone from the @ menu."
+)
+
+
+def one_denial(ctx: CommandContext, claim: str, verb: str) -> MatchView:
+    """The one denial `claim` names, or stop with the matches, the closest, or not found."""
+    with ctx.sessions() as session:
+        found = lookup_claim(session, claim)
+    if found.one is not None:
+        return found.one
+    if found.matches:
+        raise ReplyNow(Reply(ambiguous(claim, verb, found.matches)))
+    if found.similar and found.hint == claim:
+        raise ReplyNow(Reply(similar(claim, found.similar)))
+    raise ReplyNow(Reply(not_found(claim, found.hint, found.similar)))
+
+
+def person(ctx: CommandContext, who: Mention) -> str:
+    """The user id of a mention that users.info knows as a person; BadInput otherwise."""
+    if not ctx.people.is_person(who.user_id):
+        raise BadInput(NOT_A_PERSON.format(who=mention(who.user_id)))
+    return who.user_id
+
+
+def due(request: DueRequest, ctx: CommandContext) -> Reply:
+    if request.who == "mine":
+        who = DueFilter(assignee=ctx.actor.user, description="mine")
+    elif request.who == "unassigned":
+        who = DueFilter(unassigned=True, description="unassigned")
+    elif isinstance(request.who, Mention):
+        user = person(ctx, request.who)
+        who = DueFilter(assignee=user, description=mention(user))
+    else:
+        who = DueFilter()
+    with ctx.sessions() as session:
+        view = due_view(session, today=ctx.clock.today(), days=request.days, who=who)
+    return Reply(due_list(view))
+
+
+def find(request: FindRequest, ctx: CommandContext) -> Reply:
+    match = one_denial(ctx, request.claim, "find")
+    with ctx.sessions() as session:
+        denial = session.get(Denial, match.denial_id)
+        if denial is None:
+            raise ReplyNow(Reply(not_found(request.claim, None, ())))
+        view = denial_view(
+            session, denial, table=ctx.rulebook.root_causes, zone=ctx.clock.zone, phi=ctx.phi
+        )
+    return Reply(denial_card(view, today=ctx.clock.today()))
+
+
+def trends(request: TrendsRequest, ctx: CommandContext) -> Reply:
+    with ctx.sessions() as session:
+        report = trends_report(
+            session, span=request.span, dimension=request.dimension, today=ctx.clock.today()
+        )
+    chart = trend_chart(report) if ctx.charts else None
+    place: ChartPlace = None if chart is None else "here" if ctx.share else "dm"
+    return Reply(trends_message(report, chart=place), chart=chart)

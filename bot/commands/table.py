@@ -1,0 +1,172 @@
+"""The `/denials` subcommand table: it parses, checks who may run it, answers, and writes the
+help. One row per subcommand, so the help cannot drift from what dispatches.
+
+`answer(text, ctx)` is the whole command: unknown words fall back to help; bad input answers
+with what was wrong and the usage; refusals are polite; only a successful answer is shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from bot.blocks.command_replies import help_message, plain, usage_error
+from bot.commands import answers, changes
+from bot.commands.parse import (
+    parse_appeal,
+    parse_assign,
+    parse_categorize,
+    parse_due,
+    parse_find,
+    parse_help,
+    parse_outcome,
+    parse_trends,
+)
+from bot.commands.replies import CommandContext, Reply, ReplyNow
+from bot.commands.requests import BadInput, HelpRequest
+from bot.commands.words import Word, split_words
+from bot.services.triage import TriageRefused
+
+COMMAND = "/denials"
+SHARE = "share"
+MEMBERS_ONLY = (
+    "`{command} {name}` is for members of the denials channel. Ask your practice manager to "
+    "add you, then try again."
+)
+
+Parser = Callable[[list[Word], str, date], Any]
+Runner = Callable[[Any, CommandContext], Reply]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str  # after `/denials `
+    summary: str
+    example: str
+    parse: Parser
+    run: Runner
+    managers_only: str | None = None  # what managers may do, for the refusal
+    everyone: bool = False  # no channel membership needed
+
+    @property
+    def full_usage(self) -> str:
+        return f"{COMMAND} {self.usage}"
+
+
+def run_help(request: HelpRequest, ctx: CommandContext) -> Reply:
+    topic = find_subcommand(request.topic or "")
+    if topic is None:
+        return Reply(help_message(help_lines(), unknown=request.topic), ok=request.topic is None)
+    return Reply(usage_error(topic.summary.capitalize() + ".", topic.full_usage, topic.example))
+
+
+TABLE: tuple[Subcommand, ...] = (
+    Subcommand(
+        "due",
+        "due [days] [mine|unassigned|@user]",
+        "what is due soon, overdue first",
+        "/denials due 7 mine",
+        parse_due,
+        answers.due,
+    ),
+    Subcommand(
+        "appeal",
+        "appeal CLAIM [level] [method] [reference] [note]",
+        "log an appeal you sent (only CLAIM opens the form; `corrected` for a corrected claim)",
+        "/denials appeal 5101Z88001 1 portal 88-2231 sent with the op note",
+        parse_appeal,
+        changes.appeal,
+    ),
+    Subcommand(
+        "outcome",
+        "outcome CLAIM won|lost|partial [amount] [date]",
+        "record what the payer decided on the appeal",
+        "/denials outcome 5101Z88001 partial 210.00",
+        parse_outcome,
+        changes.outcome,
+    ),
+    Subcommand(
+        "trends",
+        "trends [30d|90d|12m] [by category|payer|cpt|provider|carc]",
+        "managers: denial trends, rates and a weekly chart",
+        "/denials trends 90d by payer",
+        parse_trends,
+        answers.trends,
+        managers_only="see denial trends",
+    ),
+    Subcommand(
+        "find",
+        "find CLAIM",
+        "show a denial's card (claim number or id like D-1042)",
+        "/denials find 5101Z88001",
+        parse_find,
+        answers.find,
+    ),
+    Subcommand(
+        "assign",
+        "assign CLAIM @user",
+        "give a denial an owner (`me`, or `nobody` to clear)",
+        "/denials assign 5101Z88001 @james",
+        parse_assign,
+        changes.assign,
+    ),
+    Subcommand(
+        "categorize",
+        "categorize CLAIM ROOT_CAUSE",
+        "set the root cause (authorization, eligibility, coding, ...)",
+        "/denials categorize 5101Z88001 authorization",
+        parse_categorize,
+        changes.categorize,
+    ),
+    Subcommand(
+        "help",
+        "help [command]",
+        "this list, or one command in detail",
+        "/denials help appeal",
+        parse_help,
+        run_help,
+        everyone=True,
+    ),
+)
+ALIASES = {"categorise": "categorize", "category": "categorize", "?": "help", "search": "find"}
+
+
+def help_lines() -> tuple[tuple[str, str], ...]:
+    return tuple((row.full_usage, row.summary) for row in TABLE)
+
+
+def find_subcommand(name: str) -> Subcommand | None:
+    name = ALIASES.get(name.lower(), name.lower())
+    return next((row for row in TABLE if row.name == name), None)
+
+
+def answer(text: str, ctx: CommandContext) -> Reply:
+    """The reply to `/denials {text}` from `ctx.actor`."""
+    words = split_words(text)
+    share = False
+    if words and words[-1].text.lower() == SHARE:
+        text, words, share = text[: words[-1].start], words[:-1], True
+    elif words and words[0].text.lower() == SHARE:
+        words, share = words[1:], True
+    if not words:
+        return Reply(help_message(help_lines()))
+    row = find_subcommand(words[0].text)
+    if row is None:
+        return Reply(help_message(help_lines(), unknown=words[0].text), ok=False)
+    try:
+        if row.managers_only:
+            ctx.appeals.require_manager(ctx.actor, row.managers_only)
+        elif not (row.everyone or ctx.actor.is_manager or ctx.people.may_triage(ctx.actor.user)):
+            return Reply(plain(MEMBERS_ONLY.format(command=COMMAND, name=row.name)), ok=False)
+        request = row.parse(words[1:], text, ctx.clock.today())
+        reply = row.run(request, replace(ctx, share=share))
+    except BadInput as problem:
+        return Reply(usage_error(str(problem), row.full_usage, row.example), ok=False)
+    except TriageRefused as refusal:
+        return Reply(plain(str(refusal)), ok=False)
+    except ReplyNow as early:
+        return early.reply
+    return replace(reply, share=share)

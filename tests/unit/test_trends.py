@@ -1,0 +1,234 @@
+"""Trend maths on small frames (periods, change, denial rate, overturn rate, days to appeal),
+and what a manager reads and sees: the summary blocks and the weekly chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from bot.blocks.plain_text import render_text
+from bot.blocks.trends import change_text, percent, trends_message
+from bot.domain.trend_periods import Period, Span, months_before, week_starts
+from bot.domain.trends import Rate, Trends, compute_trends, explode_codes
+from bot.services.trend_chart import trend_chart
+
+TODAY = date(2026, 11, 30)  # a Monday
+NOW = date(2026, 11, 10)  # inside the last 30 days
+BEFORE = date(2026, 10, 10)  # inside the 30 days before those
+THIRTY_DAYS = Span(30, "d")
+
+
+def frame(columns: list[str], rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def trends(
+    by_key: Sequence[tuple[Any, ...]] = (),
+    *,
+    claims: Sequence[tuple[Any, ...]] = (),
+    appeals: Sequence[tuple[Any, ...]] = (),
+    first_appeals: Sequence[tuple[Any, ...]] = (),
+    span: Span = THIRTY_DAYS,
+) -> Trends:
+    keyed = frame(["day", "key", "count", "cents"], list(by_key))
+    totals = keyed.groupby("day", as_index=False)[["count", "cents"]].sum()
+    return compute_trends(
+        span=span,
+        dimension="payer",
+        today=TODAY,
+        by_key=keyed,
+        totals=totals if len(keyed) else frame(["day", "count", "cents"], []),
+        claims=frame(["day", "denied", "count", "cents"], list(claims)),
+        appeals=frame(["day", "outcome", "cents"], list(appeals)),
+        first_appeals=frame(["denied_on", "sent_on"], list(first_appeals)),
+    )
+
+
+# -- periods ---------------------------------------------------------------------------------
+
+
+def test_the_last_30_days_end_today_and_the_previous_30_end_the_day_before() -> None:
+    period = Span(30, "d").period(TODAY)
+    assert period == Period(date(2026, 11, 1), TODAY)
+    assert period.previous() == Period(date(2026, 10, 2), date(2026, 10, 31))
+    assert period.previous().days == period.days == 30
+
+
+def test_twelve_months_start_the_day_after_the_same_day_a_year_ago() -> None:
+    period = Span(12, "m").period(TODAY)
+    assert period == Period(date(2025, 12, 1), TODAY)
+    assert period.previous().end == date(2025, 11, 30)
+    assert period.previous().days == period.days
+
+
+def test_a_month_back_from_the_31st_lands_on_the_months_last_day() -> None:
+    assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
+    assert months_before(date(2026, 1, 15), 1) == date(2025, 12, 15)
+
+
+def test_weeks_are_whole_weeks_ending_today() -> None:
+    weeks = week_starts(Period(date(2026, 11, 1), TODAY))  # 30 days: 4 weeks and 2 days
+    assert weeks == (date(2026, 11, 3), date(2026, 11, 10), date(2026, 11, 17), date(2026, 11, 24))
+    assert week_starts(Period(date(2026, 11, 26), TODAY)) == ()
+
+
+# -- counts, dollars and change --------------------------------------------------------------
+
+
+def test_rows_count_each_value_against_the_previous_period() -> None:
+    result = trends(
+        [
+            (NOW, "Aetna", 3, 30000),
+            (NOW, "Cigna", 1, 5000),
+            (BEFORE, "Aetna", 2, 10000),
+            (BEFORE, "UHC", 1, 7000),
+            (date(2026, 9, 1), "Aetna", 9, 90000),  # before both periods: not counted
+        ]
+    )
+    assert [(r.key, r.count, r.amount, r.previous_count) for r in result.rows] == [
+        ("Aetna", 3, Decimal("300.00"), 2),
+        ("Cigna", 1, Decimal("50.00"), 0),
+        ("UHC", 0, Decimal("0.00"), 1),
+    ]
+    assert [r.change for r in result.rows] == [0.5, None, -1.0]
+    assert (result.count, result.amount) == (4, Decimal("350.00"))
+    assert (result.previous_count, result.previous_amount) == (3, Decimal("170.00"))
+    assert result.change == pytest.approx(1 / 3)
+
+
+def test_codes_count_once_per_denial_and_cpt_modifiers_fold_into_the_code() -> None:
+    denials = frame(
+        ["day", "cents", "codes"],
+        [
+            (NOW, 10000, ["99213-25", "97110", "99213"]),
+            (NOW, 5000, ["99213"]),
+            (NOW, 2000, []),
+        ],
+    )
+    exploded = explode_codes(denials, strip_modifiers=True)
+    counts = dict(
+        zip(exploded["key"], zip(exploded["count"], exploded["cents"], strict=True), strict=True)
+    )
+    assert counts == {"99213": (2, 15000), "97110": (1, 10000), "none": (1, 2000)}
+
+
+# -- rates -----------------------------------------------------------------------------------
+
+
+def test_denial_rate_by_count_and_by_dollars() -> None:
+    result = trends(
+        claims=[
+            (NOW, False, 8, 80000),
+            (NOW, True, 2, 40000),
+            (BEFORE, False, 3, 30000),
+            (BEFORE, True, 1, 30000),
+        ]
+    )
+    assert result.claim_rate == Rate(2, 10)
+    assert result.claim_rate.value == pytest.approx(0.2)
+    assert result.dollar_rate.value == pytest.approx(1 / 3)
+    assert result.previous_claim_rate.value == pytest.approx(0.25)
+    assert result.previous_dollar_rate.value == pytest.approx(0.5)
+
+
+def test_no_claims_means_no_rate_rather_than_zero() -> None:
+    assert trends().claim_rate.value is None
+
+
+def test_overturn_rate_is_won_and_partial_over_decided_and_recovers_their_dollars() -> None:
+    result = trends(
+        appeals=[
+            (NOW, "won", 42000),
+            (NOW, "partial", 10000),
+            (NOW, "lost", None),
+            (BEFORE, "won", 99900),  # decided before the period
+        ]
+    )
+    assert result.overturn == Rate(2, 3)
+    assert result.recovered == Decimal("520.00")
+
+
+def test_median_days_from_denial_to_first_appeal() -> None:
+    result = trends(
+        first_appeals=[
+            (date(2026, 11, 1), date(2026, 11, 5)),
+            (date(2026, 11, 2), date(2026, 11, 12)),
+            (date(2026, 10, 30), date(2026, 11, 1)),
+            (date(2026, 9, 1), date(2026, 10, 20)),  # sent before the period
+        ]
+    )
+    assert (result.median_days_to_appeal, result.appeals_sent) == (4.0, 3)
+
+
+# -- weekly series ---------------------------------------------------------------------------
+
+
+def test_the_chart_series_are_the_top_five_values_by_week() -> None:
+    rows = [(NOW, f"Payer {i}", 10 - i, 1000) for i in range(7)]
+    rows.append((date(2026, 11, 24), "Payer 0", 4, 1000))
+    rows.append((date(2026, 11, 30), "Payer 0", 1, 1000))
+    result = trends(rows)
+    assert [s.key for s in result.series] == [f"Payer {i}" for i in range(5)]
+    assert result.series[0].counts == (0, 10, 0, 5)  # weeks from Nov 3, 10, 17, 24
+    assert result.series[4].counts == (0, 6, 0, 0)
+
+
+# -- what the manager reads ------------------------------------------------------------------
+
+
+def test_the_summary_reads_like_the_sketch_in_ux() -> None:
+    result = trends(
+        [(NOW, "Aetna", 3, 30000), (BEFORE, "Aetna", 2, 10000)],
+        claims=[(NOW, False, 8, 80000), (NOW, True, 2, 40000)],
+        appeals=[(NOW, "won", 42000), (NOW, "lost", None)],
+        first_appeals=[(date(2026, 11, 1), date(2026, 11, 10))],
+    )
+    message = trends_message(result, chart="dm")
+    shown = render_text(message.blocks)
+    assert "Denial trends · last 30 days · by payer" in shown
+    assert "Nov 1, 2026 – Nov 30, 2026, compared with the 30 days before" in shown
+    assert "3 denials · $300.00" in shown
+    assert "+50% vs the previous 30 days" in shown
+    assert "20.0% of claims · 33.3% of dollars" in shown
+    assert "50.0% (1 of 2 decided)" in shown
+    assert "$420.00 recovered" in shown
+    assert "median 9 days (1 appeal)" in shown
+    assert "Aetna" in shown
+    assert "The weekly chart is in your direct messages with me." in shown
+    assert message.text == "Denial trends, last 30 days: 3 denials · $300.00 · denial rate 20.0%"
+
+
+def test_an_empty_period_says_so_and_draws_no_chart() -> None:
+    result = trends()
+    shown = render_text(trends_message(result).blocks)
+    assert "No denials in the last 30 days." in shown
+    assert "no claims were imported in this period" in shown
+    assert "no appeal was decided in this period" in shown
+    assert trend_chart(result) is None
+
+
+def test_the_chart_is_a_png_named_for_the_question() -> None:
+    result = trends([(NOW, "Aetna", 3, 30000), (date(2026, 11, 24), "Cigna", 2, 100)])
+    chart = trend_chart(result)
+    assert chart is not None
+    assert chart.content.startswith(b"\x89PNG")
+    assert chart.filename == "denial-trends-30d-by-payer.png"
+    assert chart.title == "Denial trends · last 30 days · by payer"
+
+
+@pytest.mark.parametrize(
+    ("change", "now", "shown"),
+    [(0.5, 3, "+50%"), (-1.0, 0, "-100%"), (None, 2, "new"), (None, 0, "–")],
+)
+def test_change_is_signed_or_new(change: float | None, now: int, shown: str) -> None:
+    assert change_text(change, now=now) == shown
+
+
+def test_a_rate_without_a_whole_is_not_available() -> None:
+    assert percent(Rate(0, 0)) == "n/a"
+    assert percent(Rate(1, 8)) == "12.5%"
