@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.services.rulebook import Rulebook
 from bot.services.triage import Actor, AppealForm
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import (
+from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
     MANAGER_2,

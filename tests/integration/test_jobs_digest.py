@@ -16,7 +16,7 @@ from bot.services.rulebook import Rulebook
 from bot.services.triage import Actor, AppealForm
 from storage.models import Appeal, Denial
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import CHANNEL, STAFF, JobBot, add_people, at
+from tests.integration.jobs_support import CHANNEL, STAFF, JobBot, add_people, at
 from tests.support.x835 import denied, paid
 from tests.unit.view_builders import all_text
 

@@ -19,7 +19,7 @@ from bot.services.rulebook import Rulebook
 from storage.models import ImportFile
 from tests.conftest import DATA
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import CHANNEL, JobBot, add_people, at
+from tests.integration.jobs_support import CHANNEL, JobBot, add_people, at
 from tests.support.x835 import denied, make_835
 
 OLD = time.time() - 3600  # an mtime well past the settling time

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.jobs.errors import ErrorReporter
 from bot.services.send_ledger import MAX_ATTEMPTS, SendLedger
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock, add_people
+from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock, add_people
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from bot.services.patterns import record_fix
 from bot.services.rulebook import Rulebook
 from storage.models import Denial
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import (
+from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
     MANAGER_2,

@@ -24,7 +24,7 @@ from bot.jobs.scheduler import guard
 from bot.services.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import (
+from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
     MANAGER_2,

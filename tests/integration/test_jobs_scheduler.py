@@ -18,7 +18,7 @@ from bot.jobs.scheduler import RUNS, create_scheduler, guard
 from bot.services.rulebook import Rulebook
 from bot.services.send_ledger import JobReport
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.test_jobs_support import MANAGER, JobBot, add_people
+from tests.integration.jobs_support import MANAGER, JobBot, add_people
 
 
 @pytest.fixture
