@@ -77,7 +77,11 @@ class Claim(Base):
     """Every adjudication of every claim, paid or denied: the denial rate's denominator."""
 
     __tablename__ = "claims"
-    __table_args__ = (Index("ix_claims_payer_claim", "payer_key", "claim_number"),)
+    __table_args__ = (
+        Index("ix_claims_payer_claim", "payer_key", "claim_number"),
+        # Covers the trend queries (claims per day, denied or not): see migration 0002.
+        Index("ix_claims_trend", "notice_date", "is_denied", "kind", "reversed_by_id", "billed"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
@@ -143,6 +147,8 @@ class Denial(Base):
     __table_args__ = (
         Index("ix_denials_open_deadline", "closed", "deadline"),
         Index("ix_denials_pattern", "pattern_key", "denial_date"),
+        # Covers the trend queries (denials per day and root cause): see migration 0002.
+        Index("ix_denials_trend", "denial_date", "category", "status", "denied_amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

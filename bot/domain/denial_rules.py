@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from bot.domain.findings import DenialFinding, DenialReason, RootCause
 from bot.domain.records import Adjustment, ClaimKind, ClaimRecord, ServiceLine
@@ -34,6 +35,7 @@ CONTRACTUAL_GROUPS = frozenset({"CO", "OA", "PI"})
 INFORMATIONAL_CARCS = frozenset({"23", "133", "B11"})
 TIMELY_FILING_CARC = "29"  # Medicare: timely-filing denials carry no appeal rights (section 3)
 
+_CACHED_CHARS = 16
 STATUS_DENIED = "4"  # CLP02=4: patient/subscriber not recognised (RFI 1423, 1079, 1885)
 
 STATUS_4_EXPLANATION = (
@@ -47,9 +49,20 @@ DENIED_BY_STATUS_EXPLANATION = (
 
 def classify_adjustment(adj: Adjustment) -> AdjustmentClass:
     """Rules 1-5 of section 1 for one CAS triplet. Total: unknown codes are denials (rule 5)."""
+    return _classify(adj.group, adj.carc)
+
+
+def _classify(group: str, carc: str) -> AdjustmentClass:
+    # A handful of (group, CARC) pairs cover a whole remittance; long garbage is not kept.
+    if len(group) + len(carc) > _CACHED_CHARS:
+        return _class_of(group, carc)
+    return _cached_class_of(group, carc)
+
+
+def _class_of(raw_group: str, raw_carc: str) -> AdjustmentClass:
     # A CSV export's bare CARC is read as CO: the provider-liability default.
-    group = adj.group.strip().upper() or "CO"
-    carc = normalize_code(adj.carc)
+    group = raw_group.strip().upper() or "CO"
+    carc = normalize_code(raw_carc)
     if group == "CR":  # rule 4: 4010 correction/reversal group
         return AdjustmentClass.REVERSAL
     if carc in INFORMATIONAL_CARCS:  # rule 3, whatever the group (e.g. PR-23 in samples)
@@ -62,6 +75,9 @@ def classify_adjustment(adj: Adjustment) -> AdjustmentClass:
     if carc in CONTRACTUAL_CARCS and group in CONTRACTUAL_GROUPS:  # rule 2
         return AdjustmentClass.CONTRACTUAL
     return AdjustmentClass.DENIAL  # rule 5 (also CO-1: cost share under CO is a payer error)
+
+
+_cached_class_of = lru_cache(maxsize=4096)(_class_of)
 
 
 def classify_claim(
@@ -78,11 +94,14 @@ def classify_claim(
     reasons: list[DenialReason] = []
     denied_lines: list[str] = []
     for line in claim.lines:
+        if not line.adjustments:
+            continue
         # A line without LQ remarks inherits the claim's MOA/MIA remarks.
         remarks = line.remarks or claim.remarks
-        line_reasons = _reasons(line.adjustments, remarks, _cpt(line), table)
+        cpt = _cpt(line)
+        line_reasons = _reasons(line.adjustments, remarks, cpt, table)
         if line_reasons:  # SVC03 = 0: denied; SVC03 > 0: partially denied
-            denied_lines.append(_cpt(line))
+            denied_lines.append(cpt)
         reasons.extend(line_reasons)
     claim_reasons = _reasons(claim.adjustments, claim.remarks, None, table)
     reasons.extend(claim_reasons)
@@ -129,13 +148,15 @@ def _reasons(
     procedure: str | None,
     table: RootCauseTable,
 ) -> list[DenialReason]:
-    rarcs = _unique(normalize_code(r) for r in remarks if r.strip())
+    rarcs: tuple[str, ...] | None = None  # worked out at the first denial: most lines have none
     reasons = []
     for adj in adjustments:
         # Only money the payer kept counts: a zero or negative denial amount is a correction
         # (never net it against real denials; reversals are CLP02=22 and never reach here).
-        if adj.amount <= 0 or classify_adjustment(adj) is not AdjustmentClass.DENIAL:
+        if adj.amount <= 0 or _classify(adj.group, adj.carc) is not AdjustmentClass.DENIAL:
             continue
+        if rarcs is None:
+            rarcs = _unique(normalize_code(r) for r in remarks if r.strip())
         category, explanation = table.categorize(adj.group, adj.carc, rarcs)
         reasons.append(
             DenialReason(

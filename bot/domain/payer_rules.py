@@ -37,6 +37,8 @@ MEDICARE_KEY = "medicare"  # Medicare fee-for-service: CO-29 carries no appeal r
 # BPR16 may be a future EFT effective date (section 1), but a notice dated over a month after
 # the file reached us is a typo (e.g. a wrong year): ignore it and use the other dates.
 FUTURE_NOTICE_TOLERANCE = timedelta(days=31)
+_MATCH_CACHE_SIZE = 4096
+_MATCH_CACHE_CHARS = 200  # payer names are short; a damaged file's long garbage is not kept
 
 
 class PayerRules:
@@ -50,6 +52,8 @@ class PayerRules:
             *(r for r in rules if r.key != DEFAULT_KEY),
             default[-1],
         )
+        # Every claim of a remittance asks for the same payer: remember the answers.
+        self._matched: dict[Payer, PayerRule] = {}
 
     @classmethod
     def load(cls, override_path: Path | None = None) -> PayerRules:
@@ -78,6 +82,16 @@ class PayerRules:
 
     def match(self, payer: Payer) -> PayerRule:
         """By payer id first, then by name (rules in order), else the default row."""
+        matched = self._matched.get(payer)
+        if matched is None:
+            matched = self._match(payer)
+            if len(payer.name) + len(payer.identifier or "") <= _MATCH_CACHE_CHARS:
+                if len(self._matched) >= _MATCH_CACHE_SIZE:
+                    self._matched.clear()
+                self._matched[payer] = matched
+        return matched
+
+    def _match(self, payer: Payer) -> PayerRule:
         candidates = [r for r in self.rules[:-1] if not r.excludes(payer)]
         for rule in candidates:
             if rule.matches_id(payer):

@@ -51,6 +51,9 @@ class CodeFlag(StrEnum):
 
 Category = RootCause | NonDenialCategory
 
+_CATEGORIZED_CACHE = 4096
+_CATEGORIZED_CHARS = 64  # codes are short; a damaged file's long garbage is not kept
+
 UNKNOWN_CODE = "Unrecognised reason code {code}: check the payer's remittance advice"
 
 
@@ -89,6 +92,8 @@ class RootCauseTable:
 
     def __init__(self, rows: Iterable[CodeRow]) -> None:
         self._rows: dict[tuple[CodeKind, str], CodeRow] = {row.key: row for row in rows}
+        # Answers of `categorize`: a remittance repeats a few code combinations many times.
+        self._categorized: dict[tuple[str, str, tuple[str, ...]], tuple[RootCause, str]] = {}
 
     @classmethod
     def load(cls, override_path: Path | None = None) -> RootCauseTable:
@@ -131,6 +136,17 @@ class RootCauseTable:
 
     def categorize(self, group: str, carc: str, rarcs: Sequence[str]) -> tuple[RootCause, str]:
         """Root cause and a one-line explanation for one denial adjustment (section 2)."""
+        key = (group, carc, tuple(rarcs))
+        found = self._categorized.get(key)
+        if found is None:
+            found = self._categorize(group, carc, rarcs)
+            if len(group) + len(carc) + sum(map(len, rarcs)) <= _CATEGORIZED_CHARS:
+                if len(self._categorized) >= _CATEGORIZED_CACHE:
+                    self._categorized.clear()
+                self._categorized[key] = found
+        return found
+
+    def _categorize(self, group: str, carc: str, rarcs: Sequence[str]) -> tuple[RootCause, str]:
         code = display_code(group, carc)
         rarcs = [normalize_code(r) for r in rarcs if r.strip()]
         carc_row = self.carc(carc)

@@ -26,7 +26,7 @@ from bot.importers.x835_values import (
     amount,
     element,
     element_name,
-    is_amount,
+    number_or_none,
     padded,
     required_date,
     shown,
@@ -56,6 +56,8 @@ _NPI_QUALIFIER: Final = "XX"  # NM108 = XX: NM109 is the NPI
 
 def unique(codes: list[str]) -> tuple[str, ...]:
     """Codes in order of first appearance; payers repeat LQ/MOA codes (pyx12 bad_header)."""
+    if len(codes) < 2:
+        return tuple(codes)
     return tuple(dict.fromkeys(codes))
 
 
@@ -76,16 +78,18 @@ def adjustments(fields: list[str], number: int, warn: Warn) -> list[Adjustment]:
     the remittance cannot do without (CLP03/04, SVC02/03, BPR02, PLB) still refuse the file.
     """
     size = len(fields)
-    fields = padded(fields, 20)
-    group = fields[1]
+    group = fields[1] if size > 1 else ""
     found: list[Adjustment] = []
     for start in _CAS_TRIPLETS:
         if start >= size:
             break
-        reason, value, quantity = fields[start], fields[start + 1], fields[start + 2]
+        reason = fields[start]
+        value = fields[start + 1] if start + 1 < size else ""
+        quantity = fields[start + 2] if start + 2 < size else ""
         if not reason and not value:
             continue
-        if not is_amount(value):
+        parsed = number_or_none(value)
+        if parsed is None:
             warn(
                 f'{element_name("CAS", start + 1)} amount "{shown(value)}" is not a number; '
                 f"the adjustment {shown(group)}-{shown(reason)} was skipped.",
@@ -95,16 +99,15 @@ def adjustments(fields: list[str], number: int, warn: Warn) -> list[Adjustment]:
             continue
         count: Decimal | None = None
         if quantity:
-            if is_amount(quantity):
-                count = Decimal(quantity)
-            else:
+            count = number_or_none(quantity)
+            if count is None:
                 warn(
                     f'{element_name("CAS", start + 2)} quantity "{shown(quantity)}" is not a '
                     "number; it was left out.",
                     number,
                     "CAS",
                 )
-        found.append(Adjustment(group=group, carc=reason, amount=Decimal(value), quantity=count))
+        found.append(Adjustment(group=group, carc=reason, amount=parsed, quantity=count))
     return found
 
 
@@ -140,9 +143,8 @@ class LineDraft:
         units = fields[5]
         self.units: Decimal | None = None
         if units:
-            if is_amount(units):
-                self.units = Decimal(units)
-            else:
+            self.units = number_or_none(units)
+            if self.units is None:
                 warn(f'SVC05 units "{shown(units)}" is not a number; left out.', number, "SVC")
         self.original_procedure: str | None = None
         if fields[6]:  # SVC06: the code as billed, when the payer adjudicated another one
@@ -301,6 +303,6 @@ class ClaimDraft:
             rendering_provider=self.provider,
             adjustments=tuple(self.adjustments),
             remarks=unique(self.remarks),
-            lines=tuple(line.build() for line in self.lines),
+            lines=tuple([line.build() for line in self.lines]),
             source_line=self.number,
         )

@@ -22,6 +22,7 @@ Warn = Callable[[str, int, str], None]
 NEXT_STEP: Final = "Nothing from this file was stored; fix the file or ask the payer for a new one."
 _AMOUNT: Final = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _SHOWN_CHARS: Final = 20  # a damaged value is quoted, but never a whole line of garbage
+_CACHED_CHARS: Final = 24  # longer than any amount the cache is for
 # Other component separators seen in the wild when ISA16 says one thing and SVC01 uses
 # another (lfh_secondary-payment.835 writes `HC>12345` while ISA16 is `:`).
 _COMPONENT_FALLBACKS: Final = (":", ">", "^", "|")
@@ -40,12 +41,28 @@ def element_name(segment_id: str, position: int) -> str:
 
 
 def is_amount(value: str) -> bool:
-    return _AMOUNT.fullmatch(value) is not None
+    return number_or_none(value) is not None
+
+
+def number_or_none(value: str) -> Decimal | None:
+    """`value` as a Decimal when it is a type R number, else None."""
+    if len(value) > _CACHED_CHARS:  # a damaged file's long garbage is not worth keeping
+        return _number(value)
+    return _cached_number(value)
+
+
+def _number(value: str) -> Decimal | None:
+    return Decimal(value) if _AMOUNT.fullmatch(value) is not None else None
+
+
+# Amounts repeat (copays, fee schedules, "0"): parse each once.
+_cached_number = lru_cache(maxsize=8192)(_number)
 
 
 def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
     """A money amount the file cannot do without; refuses the file when it is not a number."""
-    if _AMOUNT.fullmatch(value) is None:
+    parsed = number_or_none(value)
+    if parsed is None:
         name = element_name(segment_id, position)
         if not value:
             raise ImportRefused(
@@ -58,7 +75,7 @@ def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
             segment_number=number,
             segment_id=segment_id,
         )
-    return Decimal(value)
+    return parsed
 
 
 @lru_cache(maxsize=4096)  # a remittance repeats a handful of dates thousands of times

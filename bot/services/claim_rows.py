@@ -52,6 +52,7 @@ class BulkInsert:
         if sorted(set(names) - set(self.defaults)) != sorted(columns):
             raise ValueError(f"bulk insert into {table.name}: columns {names} != {columns}")
         self.sql = compiled.string
+        self.table = table.name
         self.positional = compiled.positional
         self.names = names
         self.processors: list[tuple[str, Callable[[Any], Any]]] = []
@@ -81,8 +82,19 @@ class BulkInsert:
         """Insert prepared rows, in order."""
         if not rows:
             return
+        take = itemgetter(*self.names)
+        if connection.dialect.name == "postgresql":
+            # COPY: one stream instead of one statement per row.
+            driver: Any = connection.connection.driver_connection
+            columns = ", ".join(f'"{name}"' for name in self.names)
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy,
+            ):
+                for row in rows:
+                    copy.write_row(take(row))
+            return
         if self.positional:
-            take = itemgetter(*self.names)
             params: list[Any] = [take(row) for row in rows]
         else:
             params = list(rows)

@@ -69,15 +69,17 @@ def enqueue_cards(session: Session, import_id: int, *, now: datetime, group_min:
         )
         queued += len(bursts)
     cards = BulkInsert(posts, ("id", "kind", "import_id", "created_at"), connection)
+    last = 0  # keyset: each batch starts after the last one, never rescanning what is done
     while True:
         singles = session.scalars(
             select(Denial.id)
-            .where(open_new & Denial.post_id.is_(None))
+            .where(open_new & Denial.post_id.is_(None) & (Denial.id > last))
             .order_by(Denial.id)
             .limit(BATCH)
         ).all()
         if not singles:
             return queued
+        last = singles[-1]
         post_ids = allocate_ids(connection, posts, len(singles))
         cards.execute(
             connection,
