@@ -149,6 +149,8 @@ class Denial(Base):
         Index("ix_denials_pattern", "pattern_key", "denial_date"),
         # Covers the trend queries (denials per day and root cause): see migration 0002.
         Index("ix_denials_trend", "denial_date", "category", "status", "denied_amount"),
+        # Covers /denials due: count and total what is due without reading rows (migration 0002).
+        Index("ix_denials_due", "closed", "deadline", "status", "assignee", "denied_amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

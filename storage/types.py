@@ -53,8 +53,3 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def cents_to_dollars(cents: int | None) -> Decimal:
-    """For aggregates computed in SQL on a `Money` column (they come back as cents)."""
-    return (Decimal(int(cents or 0)) / 100).quantize(_CENT)

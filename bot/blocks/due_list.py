@@ -44,7 +44,7 @@ def due_list(view: DueView) -> Message:
     totals = TOTALS.format(
         days=days,
         filter=filt,
-        count=plural(len(view.rows), "denial"),
+        count=plural(view.count, "denial"),
         amount=money(view.total_amount),
         overdue=overdue,
     )
@@ -60,7 +60,7 @@ def due_list(view: DueView) -> Message:
             blocks.append(row_block(row))
             shown += 1
         room -= min(len(rows), room)
-    hidden = len(view.rows) - shown
+    hidden = view.count - shown
     if hidden:
         hint = (
             MORE_HINT_FILTERED.format(filter=filt.replace(" · ", " "))

@@ -95,13 +95,25 @@ class DueView:
     window_days: int
     rows: tuple[DueRow, ...]
     filter_description: str | None = None  # "unassigned", "mine", "<@U123>"
+    # When `rows` holds only the first of many (a large practice), the totals of them all:
+    total: int | None = None
+    total_dollars: Decimal | None = None
+    overdue: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def total_amount(self) -> Decimal:
+        if self.total_dollars is not None:
+            return self.total_dollars
         return sum((row.amount for row in self.rows), Decimal(0))
 
     @property
     def overdue_count(self) -> int:
+        if self.overdue is not None:
+            return self.overdue
         return sum(1 for row in self.rows if row.days_left < 0)
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from bot.blocks.message import MAX_MESSAGE_BLOCKS
 from bot.blocks.views import DueRow, DueView
 from bot.domain.findings import RootCause
 from storage.models import Denial
 
 # Appealed and resubmitted denials have met their deadline; closed ones have none.
 ACTIONABLE = ("new", "in_progress")
+# A message shows at most this many rows; the totals come from SQL, so fetch no more.
+ROWS_SHOWN = MAX_MESSAGE_BLOCKS
 
 
 @dataclass(frozen=True)
@@ -27,22 +31,35 @@ def due_view(
     session: Session, *, today: date, days: int = 14, who: DueFilter | None = None
 ) -> DueView:
     who = who or DueFilter()
-    query = (
-        select(Denial)
-        .where(
-            Denial.closed.is_(False),
-            Denial.status.in_(ACTIONABLE),
-            Denial.deadline.is_not(None),
-            Denial.deadline <= today + timedelta(days=days),
-        )
-        .order_by(Denial.deadline, Denial.id)
-    )
+    conditions: list[ColumnElement[bool]] = [
+        Denial.closed.is_(False),
+        Denial.deadline.is_not(None),
+        Denial.deadline <= today + timedelta(days=days),
+        Denial.status.in_(ACTIONABLE),
+    ]
     if who.assignee:
-        query = query.where(Denial.assignee == who.assignee)
+        conditions.append(Denial.assignee == who.assignee)
     elif who.unassigned:
-        query = query.where(Denial.assignee.is_(None))
-    rows = tuple(due_row(denial, today) for denial in session.scalars(query))
-    return DueView(today=today, window_days=days, rows=rows, filter_description=who.description)
+        conditions.append(Denial.assignee.is_(None))
+    count, dollars, overdue = session.execute(
+        select(
+            func.count(),
+            func.sum(Denial.denied_amount),
+            func.sum(case((Denial.deadline < today, 1), else_=0)),
+        ).where(*conditions)
+    ).one()
+    first = session.scalars(
+        select(Denial).where(*conditions).order_by(Denial.deadline, Denial.id).limit(ROWS_SHOWN)
+    )
+    return DueView(
+        today=today,
+        window_days=days,
+        rows=tuple(due_row(denial, today) for denial in first),
+        filter_description=who.description,
+        total=int(count),
+        total_dollars=dollars if dollars is not None else Decimal("0.00"),
+        overdue=int(overdue or 0),
+    )
 
 
 def due_row(denial: Denial, today: date) -> DueRow:

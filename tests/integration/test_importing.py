@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,3 +209,18 @@ def _export(context: ImportContext) -> str:
         out = io.StringIO()
         write_csv(export_records(session, include_closed=True), out)
         return out.getvalue()
+
+
+def test_due_totals_count_every_denial_but_fetch_only_what_a_message_shows(
+    context: ImportContext,
+) -> None:
+    from bot.services.due import ROWS_SHOWN, due_view
+
+    many = [denied(f"M{i:03d}", amount="10") for i in range(ROWS_SHOWN + 30)]
+    import_file(make_835(many, production_date="20260101", payment_date="20260101"), context)
+    with context.sessions() as session:
+        view = due_view(session, today=date(2026, 7, 5), days=14)  # Aetna: due June 30
+    assert len(view.rows) == ROWS_SHOWN
+    assert view.count == ROWS_SHOWN + 30
+    assert view.total_amount == Decimal(10 * (ROWS_SHOWN + 30)).quantize(Decimal("0.01"))
+    assert view.overdue_count == ROWS_SHOWN + 30
