@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -145,12 +146,20 @@ class Denial(Base):
 
     __tablename__ = "denials"
     __table_args__ = (
-        Index("ix_denials_open_deadline", "closed", "deadline"),
         Index("ix_denials_pattern", "pattern_key", "denial_date"),
         # Covers the trend queries (denials per day and root cause): see migration 0002.
         Index("ix_denials_trend", "denial_date", "category", "status", "denied_amount"),
-        # Covers /denials due: count and total what is due without reading rows (migration 0002).
-        Index("ix_denials_due", "closed", "deadline", "status", "assignee", "denied_amount"),
+        # Covers /denials due over the open denials only (partial index, migration 0002).
+        Index(
+            "ix_denials_due",
+            "status",
+            "deadline",
+            "assignee",
+            "denied_amount",
+            "closed",  # in the index too, so SQLite answers from the index alone
+            sqlite_where=text("closed IS 0"),
+            postgresql_where=text("closed IS false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,13 +48,16 @@ def due_view(
             func.sum(case((Denial.deadline < today, 1), else_=0)),
         ).where(*conditions)
     ).one()
+    # Order the ids from the index first; load only the rows a message can show.
     first = session.scalars(
-        select(Denial).where(*conditions).order_by(Denial.deadline, Denial.id).limit(ROWS_SHOWN)
-    )
+        select(Denial.id).where(*conditions).order_by(Denial.deadline, Denial.id).limit(ROWS_SHOWN)
+    ).all()
+    shown = session.scalars(select(Denial).where(Denial.id.in_(first))).all()
+    by_id = {denial.id: denial for denial in shown}
     return DueView(
         today=today,
         window_days=days,
-        rows=tuple(due_row(denial, today) for denial in first),
+        rows=tuple(due_row(by_id[i], today) for i in first if i in by_id),
         filter_description=who.description,
         total=int(count),
         total_dollars=dollars if dollars is not None else Decimal("0.00"),

@@ -7,8 +7,9 @@ a million denials, the claims query went from 1.26 s to 0.34 s and the denials o
 0.72 s to 0.11 s. Writing one more index entry per claim and per denial costs an import
 nothing measurable.
 
-`/denials due` counts and totals what is due from ix_denials_due alone (closed, deadline,
-status, assignee, amount), so its answer does not slow down as closed history piles up.
+`/denials due` counts and totals what is due from ix_denials_due alone: a partial index of the
+open denials only (status, deadline, assignee, amount), so its answer does not slow down as
+closed history piles up, and no other query mistakes it for a way to find open denials.
 
 Revision ID: 0002
 Revises: 0001
@@ -17,6 +18,7 @@ Create Date: 2026-11-28
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 
@@ -41,8 +43,10 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_denials_due",
-            ["closed", "deadline", "status", "assignee", "denied_amount"],
+            ["status", "deadline", "assignee", "denied_amount", "closed"],
             unique=False,
+            sqlite_where=sa.text("closed IS 0"),
+            postgresql_where=sa.text("closed IS false"),
         )
 
 
