@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.bootstrap import Runtime
+from bot.clock import Clock
 from tests.e2e.app_server import BoltHTTPServer
+from tests.e2e.bot_harness import TODAY, BotUnderTest, e2e_settings, rulebook_for, running_bot
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
 
@@ -62,3 +66,16 @@ def serve_app() -> Iterator[Callable[[App], BoltHTTPServer]]:
     yield serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def bot(
+    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session]
+) -> Iterator[BotUnderTest]:
+    """The real bot on 127.0.0.1, its Slack pointed at the stand-in, on the test database."""
+    settings = e2e_settings(database_url, slack)
+    runtime = Runtime(
+        settings, sessions.kw["bind"], sessions, rulebook_for(settings), Clock(settings.zone, TODAY)
+    )
+    with running_bot(settings, slack, runtime) as running:
+        yield running

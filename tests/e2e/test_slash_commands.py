@@ -4,45 +4,24 @@ from the Slack stand-in (response_url posts, modals, cards, files), like a chat 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ids
 from bot.blocks.plain_text import render_text
-from bot.bootstrap import Runtime
-from bot.clock import Clock
 from storage.models import Appeal, AuditEvent, Denial
 from tests.e2e.bot_harness import (
     CHANNEL,
     MANAGER,
     TODAY,
     BotUnderTest,
-    e2e_settings,
-    rulebook_for,
-    running_bot,
 )
-from tests.e2e.slack_standin import SlackStandIn
 from tests.e2e.standin_state import ResponsePost
 from tests.support.x835 import denied, make_835
 
 MARIA, JAMES = "UMARIA", "UJAMES"
 ACK_WITHIN = 3.0  # seconds: Slack's limit for the HTTP answer to a slash command
-
-
-@pytest.fixture
-def bot_app(
-    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session]
-) -> Iterator[BotUnderTest]:
-    settings = e2e_settings(database_url, slack)
-    runtime = Runtime(
-        settings, sessions.kw["bind"], sessions, rulebook_for(settings), Clock(settings.zone, TODAY)
-    )
-    with running_bot(settings, slack, runtime) as running:
-        yield running
 
 
 def say(bot: BotUnderTest, text: str, user: str = MARIA) -> ResponsePost:
@@ -84,8 +63,8 @@ def denial(bot: BotUnderTest, claim: str = "5101Z88001") -> Denial:
 # -- help and bad input ----------------------------------------------------------------------
 
 
-def test_help_lists_every_command_just_for_the_asker(bot_app: BotUnderTest) -> None:
-    reply = say(bot_app, "help")
+def test_help_lists_every_command_just_for_the_asker(bot: BotUnderTest) -> None:
+    reply = say(bot, "help")
     assert reply.response_type == "ephemeral"
     for usage in (
         "/denials due [days] [mine|unassigned|@user]",
@@ -99,16 +78,16 @@ def test_help_lists_every_command_just_for_the_asker(bot_app: BotUnderTest) -> N
         assert usage in shown(reply)
 
 
-def test_an_unknown_subcommand_answers_with_help(bot_app: BotUnderTest) -> None:
-    reply = say(bot_app, "dew 7")
+def test_an_unknown_subcommand_answers_with_help(bot: BotUnderTest) -> None:
+    reply = say(bot, "dew 7")
     assert shown(reply).startswith("I don't know dew. Here is what I can do:")
     assert reply.response_type == "ephemeral"
 
 
-def test_bad_input_says_what_was_wrong_and_changes_nothing(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001", amount="420"))
-    bot_app.driver.slash(text="appeal 5101Z88001 1 portal", user=MARIA, channel=CHANNEL)
-    bot_app.driver.wait_for(lambda: denial(bot_app).status == "appealed", what="the appeal")
+def test_bad_input_says_what_was_wrong_and_changes_nothing(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001", amount="420"))
+    bot.driver.slash(text="appeal 5101Z88001 1 portal", user=MARIA, channel=CHANNEL)
+    bot.driver.wait_for(lambda: denial(bot).status == "appealed", what="the appeal")
 
     cases = {
         "outcome 5101Z88001 won 12O.00": "12O.00 is not an amount",
@@ -118,33 +97,33 @@ def test_bad_input_says_what_was_wrong_and_changes_nothing(bot_app: BotUnderTest
         "find": "Which claim?",
     }
     for typed, problem in cases.items():
-        reply = say(bot_app, typed, user=MANAGER)
+        reply = say(bot, typed, user=MANAGER)
         assert reply.response_type == "ephemeral"
         assert problem in shown(reply), typed
         assert "Usage: /denials " in shown(reply), typed
-    assert denial(bot_app).status == "appealed"
+    assert denial(bot).status == "appealed"
 
 
-def test_an_unknown_claim_suggests_what_to_try(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001"), denied("5101Z88007"))
-    reply = say(bot_app, "outcome 5101Z8800X won")
+def test_an_unknown_claim_suggests_what_to_try(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001"), denied("5101Z88007"))
+    reply = say(bot, "outcome 5101Z8800X won")
     assert shown(reply).startswith("I couldn't find claim 5101Z8800X. Try /denials find 5101Z8800")
     assert "D-1 · 5101Z88001" in shown(reply)
     assert "D-2 · 5101Z88007" in shown(reply)
 
 
-def test_a_claim_number_two_payers_share_lists_both(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001", amount="420"))
-    posted_card(bot_app, denied("5101Z88001", amount="180"), payer="CIGNA", pid="62308")
-    reply = say(bot_app, "find 5101Z88001")
+def test_a_claim_number_two_payers_share_lists_both(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001", amount="420"))
+    posted_card(bot, denied("5101Z88001", amount="180"), payer="CIGNA", pid="62308")
+    reply = say(bot, "find 5101Z88001")
     assert shown(reply).startswith("2 denials match 5101Z88001.")
     assert "AETNA · $420.00" in shown(reply)
     assert "CIGNA · $180.00" in shown(reply)
 
-    opened = bot_app.driver.block_action(ids.OPEN_CARD_BUTTON, value="2", user=MARIA)
+    opened = bot.driver.block_action(ids.OPEN_CARD_BUTTON, value="2", user=MARIA)
     assert opened.status == 200
-    card = bot_app.driver.wait_for(
-        lambda: [r for r in bot_app.slack.responses() if "CIGNA" in r.text and "Denied" in r.text]
+    card = bot.driver.wait_for(
+        lambda: [r for r in bot.slack.responses() if "CIGNA" in r.text and "Denied" in r.text]
     )
     assert "$180.00" in card[0].text
 
@@ -152,13 +131,11 @@ def test_a_claim_number_two_payers_share_lists_both(bot_app: BotUnderTest) -> No
 # -- due -------------------------------------------------------------------------------------
 
 
-def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot_app: BotUnderTest) -> None:
-    posted_card(
-        bot_app, denied("R1", amount="100"), denied("R2", amount="50"), payer="ACME", pid="1"
-    )
-    say(bot_app, "assign R1 me")
+def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("R1", amount="100"), denied("R2", amount="50"), payer="ACME", pid="1")
+    say(bot, "assign R1 me")
 
-    reply = say(bot_app, "due 7 mine")
+    reply = say(bot, "due 7 mine")
 
     text = shown(reply)
     assert text.startswith("Due in the next 7 days · mine: 1 denial · $100.00")
@@ -168,19 +145,19 @@ def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot_app: BotUnde
     assert reply.response_type == "ephemeral"
 
 
-def test_due_for_someone_else_and_shared_in_the_channel(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("R1"), payer="ACME", pid="1")
-    say(bot_app, "assign R1 <@UJAMES|james>")
+def test_due_for_someone_else_and_shared_in_the_channel(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("R1"), payer="ACME", pid="1")
+    say(bot, "assign R1 <@UJAMES|james>")
 
-    reply = say(bot_app, "due 30 <@UJAMES|james> share")
+    reply = say(bot, "due 30 <@UJAMES|james> share")
 
     assert reply.response_type == "in_channel"
     assert "R1 · ACME" in shown(reply)
-    assert any("@UJAMES" in m.text for m in bot_app.cards())
+    assert any("@UJAMES" in m.text for m in bot.cards())
 
 
-def test_due_for_an_at_user_who_is_not_a_person(bot_app: BotUnderTest) -> None:
-    reply = say(bot_app, "due <@UGHOST|ghost>")
+def test_due_for_an_at_user_who_is_not_a_person(bot: BotUnderTest) -> None:
+    reply = say(bot, "due <@UGHOST|ghost>")
     assert shown(reply).startswith("@UGHOST is not a person in this workspace")
     assert "Usage: /denials due [days] [mine|unassigned|@user]" in shown(reply)
 
@@ -188,25 +165,25 @@ def test_due_for_an_at_user_who_is_not_a_person(bot_app: BotUnderTest) -> None:
 # -- appeal and outcome ----------------------------------------------------------------------
 
 
-def test_appeal_with_details_updates_the_card_and_its_thread(bot_app: BotUnderTest) -> None:
-    card = posted_card(bot_app, denied("5101Z88001", amount="420"))
+def test_appeal_with_details_updates_the_card_and_its_thread(bot: BotUnderTest) -> None:
+    card = posted_card(bot, denied("5101Z88001", amount="420"))
 
-    reply = say(bot_app, "appeal 5101Z88001 1 portal 88-2231 sent with the op note", JAMES)
+    reply = say(bot, "appeal 5101Z88001 1 portal 88-2231 sent with the op note", JAMES)
 
     assert shown(reply).startswith(
         "Claim 5101Z88001: @UJAMES logged appeal level 1 · portal · ref 88-2231 · sent Nov 30."
     )
-    assert "Appealed" in card_now(bot_app, card)
-    thread = bot_app.driver.wait_for(lambda: bot_app.slack.thread(CHANNEL, card.ts))
+    assert "Appealed" in card_now(bot, card)
+    thread = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, card.ts))
     assert "<@UJAMES> logged appeal level 1 · portal · ref 88-2231" in thread[0].text
 
 
-def test_appeal_with_only_the_claim_opens_the_cards_form(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001"))
+def test_appeal_with_only_the_claim_opens_the_cards_form(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001"))
 
-    bot_app.driver.slash(text="appeal 5101Z88001", user=JAMES, channel=CHANNEL)
+    bot.driver.slash(text="appeal 5101Z88001", user=JAMES, channel=CHANNEL)
 
-    modal = bot_app.driver.wait_for(lambda: bot_app.slack.views(JAMES), what="the form")[-1]
+    modal = bot.driver.wait_for(lambda: bot.slack.views(JAMES), what="the form")[-1]
     assert modal.callback_id == ids.APPEAL_MODAL
     values = {
         ids.APPEAL_METHOD_BLOCK: {
@@ -216,116 +193,116 @@ def test_appeal_with_only_the_claim_opens_the_cards_form(bot_app: BotUnderTest) 
             ids.APPEAL_SENT_ON_INPUT: {"type": "datepicker", "selected_date": TODAY.isoformat()}
         },
     }
-    assert bot_app.driver.view_submission(ids.APPEAL_MODAL, values, user=JAMES).status == 200
-    bot_app.driver.wait_for(lambda: denial(bot_app).status == "appealed", what="appealed")
+    assert bot.driver.view_submission(ids.APPEAL_MODAL, values, user=JAMES).status == 200
+    bot.driver.wait_for(lambda: denial(bot).status == "appealed", what="appealed")
 
 
-def test_a_corrected_claim_is_recorded_as_resubmitted(bot_app: BotUnderTest) -> None:
-    card = posted_card(bot_app, denied("5101Z88001"))
-    reply = say(bot_app, "appeal 5101Z88001 corrected electronic")
+def test_a_corrected_claim_is_recorded_as_resubmitted(bot: BotUnderTest) -> None:
+    card = posted_card(bot, denied("5101Z88001"))
+    reply = say(bot, "appeal 5101Z88001 corrected electronic")
     assert "sent a corrected claim" in shown(reply)
-    assert "Resubmitted" in card_now(bot_app, card)
+    assert "Resubmitted" in card_now(bot, card)
 
 
-def test_a_won_appeal_closes_the_card_as_recovered(bot_app: BotUnderTest) -> None:
-    card = posted_card(bot_app, denied("5101Z88001", amount="420"))
-    say(bot_app, "appeal 5101Z88001 1 portal")
+def test_a_won_appeal_closes_the_card_as_recovered(bot: BotUnderTest) -> None:
+    card = posted_card(bot, denied("5101Z88001", amount="420"))
+    say(bot, "appeal 5101Z88001 1 portal")
 
-    reply = say(bot_app, "outcome 5101Z88001 won")
+    reply = say(bot, "outcome 5101Z88001 won")
 
     assert shown(reply).startswith("Claim 5101Z88001 (AETNA): appeal won, $420.00 recovered.")
-    assert "Recovered $420.00 · AETNA" in card_now(bot_app, card, edits=2)
-    with bot_app.deps.sessions() as session:
+    assert "Recovered $420.00 · AETNA" in card_now(bot, card, edits=2)
+    with bot.deps.sessions() as session:
         appeal = session.scalars(select(Appeal)).one()
         assert (appeal.outcome, appeal.decided_on) == ("won", TODAY)
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions == ["appeal", "outcome"]
 
 
-def test_a_lost_appeal_reopens_with_the_next_level_deadline(bot_app: BotUnderTest) -> None:
-    card = posted_card(bot_app, denied("5101Z88001"))
-    say(bot_app, "appeal 5101Z88001 1 portal")
+def test_a_lost_appeal_reopens_with_the_next_level_deadline(bot: BotUnderTest) -> None:
+    card = posted_card(bot, denied("5101Z88001"))
+    say(bot, "appeal 5101Z88001 1 portal")
 
-    reply = say(bot_app, "outcome 5101Z88001 lost")
+    reply = say(bot, "outcome 5101Z88001 lost")
 
     assert "the level 2 appeal is due by Jan 29, 2027" in shown(reply)
-    assert "Appeal by Jan 29, 2027" in card_now(bot_app, card, edits=2)
-    assert denial(bot_app).status == "in_progress"
+    assert "Appeal by Jan 29, 2027" in card_now(bot, card, edits=2)
+    assert denial(bot).status == "in_progress"
 
 
-def test_a_partial_win_needs_its_amount(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001"))
-    reply = say(bot_app, "outcome 5101Z88001 partial")
+def test_a_partial_win_needs_its_amount(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001"))
+    reply = say(bot, "outcome 5101Z88001 partial")
     assert "A partial win needs the amount the payer paid" in shown(reply)
-    assert denial(bot_app).status == "new"
+    assert denial(bot).status == "new"
 
 
 # -- find, assign, categorize ----------------------------------------------------------------
 
 
-def test_find_by_denial_id_shows_the_card_shared_when_asked(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001", amount="420"))
-    reply = say(bot_app, "find D-1 share")
+def test_find_by_denial_id_shows_the_card_shared_when_asked(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001", amount="420"))
+    reply = say(bot, "find D-1 share")
     assert reply.response_type == "in_channel"
     assert "Denied · AETNA · $420.00" in shown(reply)
     assert "TESTPATIENT" not in shown(reply)
 
 
-def test_assign_and_categorize_update_the_card(bot_app: BotUnderTest) -> None:
-    card = posted_card(bot_app, denied("5101Z88001"))
+def test_assign_and_categorize_update_the_card(bot: BotUnderTest) -> None:
+    card = posted_card(bot, denied("5101Z88001"))
 
-    say(bot_app, "assign 5101Z88001 <@UJAMES|james>")
-    assert "In progress · @UJAMES" in card_now(bot_app, card)
-    say(bot_app, "categorize 5101Z88001 eligibility")
-    assert "Eligibility · set by @UMARIA" in card_now(bot_app, card, edits=2)
+    say(bot, "assign 5101Z88001 <@UJAMES|james>")
+    assert "In progress · @UJAMES" in card_now(bot, card)
+    say(bot, "categorize 5101Z88001 eligibility")
+    assert "Eligibility · set by @UMARIA" in card_now(bot, card, edits=2)
 
 
-def test_assigning_to_a_plain_name_is_refused_with_usage(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("5101Z88001"))
-    reply = say(bot_app, "assign 5101Z88001 @james")
+def test_assigning_to_a_plain_name_is_refused_with_usage(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("5101Z88001"))
+    reply = say(bot, "assign 5101Z88001 @james")
     assert shown(reply).startswith("@james is not a Slack user I can see.")
     assert "Usage: /denials assign CLAIM @user" in shown(reply)
-    assert denial(bot_app).assignee is None
+    assert denial(bot).assignee is None
 
 
 # -- who may run what ------------------------------------------------------------------------
 
 
-def test_trends_are_for_managers(bot_app: BotUnderTest) -> None:
-    reply = say(bot_app, "trends 90d by payer")
+def test_trends_are_for_managers(bot: BotUnderTest) -> None:
+    reply = say(bot, "trends 90d by payer")
     assert shown(reply) == (
         "Only managers can see denial trends. Ask @UMANAGER, or set DENIALS_MANAGERS.\n"
     )
     assert reply.response_type == "ephemeral"
-    assert bot_app.slack.files() == []
+    assert bot.slack.files() == []
 
 
-def test_a_manager_gets_trends_and_the_chart_in_a_dm(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("R1", amount="100"), denied("R2", amount="50"))
+def test_a_manager_gets_trends_and_the_chart_in_a_dm(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("R1", amount="100"), denied("R2", amount="50"))
 
-    reply = say(bot_app, "trends 90d by payer", user=MANAGER)
+    reply = say(bot, "trends 90d by payer", user=MANAGER)
 
     assert reply.response_type == "ephemeral"
     assert "Denial trends · last 90 days · by payer" in shown(reply)
     assert "The weekly chart is in your direct messages with me." in shown(reply)
-    dm = bot_app.driver.wait_for(lambda: bot_app.slack.dms(MANAGER), what="the chart in a DM")
+    dm = bot.driver.wait_for(lambda: bot.slack.dms(MANAGER), what="the chart in a DM")
     assert dm[0].files[0]["name"] == "denial-trends-90d-by-payer.png"
     assert "Weekly denials for the top" in dm[0].text
 
 
-def test_shared_trends_put_the_chart_in_the_channel(bot_app: BotUnderTest) -> None:
-    posted_card(bot_app, denied("R1", amount="100"))
-    reply = say(bot_app, "trends 90d share", user=MANAGER)
+def test_shared_trends_put_the_chart_in_the_channel(bot: BotUnderTest) -> None:
+    posted_card(bot, denied("R1", amount="100"))
+    reply = say(bot, "trends 90d share", user=MANAGER)
     assert reply.response_type == "in_channel"
-    with_file = bot_app.driver.wait_for(
-        lambda: [m for m in bot_app.cards() if m.files], what="the chart in the channel"
+    with_file = bot.driver.wait_for(
+        lambda: [m for m in bot.cards() if m.files], what="the chart in the channel"
     )
     assert with_file[0].files[0]["name"] == "denial-trends-90d-by-category.png"
-    assert bot_app.slack.dms(MANAGER) == []
+    assert bot.slack.dms(MANAGER) == []
 
 
-def test_people_outside_the_denials_channel_are_told_politely(bot_app: BotUnderTest) -> None:
-    bot_app.slack.add_user("UOUTSIDER", name="outsider")
-    reply = say(bot_app, "due", user="UOUTSIDER")
+def test_people_outside_the_denials_channel_are_told_politely(bot: BotUnderTest) -> None:
+    bot.slack.add_user("UOUTSIDER", name="outsider")
+    reply = say(bot, "due", user="UOUTSIDER")
     assert shown(reply).startswith("/denials due is for members of the denials channel.")
     assert reply.response_type == "ephemeral"

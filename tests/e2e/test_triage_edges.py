@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ids
-from bot.bootstrap import Runtime
-from bot.clock import Clock
 from bot.services.posting import METADATA_TYPE
 from storage.models import AuditEvent, Denial, SlackPost
 from tests.e2e.bot_harness import (
     CHANNEL,
-    TODAY,
     BotUnderTest,
-    e2e_settings,
-    rulebook_for,
-    running_bot,
 )
-from tests.e2e.slack_standin import SlackStandIn
 from tests.support.x835 import denied, make_835, paid
 
 MARIA, JAMES = "UMARIA", "UJAMES"
-
-
-@pytest.fixture
-def bot(
-    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session]
-) -> Iterator[BotUnderTest]:
-    settings = e2e_settings(database_url, slack)
-    runtime = Runtime(
-        settings, sessions.kw["bind"], sessions, rulebook_for(settings), Clock(settings.zone, TODAY)
-    )
-    with running_bot(settings, slack, runtime) as running:
-        yield running
 
 
 def crash_after_claiming(bot: BotUnderTest, *, posted_to_slack: bool) -> int:

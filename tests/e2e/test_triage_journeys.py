@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import ids
-from bot.bootstrap import Runtime
-from bot.clock import Clock
-from bot.config import Settings
 from storage.models import AuditEvent, Denial, SlackPost
 from tests.e2e.bot_harness import (
     CHANNEL,
     MANAGER,
     TODAY,
     BotUnderTest,
-    e2e_settings,
-    rulebook_for,
-    running_bot,
 )
-from tests.e2e.slack_standin import SlackStandIn
 from tests.support.x835 import denied, make_835
 
 MARIA, JAMES = "UMARIA", "UJAMES"
-
-
-@pytest.fixture
-def bot(
-    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session]
-) -> Iterator[BotUnderTest]:
-    settings: Settings = e2e_settings(database_url, slack)
-    runtime = Runtime(
-        settings, sessions.kw["bind"], sessions, rulebook_for(settings), Clock(settings.zone, TODAY)
-    )
-    with running_bot(settings, slack, runtime) as running:
-        yield running
 
 
 def one_card(bot: BotUnderTest) -> Any:
