@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -19,26 +18,11 @@ from tests.integration.jobs_support import (
     MANAGER_2,
     STAFF,
     JobBot,
-    add_people,
     at,
 )
 from tests.support.x835 import denied
 
 DUE = date(2026, 12, 14)
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
-
-
-@pytest.fixture
-def bot(
-    settings: Settings, sessions: sessionmaker[Session], rulebook: Rulebook, slack: SlackStandIn
-) -> JobBot:
-    return JobBot.build(settings, sessions, rulebook, slack)
 
 
 def one_card(bot: JobBot, claim: str = "PCN1", due: date = DUE, **values: Any) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,23 +15,9 @@ from bot.services.rulebook import Rulebook
 from bot.services.triage import Actor, AppealForm
 from storage.models import Appeal, Denial
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.jobs_support import CHANNEL, STAFF, JobBot, add_people, at
+from tests.integration.jobs_support import CHANNEL, STAFF, JobBot, at
 from tests.support.x835 import denied, paid
 from tests.unit.view_builders import all_text
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
-
-
-@pytest.fixture
-def bot(
-    settings: Settings, sessions: sessionmaker[Session], rulebook: Rulebook, slack: SlackStandIn
-) -> JobBot:
-    return JobBot.build(settings, sessions, rulebook, slack)
 
 
 def utc(text: str) -> datetime:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -19,17 +18,10 @@ from bot.services.rulebook import Rulebook
 from storage.models import ImportFile
 from tests.conftest import DATA
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.jobs_support import CHANNEL, JobBot, add_people, at
+from tests.integration.jobs_support import CHANNEL, JobBot, at
 from tests.support.x835 import denied, make_835
 
 OLD = time.time() - 3600  # an mtime well past the settling time
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
 
 
 @pytest.fixture

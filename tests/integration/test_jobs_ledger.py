@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
@@ -12,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.jobs.errors import ErrorReporter
 from bot.services.send_ledger import MAX_ATTEMPTS, SendLedger
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock, add_people
+from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock
 
 
 @pytest.fixture
@@ -23,13 +21,6 @@ def wall() -> WallClock:
 @pytest.fixture
 def ledger(sessions: sessionmaker[Session], wall: WallClock) -> SendLedger:
     return SendLedger(sessions, worker="a", now=wall)
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
 
 
 def test_the_first_claim_wins_and_everyone_else_skips(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -19,18 +18,10 @@ from tests.integration.jobs_support import (
     MANAGER,
     MANAGER_2,
     JobBot,
-    add_people,
     at,
 )
 from tests.support.x835 import Line, denied
 from tests.unit.view_builders import all_text
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from tests.integration.jobs_support import (
     MANAGER_2,
     JobBot,
     WallClock,
-    add_people,
     at,
 )
 from tests.support.x835 import denied
@@ -39,13 +38,6 @@ MANAGERS = (MANAGER, MANAGER_2)
 # deadlines as of 2026-12-01: 14, 7, 3 and 1 day ahead, due today, overdue
 DUE = [date(2026, 12, 15), date(2026, 12, 8), date(2026, 12, 4), date(2026, 12, 2)]
 DUE += [date(2026, 12, 1), date(2026, 11, 20)]
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
 
 
 @pytest.fixture

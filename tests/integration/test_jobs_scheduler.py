@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -18,14 +18,7 @@ from bot.jobs.scheduler import RUNS, create_scheduler, guard
 from bot.services.rulebook import Rulebook
 from bot.services.send_ledger import JobReport
 from tests.e2e.slack_standin import SlackStandIn
-from tests.integration.jobs_support import MANAGER, JobBot, add_people
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        add_people(standin)
-        yield standin
+from tests.integration.jobs_support import MANAGER, JobBot
 
 
 @pytest.fixture
