@@ -10,7 +10,7 @@ from bot.blocks import ids
 from bot.blocks.modals import appeal_modal, mark_paid_modal, write_off_modal
 from bot.domain.findings import RootCause
 from bot.handlers.deps import Deps
-from bot.handlers.feedback import refuse, show_change
+from bot.handlers.feedback import refuse, show_change, show_latest
 from bot.services.lookup import find_denial
 from bot.services.triage import GONE, AppealForm, TriageRefused, TriageResult
 
@@ -121,7 +121,6 @@ def _run(deps: Deps, respond: Respond, action: dict[str, Any], change: Any) -> N
         refuse(respond, str(refusal))
         denial = find_denial(deps.sessions, denial_id)
         if denial is not None and denial.post_id is not None:
-            deps.poster.mark_stale(denial.post_id)
-            deps.poster.refresh_changed()
+            show_latest(deps, denial.post_id)
         return
     show_change(deps, result)

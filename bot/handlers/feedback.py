@@ -27,6 +27,15 @@ def show_change(deps: Deps, result: TriageResult, *, post_id: int | None = None)
         deps.poster.mark_stale(target)
 
 
+def show_latest(deps: Deps, post_id: int) -> None:
+    """After a refused click: the card shows what the database holds now."""
+    try:
+        deps.poster.refresh(post_id)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        log.warning("card refresh failed after a refusal: %s", type(error).__name__)
+        deps.poster.mark_stale(post_id)
+
+
 def refuse(respond: Respond, text: str) -> None:
     """Every refusal or error is ephemeral, and says what to do."""
     respond(text=text, response_type="ephemeral", replace_original=False)

@@ -50,10 +50,7 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.WRITE_OFF_MODAL)
     def write_off(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        reason = (
-            _value(view["state"]["values"], ids.WRITE_OFF_REASON_BLOCK, ids.WRITE_OFF_REASON_INPUT)
-            or ""
-        ).strip()
+        reason = _text(view, ids.WRITE_OFF_REASON_BLOCK, ids.WRITE_OFF_REASON_INPUT)
         if not reason:
             ack(response_action="errors", errors={ids.WRITE_OFF_REASON_BLOCK: REASON_MISSING})
             return
@@ -84,10 +81,7 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(ids.RECORD_FIX_MODAL)
     def fix(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = (
-            _value(view["state"]["values"], ids.RECORD_FIX_TEXT_BLOCK, ids.RECORD_FIX_TEXT_INPUT)
-            or ""
-        ).strip()
+        text = _text(view, ids.RECORD_FIX_TEXT_BLOCK, ids.RECORD_FIX_TEXT_INPUT)
         if not text:
             ack(response_action="errors", errors={ids.RECORD_FIX_TEXT_BLOCK: "Say what changed."})
             return
@@ -131,6 +125,11 @@ def _value(values: dict[str, Any], block: str, action: str) -> str | None:
         return str(element["selected_option"]["value"])
     value = element.get("selected_date") or element.get("value")
     return str(value) if value not in (None, "") else None
+
+
+def _text(view: dict[str, Any], block: str, action: str) -> str:
+    """A typed answer without surrounding spaces ("" when left empty)."""
+    return (_value(view["state"]["values"], block, action) or "").strip()
 
 
 def _sent_on(raw: str | None, today: date) -> tuple[date | None, str | None]:
