@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -18,6 +17,7 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.config import Settings
 from bot.handlers import card_actions, commands, files, group_actions, home, modals
+from bot.handlers.after_ack import AfterAck, tell_something_went_wrong
 from bot.handlers.deps import Deps
 from bot.services.cards import CardRenderer
 from bot.services.posting import SlackPoster
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 
 # Every listener module registers itself here, explicitly, once.
 LISTENERS = (card_actions, group_actions, modals, home, files, commands)
-SOMETHING_WENT_WRONG = (
-    "Something went wrong on our side and nothing was changed. Try again in a minute; "
-    "if it keeps happening, tell your practice manager."
-)
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -78,6 +74,7 @@ def build_deps(
         triage=Triage(runtime.sessions, settings.managers),
         renderer=renderer,
         poster=poster,
+        after_ack=AfterAck(),
     )
 
 
@@ -86,12 +83,12 @@ def create_app(
     *,
     client: WebClient | None = None,
     deps: Deps | None = None,
-    listener_executor: Executor | None = None,
 ) -> App:
     deps = deps or build_deps(settings, client=client)
     app = App(
         client=deps.client,
-        listener_executor=listener_executor,
+        # Listeners acknowledge in the request's thread and hand the rest to deps.after_ack.
+        process_before_response=True,
         signing_secret=settings.slack_signing_secret or "socket-mode-has-no-signing-secret",
         token_verification_enabled=False,  # the runner checks the token once, with a clear message
         raise_error_for_unhandled_request=False,
@@ -103,8 +100,8 @@ def create_app(
     def last_resort(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
         log.error("listener failed: %s", type(error).__name__)
         log.debug("listener failure", exc_info=error)
-        if respond is not None and body.get("response_url"):
-            respond(text=SOMETHING_WENT_WRONG, response_type="ephemeral", replace_original=False)
+        if body.get("response_url"):
+            tell_something_went_wrong(respond)
         return None
 
     return app

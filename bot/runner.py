@@ -78,6 +78,7 @@ def run_bot(settings: Settings) -> int:
                 stop_http(server, from_other_thread=False)
     finally:
         scheduler.shutdown(wait=False)
+        deps.after_ack.close()  # clicks already acknowledged are finished, not lost
     return 0
 
 

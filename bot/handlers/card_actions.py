@@ -47,11 +47,7 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        denial = _denial_or_refuse(deps, respond, action)
-        if denial is not None:
-            ref = ids.denial_ref(denial.id, denial.version)
-            view = appeal_modal(ref, denial.claim_number, today=deps.clock.today())
-            deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+        deps.after_ack(lambda: _open_appeal_form(deps, body, action, respond), respond)
 
     @app.action(ids.CARD_OVERFLOW)
     def overflow(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
@@ -67,14 +63,25 @@ def register(app: App, deps: Deps) -> None:
         elif choice == ids.OVERFLOW_REOPEN:
             _run(deps, respond, action, lambda i, v: deps.triage.reopen(i, v, actor, now))
         elif choice in (ids.OVERFLOW_PAID, ids.OVERFLOW_WRITE_OFF):
-            _open_form(deps, body, action, respond, choice)
+            deps.after_ack(lambda: _open_form(deps, body, action, respond, choice), respond)
 
     @app.action(ids.OPEN_CARD_BUTTON)
     def open_card(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
         from bot.handlers.open_card import show_card  # a second module keeps this one short
 
-        show_card(deps, respond, int(action["value"]))
+        denial_id = int(action["value"])
+        deps.after_ack(lambda: show_card(deps, respond, denial_id), respond)
+
+
+def _open_appeal_form(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    denial = _denial_or_refuse(deps, respond, action)
+    if denial is not None:
+        ref = ids.denial_ref(denial.id, denial.version)
+        view = appeal_modal(ref, denial.claim_number, today=deps.clock.today())
+        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def _open_form(
@@ -109,7 +116,11 @@ def _denial_or_refuse(deps: Deps, respond: Respond, action: dict[str, Any]) -> A
 
 
 def _run(deps: Deps, respond: Respond, action: dict[str, Any], change: Any) -> None:
-    """Apply one change; show it on the card, or tell the person why not."""
+    """Once acknowledged: apply one change, show it on the card, or tell the person why not."""
+    deps.after_ack(lambda: _apply(deps, respond, action, change), respond)
+
+
+def _apply(deps: Deps, respond: Respond, action: dict[str, Any], change: Any) -> None:
     try:
         denial_id, version = ids.ref_from_action(action)
     except ValueError:

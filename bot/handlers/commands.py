@@ -41,8 +41,14 @@ def register(app: App, deps: Deps) -> None:
     @app.command("/denials")
     def denials(ack: Ack, command: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        reply = answer(str(command.get("text") or ""), wiring.context(body))
-        send(deps, command, respond, reply)
+        deps.after_ack(lambda: _answer(deps, wiring, command, body, respond), respond)
+
+
+def _answer(
+    deps: Deps, wiring: Wiring, command: dict[str, Any], body: dict[str, Any], respond: Respond
+) -> None:
+    reply = answer(str(command.get("text") or ""), wiring.context(body))
+    send(deps, command, respond, reply)
 
 
 class Wiring:

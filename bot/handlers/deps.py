@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.handlers.after_ack import AfterAck
 from bot.services.cards import CardRenderer
 from bot.services.posting import SlackPoster
 from bot.services.rulebook import Rulebook
@@ -26,6 +27,7 @@ class Deps:
     triage: Triage
     renderer: CardRenderer
     poster: SlackPoster
+    after_ack: AfterAck  # what a listener does once it has acknowledged
 
     def actor(self, body: dict[str, Any]) -> Actor:
         """Who clicked or typed: people are keyed by (team id, user id)."""

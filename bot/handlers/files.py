@@ -25,18 +25,22 @@ def register(app: App, deps: Deps) -> None:
     @app.event("file_shared")
     def file_shared(event: dict[str, Any]) -> None:
         channel = str(event.get("channel_id") or "")
-        if not channel or channel != deps.settings.channel:
-            return  # only files shared in the denials channel are imported
-        info = deps.client.files_info(file=event["file_id"])["file"]
-        name = str(info.get("name") or "upload")
-        if not name.lower().endswith(IMPORTABLE):
-            return
-        thread = _share_ts(info, channel)
-        summary = _import(
-            deps, info, name, actor=f"slack:{event.get('team_id', '')}:{event.get('user_id', '')}"
-        )
-        deps.client.chat_postMessage(channel=channel, thread_ts=thread, text=summary)
-        deps.poster.post_pending()
+        if channel and channel == deps.settings.channel:  # only the denials channel's files
+            deps.after_ack(lambda: _import_shared(deps, event, channel))
+
+
+def _import_shared(deps: Deps, event: dict[str, Any], channel: str) -> None:
+    """Download, import, answer in the file's thread, then post the new cards."""
+    info = deps.client.files_info(file=event["file_id"])["file"]
+    name = str(info.get("name") or "upload")
+    if not name.lower().endswith(IMPORTABLE):
+        return
+    thread = _share_ts(info, channel)
+    summary = _import(
+        deps, info, name, actor=f"slack:{event.get('team_id', '')}:{event.get('user_id', '')}"
+    )
+    deps.client.chat_postMessage(channel=channel, thread_ts=thread, text=summary)
+    deps.poster.post_pending()
 
 
 def _import(deps: Deps, info: dict[str, Any], name: str, *, actor: str) -> str:

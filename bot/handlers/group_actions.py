@@ -60,40 +60,50 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.GROUP_SHOW_EACH)
     def show_each(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
-        post_id = _post_id(action)
-        if post_id is None:
-            refuse(respond, NOT_A_GROUP)
-            return
-        today = deps.clock.today()
-        with deps.sessions() as session:
-            post = session.get(SlackPost, post_id)
-            rows = tuple(due_row(d, today) for d in (post.denials if post else []) if d.deadline)
-        message = due_list(
-            DueView(today=today, window_days=3650, rows=rows, filter_description="this group")
-        )
-        respond(
-            text=message.text,
-            blocks=message.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        deps.after_ack(lambda: _show_each(deps, action, respond), respond)
 
     @app.action(ids.GROUP_RECORD_FIX)
     def record_fix(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        post_id = _post_id(action)
-        with deps.sessions() as session:
-            post = session.get(SlackPost, post_id) if post_id else None
-            if post is None or not post.denials:
-                refuse(respond, NOT_A_GROUP)
-                return
-            view = group_view(session, post, table=deps.rulebook.root_causes, zone=deps.clock.zone)
-        modal = record_fix_modal(
-            ids.denial_ref(view.group_id, view.version), pattern=pattern_label(view)
-        )
-        deps.client.views_open(trigger_id=body["trigger_id"], view=modal)
+        deps.after_ack(lambda: _open_fix_form(deps, body, action, respond), respond)
+
+
+def _show_each(deps: Deps, action: dict[str, Any], respond: Respond) -> None:
+    post_id = _post_id(action)
+    if post_id is None:
+        refuse(respond, NOT_A_GROUP)
+        return
+    today = deps.clock.today()
+    with deps.sessions() as session:
+        post = session.get(SlackPost, post_id)
+        rows = tuple(due_row(d, today) for d in (post.denials if post else []) if d.deadline)
+    message = due_list(
+        DueView(today=today, window_days=3650, rows=rows, filter_description="this group")
+    )
+    respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def _open_fix_form(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    post_id = _post_id(action)
+    with deps.sessions() as session:
+        post = session.get(SlackPost, post_id) if post_id else None
+        if post is None or not post.denials:
+            refuse(respond, NOT_A_GROUP)
+            return
+        view = group_view(session, post, table=deps.rulebook.root_causes, zone=deps.clock.zone)
+    modal = record_fix_modal(
+        ids.denial_ref(view.group_id, view.version), pattern=pattern_label(view)
+    )
+    deps.client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
 def _post_id(action: dict[str, Any]) -> int | None:
@@ -104,6 +114,13 @@ def _post_id(action: dict[str, Any]) -> int | None:
 
 
 def _bulk(deps: Deps, respond: Respond, action: dict[str, Any], change: Any, note: Any) -> None:
+    """Once acknowledged: apply one change to every open denial of a grouped card."""
+    deps.after_ack(lambda: _apply_to_group(deps, respond, action, change, note), respond)
+
+
+def _apply_to_group(
+    deps: Deps, respond: Respond, action: dict[str, Any], change: Any, note: Any
+) -> None:
     post_id = _post_id(action)
     if post_id is None:
         refuse(respond, NOT_A_GROUP)

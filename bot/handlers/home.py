@@ -15,9 +15,12 @@ from bot.services.home import home_for
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def publish_home(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user = str(event["user"])
-        with deps.sessions() as session:
-            view = home_for(session, user, deps.clock.today(), HELP_LINES)
-        deps.client.views_publish(user_id=user, view=home_view(view))
+        if event.get("tab", "home") == "home":
+            user = str(event["user"])
+            deps.after_ack(lambda: _publish(deps, user))
+
+
+def _publish(deps: Deps, user: str) -> None:
+    with deps.sessions() as session:
+        view = home_for(session, user, deps.clock.today(), HELP_LINES)
+    deps.client.views_publish(user_id=user, view=home_view(view))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,7 +12,7 @@ from bot.blocks import ids, thread_notes
 from bot.handlers.deps import Deps
 from bot.handlers.feedback import show_change
 from bot.services.patterns import record_fix
-from bot.services.triage import AppealForm, TriageRefused, TriageResult
+from bot.services.triage import Actor, AppealForm, TriageRefused, TriageResult
 
 DATE_IN_FUTURE = "The date sent can't be in the future. Pick the day the appeal went out."
 DATE_TOO_OLD = "That date is more than two years ago. Check the year."
@@ -91,9 +91,8 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors={ids.RECORD_FIX_TEXT_BLOCK: REF_BAD})
             return
         ack()
-        actor = deps.actor(body)
-        record_fix(deps.sessions, post_id, text, actor.key, deps.clock.now())
-        deps.poster.thread_note(post_id, thread_notes.fix_recorded(actor.user, text))
+        actor, now = deps.actor(body), deps.clock.now()
+        deps.after_ack(lambda: _record_fix(deps, post_id, text, actor, now))
 
 
 def _submit(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], change: Any) -> None:
@@ -109,7 +108,12 @@ def _submit(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], ch
         ack(response_action="errors", errors={_first_block(view): str(refusal)})
         return
     ack()
-    show_change(deps, result)
+    deps.after_ack(lambda: show_change(deps, result))
+
+
+def _record_fix(deps: Deps, post_id: int, text: str, actor: Actor, now: datetime) -> None:
+    record_fix(deps.sessions, post_id, text, actor.key, now)
+    deps.poster.thread_note(post_id, thread_notes.fix_recorded(actor.user, text))
 
 
 def _first_block(view: dict[str, Any]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -73,8 +72,7 @@ def running_bot(
     clock = Clock(runtime.clock.zone, today)
     runtime = Runtime(runtime.settings, runtime.engine, runtime.sessions, runtime.rulebook, clock)
     deps = build_deps(settings, client=client, runtime=runtime, post_interval=post_interval)
-    listeners = ThreadPoolExecutor(max_workers=4, thread_name_prefix="bot-listener")
-    app = create_app(settings, deps=deps, listener_executor=listeners)
+    app = create_app(settings, deps=deps)
     server = serve_http(app, deps, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
@@ -88,7 +86,7 @@ def running_bot(
     finally:
         stop_http(server, from_other_thread=True)
         thread.join(timeout=5)
-        listeners.shutdown(wait=True)  # no listener talks to a stand-in that has stopped
+        deps.after_ack.close()  # no listener talks to a stand-in that has stopped
 
 
 def e2e_settings(database_url: str, slack: SlackStandIn) -> Settings:
