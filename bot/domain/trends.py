@@ -1,16 +1,17 @@
 """Denial trends for managers (denial-facts.md section 4), computed with pandas.
 
-Pure: DataFrames in (already cut to the two periods and aggregated where SQL does it best), one
-`Trends` value out. No database, no clock. Money arrives as integer cents so sums are exact, and
-leaves as `Decimal`.
+Pure: DataFrames in (already cut to the periods and aggregated in SQL), one `Trends` value out.
+No database, no clock. Money arrives as integer cents so sums are exact, and leaves as `Decimal`.
 
-Frames (dates may be `date` objects or datetimes):
+Frames (dates may be `date` objects or datetimes), cut to the period and the one before it:
 - `by_key`: day, key, count, cents: denials per day and value of the dimension; for codes
   (cpt, carc) a denial with several codes counts once under each (see `explode_codes`).
-- `totals`: day, count, cents: all denials per day (each counted once).
+- `totals`: day, count, cents: all denials per day (each counted once; see `daily_totals`).
 - `claims`: day, denied, count, cents: every adjudicated claim per notice day, billed cents.
-- `appeals`: day, outcome, cents: appeal outcomes by decision day, cents recovered.
-- `first_appeals`: denied_on, sent_on: the first appeal or corrected claim of each denial.
+Cut to the period alone:
+- `appeals`: outcome, count, cents: appeals decided in the period, cents recovered.
+- `first_appeals`: days, count: denials whose first appeal or corrected claim was sent in the
+  period, per number of days from the denial to it (negative when sent before the denial date).
 """
 
 from __future__ import annotations
@@ -107,10 +108,8 @@ def compute_trends(
     totals, claims = _with_dates(totals, "day"), _with_dates(claims, "day")
     now_totals, before_totals = _within(totals, "day", period), _within(totals, "day", previous)
     now_claims, before_claims = _within(claims, "day", period), _within(claims, "day", previous)
-    overturn, recovered = _appeal_outcomes(_within(_with_dates(appeals, "day"), "day", period))
-    median, sent = _days_to_appeal(
-        _within(_with_dates(first_appeals, "sent_on"), "sent_on", period)
-    )
+    overturn, recovered = _appeal_outcomes(appeals)
+    median, sent = _days_to_appeal(first_appeals)
     rows = _rows(_within(by_key, "day", period), _within(by_key, "day", previous))
     weeks = week_starts(period)
     return Trends(
@@ -136,9 +135,15 @@ def compute_trends(
     )
 
 
+def daily_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """day, count, cents from denials counted per day and something else that puts each denial
+    in exactly one row (a value of the dimension, a list of codes)."""
+    return frame.groupby("day", as_index=False)[["count", "cents"]].sum()
+
+
 def explode_codes(frame: pd.DataFrame, *, strip_modifiers: bool = False) -> pd.DataFrame:
-    """day, cents, codes (a list per denial) -> day, key, count, cents; each code once per
-    denial; `strip_modifiers` counts `99213-25` as `99213`."""
+    """day, codes (a list), count, cents: denials per day and list of codes -> day, key, count,
+    cents; each code once per denial; `strip_modifiers` counts `99213-25` as `99213`."""
 
     def unique(codes: object) -> list[str]:
         items = [str(c) for c in codes] if isinstance(codes, list | tuple) else []
@@ -149,10 +154,7 @@ def explode_codes(frame: pd.DataFrame, *, strip_modifiers: bool = False) -> pd.D
     if frame.empty:
         return pd.DataFrame({"day": [], "key": [], "count": [], "cents": []})
     exploded = frame.assign(key=frame["codes"].map(unique)).explode("key")
-    grouped = exploded.groupby(["day", "key"], as_index=False).agg(
-        count=("cents", "size"), cents=("cents", "sum")
-    )
-    return grouped[["day", "key", "count", "cents"]]
+    return exploded.groupby(["day", "key"], as_index=False)[["count", "cents"]].sum()
 
 
 def label_for(dimension: Dimension, key: str) -> str:
@@ -195,16 +197,24 @@ def _claim_rate(claims: pd.DataFrame, column: str) -> Rate:
 def _appeal_outcomes(appeals: pd.DataFrame) -> tuple[Rate, Decimal]:
     decided = appeals[appeals["outcome"].isin(("won", "partial", "lost"))]
     overturned = decided[decided["outcome"].isin(OVERTURNED)]
-    return Rate(part=len(overturned), whole=len(decided)), _dollars(
-        overturned["cents"].fillna(0).sum()
-    )
+    rate = Rate(part=_int(overturned["count"].sum()), whole=_int(decided["count"].sum()))
+    return rate, _dollars(overturned["cents"].fillna(0).sum())
 
 
 def _days_to_appeal(first: pd.DataFrame) -> tuple[float | None, int]:
-    if first.empty:
+    """The median of the days (an appeal sent before the denial date counts as 0 days), read
+    from the count of denials per number of days."""
+    counts = first.assign(days=first["days"].clip(lower=0)).groupby("days")["count"].sum()
+    sent = _int(counts.sum())
+    if not sent:
         return None, 0
-    days = (first["sent_on"] - pd.to_datetime(first["denied_on"])).dt.days.clip(lower=0)
-    return float(days.median()), len(first)
+    below = counts.sort_index().cumsum()  # denials at or below each number of days
+
+    def nth(position: int) -> int:  # the days of the position-th denial (0-based), by days
+        return int(below.index[int(below.searchsorted(position, side="right"))])
+
+    # As a median of one row per denial: the middle one, or the mean of the middle two.
+    return (nth((sent - 1) // 2) + nth(sent // 2)) / 2, sent
 
 
 def _weekly(

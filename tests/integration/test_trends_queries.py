@@ -8,21 +8,21 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Date, literal, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.plain_text import render_text
 from bot.clock import Clock
 from bot.commands.replies import CommandContext, Everyone, Reply
 from bot.commands.table import answer
-from bot.domain.trend_periods import Span
+from bot.domain.trend_periods import DIMENSIONS, Span
 from bot.domain.trends import Trends
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook
-from bot.services.trends import trends_report
+from bot.services.trends import DaysBetween, trends_report
 from bot.services.triage import Actor, AppealForm
-from storage.models import Denial
+from storage.models import Appeal, Denial
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid
 
 TODAY = date(2026, 11, 30)
@@ -122,6 +122,94 @@ def test_appeal_figures_for_the_period(sessions: Sessions) -> None:
 def test_each_breakdown(sessions: Sessions, dimension: str, expected: dict[str, int]) -> None:
     trends = report(sessions, dimension)
     assert {r.key: r.count for r in trends.rows if r.count} == expected
+
+
+@pytest.mark.usefixtures("practice")
+def test_every_breakdown_counts_the_same_denials(sessions: Sessions) -> None:
+    """The totals come from each breakdown's own rows: codes must not count a denial twice."""
+    for span in (THIRTY_DAYS, Span(12, "m")):
+        totals = {
+            (t.count, t.amount, t.previous_count, t.previous_amount)
+            for t in (report(sessions, dimension, span) for dimension in DIMENSIONS)
+        }
+        assert len(totals) == 1, totals
+
+
+def test_denials_with_the_same_codes_on_the_same_day_each_count(
+    remit: Callable[..., None], sessions: Sessions
+) -> None:
+    denied_line = [("CO", "197", "100")]
+    for number in ("B1", "B2"):  # 99213 twice, once with a modifier: once per denial
+        lines = [
+            Line(code="99213", modifiers=["25"], cas=denied_line),
+            Line(code="99213", cas=denied_line),
+            Line(code="97110", cas=denied_line),
+        ]
+        remit("20261110", ClaimSpec(number=number, billed="300", lines=lines))
+    remit("20261110", denied("B3", amount="40"))
+
+    trends = report(sessions, "cpt")
+    assert [(r.key, r.count, r.amount) for r in trends.rows] == [
+        ("99213", 3, Decimal("640.00")),
+        ("97110", 2, Decimal("600.00")),
+    ]
+    assert (trends.count, trends.amount) == (3, Decimal("640.00"))
+
+
+def test_appeal_figures_are_cut_to_the_period_and_count_each_denials_first_appeal_once(
+    remit: Callable[..., None], sessions: Sessions
+) -> None:
+    remit("20261110", *(denied(f"D{i}") for i in range(1, 7)))
+    sent: list[tuple[str, str, date, str | None, date | None]] = [
+        # denial, kind, sent on, outcome, decided on
+        ("D1", "appeal", date(2026, 10, 20), "won", date(2026, 10, 31)),  # before the period
+        ("D1", "appeal", date(2026, 11, 12), None, None),  # not its first: not counted
+        ("D2", "corrected", date(2026, 11, 14), "won", date(2026, 11, 20)),  # not an appeal
+        ("D2", "appeal", date(2026, 11, 20), "partial", date(2026, 11, 25)),
+        ("D3", "appeal", date(2026, 11, 5), None, None),  # before the denial date: 0 days
+        ("D4", "appeal", date(2026, 11, 17), "lost", date(2026, 11, 28)),
+        ("D5", "appeal", date(2026, 11, 30), None, None),
+        ("D5", "appeal", date(2026, 11, 30), None, None),  # the same day twice: once
+    ]
+    with sessions.begin() as session:
+        ids = {d.claim_number: d.id for d in session.scalars(select(Denial))}
+        session.add_all(
+            Appeal(
+                denial_id=ids[claim],
+                kind=kind,
+                level="1",
+                sent_on=day,
+                outcome=outcome,
+                outcome_amount=Decimal("30") if outcome in ("won", "partial") else None,
+                decided_on=decided,
+                created_by="UMANAGER",
+                created_at=NOW,
+            )
+            for claim, kind, day, outcome, decided in sent
+        )
+
+    trends = report(sessions)
+    overturn = trends.overturn
+    assert (overturn.part, overturn.whole, trends.recovered) == (1, 2, Decimal("30.00"))
+    # Days from Nov 10 to the first appeal of D2, D3, D4, D5: 4, 0, 7, 20.
+    assert (trends.median_days_to_appeal, trends.appeals_sent) == (5.5, 4)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (date(2025, 12, 31), date(2026, 3, 1), 60),  # across a year and February
+        (date(2024, 2, 28), date(2024, 3, 1), 2),  # a leap day
+        (date(2026, 11, 10), date(2026, 11, 5), -5),
+        (date(2026, 11, 10), date(2026, 11, 10), 0),
+    ],
+)
+def test_days_between_two_dates_on_this_backend(
+    sessions: Sessions, start: date, end: date, days: int
+) -> None:
+    between = DaysBetween(literal(start, Date), literal(end, Date))
+    with sessions() as session:
+        assert session.scalar(select(between)) == days
 
 
 @pytest.mark.usefixtures("practice")

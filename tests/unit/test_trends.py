@@ -3,6 +3,7 @@ and what a manager reads and sees: the summary blocks and the weekly chart."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,7 @@ import pytest
 from bot.blocks.plain_text import render_text
 from bot.blocks.trends import change_text, percent, trends_message
 from bot.domain.trend_periods import Period, Span, months_before, week_starts
-from bot.domain.trends import Rate, Trends, compute_trends, explode_codes
+from bot.domain.trends import Rate, Trends, compute_trends, daily_totals, explode_codes
 from bot.services.trend_chart import trend_chart
 
 TODAY = date(2026, 11, 30)  # a Monday
@@ -44,8 +45,8 @@ def trends(
         by_key=keyed,
         totals=totals if len(keyed) else frame(["day", "count", "cents"], []),
         claims=frame(["day", "denied", "count", "cents"], list(claims)),
-        appeals=frame(["day", "outcome", "cents"], list(appeals)),
-        first_appeals=frame(["denied_on", "sent_on"], list(first_appeals)),
+        appeals=frame(["outcome", "count", "cents"], list(appeals)),
+        first_appeals=frame(["days", "count"], list(first_appeals)),
     )
 
 
@@ -102,19 +103,35 @@ def test_rows_count_each_value_against_the_previous_period() -> None:
 
 
 def test_codes_count_once_per_denial_and_cpt_modifiers_fold_into_the_code() -> None:
-    denials = frame(
-        ["day", "cents", "codes"],
+    denials = frame(  # denials per day and list of codes
+        ["day", "codes", "count", "cents"],
         [
-            (NOW, 10000, ["99213-25", "97110", "99213"]),
-            (NOW, 5000, ["99213"]),
-            (NOW, 2000, []),
+            (NOW, ["99213-25", "97110", "99213"], 1, 10000),
+            (NOW, ["99213"], 3, 5000),
+            (NOW, [], 1, 2000),
+            (NOW, None, 1, 700),
+            (BEFORE, ["99213"], 2, 4000),
         ],
     )
     exploded = explode_codes(denials, strip_modifiers=True)
-    counts = dict(
-        zip(exploded["key"], zip(exploded["count"], exploded["cents"], strict=True), strict=True)
+    counts = {
+        (row.day, row.key): (row.count, row.cents) for row in exploded.itertuples(index=False)
+    }
+    assert counts == {
+        (NOW, "99213"): (4, 15000),
+        (NOW, "97110"): (1, 10000),
+        (NOW, "none"): (2, 2700),
+        (BEFORE, "99213"): (2, 4000),
+    }
+
+
+def test_daily_totals_count_each_denial_once_whatever_its_codes() -> None:
+    denials = frame(
+        ["day", "codes", "count", "cents"],
+        [(NOW, ["99213", "97110"], 2, 10000), (NOW, ["99213"], 1, 500), (BEFORE, [], 1, 7)],
     )
-    assert counts == {"99213": (2, 15000), "97110": (1, 10000), "none": (1, 2000)}
+    totals = daily_totals(denials)
+    assert list(totals.itertuples(index=False, name=None)) == [(BEFORE, 1, 7), (NOW, 3, 10500)]
 
 
 # -- rates -----------------------------------------------------------------------------------
@@ -141,28 +158,49 @@ def test_no_claims_means_no_rate_rather_than_zero() -> None:
 
 
 def test_overturn_rate_is_won_and_partial_over_decided_and_recovers_their_dollars() -> None:
-    result = trends(
-        appeals=[
-            (NOW, "won", 42000),
-            (NOW, "partial", 10000),
-            (NOW, "lost", None),
-            (BEFORE, "won", 99900),  # decided before the period
-        ]
+    result = trends(  # appeals decided in the period, per outcome
+        appeals=[("won", 2, 42000), ("partial", 1, 10000), ("lost", 3, None), ("pending", 4, 0)]
     )
-    assert result.overturn == Rate(2, 3)
+    assert result.overturn == Rate(3, 6)
     assert result.recovered == Decimal("520.00")
 
 
-def test_median_days_from_denial_to_first_appeal() -> None:
-    result = trends(
-        first_appeals=[
-            (date(2026, 11, 1), date(2026, 11, 5)),
-            (date(2026, 11, 2), date(2026, 11, 12)),
-            (date(2026, 10, 30), date(2026, 11, 1)),
-            (date(2026, 9, 1), date(2026, 10, 20)),  # sent before the period
-        ]
-    )
-    assert (result.median_days_to_appeal, result.appeals_sent) == (4.0, 3)
+def test_no_decided_appeal_means_no_overturn_rate() -> None:
+    result = trends(appeals=[("lost", 0, None)])
+    assert (result.overturn, result.recovered) == (Rate(0, 0), Decimal("0.00"))
+
+
+@pytest.mark.parametrize(
+    ("days", "median", "sent"),
+    [
+        ([(4, 1), (10, 1), (2, 1)], 4.0, 3),  # odd: the middle denial
+        ([(4, 1), (10, 1), (2, 1), (11, 1)], 7.0, 4),  # even: the mean of the middle two
+        ([(3, 2), (9, 2)], 6.0, 4),  # the middle two in different rows
+        ([(5, 3), (1, 2), (30, 1)], 5.0, 6),  # the middle two in the same row
+        ([(-3, 2), (0, 1), (8, 2)], 0.0, 5),  # sent before the denial date: 0 days
+        ([(7, 1)], 7.0, 1),
+        ([(2, 1), (3, 1)], 2.5, 2),
+    ],
+)
+def test_median_days_from_denial_to_first_appeal(
+    days: list[tuple[int, int]], median: float, sent: int
+) -> None:
+    result = trends(first_appeals=days)  # denials per number of days
+    assert (result.median_days_to_appeal, result.appeals_sent) == (median, sent)
+
+
+def test_the_median_read_from_counts_is_the_median_of_one_row_per_denial() -> None:
+    rng = random.Random(20261130)
+    for _ in range(300):
+        days = [(rng.randint(-5, 60), rng.randint(1, 4)) for _ in range(rng.randint(1, 12))]
+        one_per_denial = pd.Series([max(d, 0) for d, n in days for _ in range(n)])
+        result = trends(first_appeals=days)
+        assert result.median_days_to_appeal == float(one_per_denial.median()), days
+        assert result.appeals_sent == len(one_per_denial)
+
+
+def test_no_first_appeal_means_no_median() -> None:
+    assert (trends().median_days_to_appeal, trends().appeals_sent) == (None, 0)
 
 
 # -- weekly series ---------------------------------------------------------------------------
@@ -185,8 +223,8 @@ def test_the_summary_reads_like_the_sketch_in_ux() -> None:
     result = trends(
         [(NOW, "Aetna", 3, 30000), (BEFORE, "Aetna", 2, 10000)],
         claims=[(NOW, False, 8, 80000), (NOW, True, 2, 40000)],
-        appeals=[(NOW, "won", 42000), (NOW, "lost", None)],
-        first_appeals=[(date(2026, 11, 1), date(2026, 11, 10))],
+        appeals=[("won", 1, 42000), ("lost", 1, None)],
+        first_appeals=[(9, 1)],
     )
     message = trends_message(result, chart="dm")
     shown = render_text(message.blocks)
