@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -160,6 +161,18 @@ class Denial(Base):
             sqlite_where=text("closed IS 0"),
             postgresql_where=text("closed IS false"),
         ),
+        # /denials due for one person (mine, @user, unassigned): their open denials by status
+        # and deadline, from the index alone (migration 0003).
+        Index(
+            "ix_denials_due_assignee",
+            "assignee",
+            "status",
+            "deadline",
+            "denied_amount",
+            "closed",
+            sqlite_where=text("closed IS 0"),
+            postgresql_where=text("closed IS false"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -207,6 +220,17 @@ class Denial(Base):
 
     post: Mapped[SlackPost | None] = relationship(back_populates="denials")
     appeals: Mapped[list[Appeal]] = relationship(back_populates="denial", order_by="Appeal.id")
+
+
+# /denials find in any case: exact and prefix matches on upper(claim_number) (migration 0003).
+# text_pattern_ops lets PostgreSQL answer LIKE 'PREFIX%' from it whatever the database's
+# collation. SQLite cannot reflect an expression index: Alembic's batch mode would drop it
+# when it recreates the table, so a migration doing that must create it again.
+Index(
+    "ix_denials_claim_key",
+    func.upper(Denial.claim_number).label("claim_key"),
+    postgresql_ops={"claim_key": "text_pattern_ops"},
+)
 
 
 class Appeal(Base):

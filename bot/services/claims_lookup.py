@@ -2,15 +2,18 @@
 
 Exact claim numbers first (several denials can share one: different payers, or a claim denied
 again later); a bare number is also tried as a denial id. Without an exact match, claim numbers
-that start like what was typed are offered, never acted on.
+that start like what was typed are offered, never acted on. Case never matters: claim numbers
+are stored as given and compared in capitals, through ix_denials_claim_key on
+upper(claim_number), so no step reads every denial.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.command_replies import MatchView as ClaimMatch
@@ -19,7 +22,9 @@ from storage.models import Denial
 DENIAL_ID = re.compile(r"^[Dd]-?(\d{1,12})$")
 MAX_MATCHES = 10
 MIN_PREFIX = 4  # shorter prefixes match too much to be a useful suggestion
-SCAN_LIMIT = 2000
+_claim_key = func.upper(Denial.claim_number)  # what ix_denials_claim_key indexes
+# SQLite's upper() changes ASCII letters only; a prefix range must fold the same way.
+ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,16 +44,16 @@ def lookup_claim(session: Session, asked: str) -> Lookup:
     if by_id:
         denial = session.get(Denial, int(by_id.group(1)))
         return Lookup(asked, matches=(_match(denial),) if denial else ())
-    exact = list(session.scalars(_query(Denial.claim_number == asked)))
+    any_case = list(session.scalars(_query(_claim_key == func.upper(asked))))
+    exact = [denial for denial in any_case if denial.claim_number == asked]
     if asked.isdigit() and len(asked) <= 12:
         denial = session.get(Denial, int(asked))
         if denial is not None and denial not in exact:
             exact.append(denial)
-    if not exact:
-        exact = list(session.scalars(_query(func.upper(Denial.claim_number) == asked.upper())))
+    exact = exact or any_case  # the case typed wins when it matches
     if exact:
         return Lookup(asked, matches=_current(exact))
-    starting = list(session.scalars(_query(_starts(asked)).limit(MAX_MATCHES + 1)))
+    starting = _first(session, _starts(session, asked))
     if starting:
         return Lookup(asked, similar=_current(starting), hint=asked)
     return _closest(session, asked)
@@ -57,24 +62,59 @@ def lookup_claim(session: Session, asked: str) -> Lookup:
 def _closest(session: Session, asked: str) -> Lookup:
     """Claim numbers sharing the longest start with what was typed (a typo near the end)."""
     shortest = max(MIN_PREFIX, len(asked) // 2)
-    if len(asked) <= shortest:
+    best = _longest_start(session, asked, shortest)
+    if best is None:
         return Lookup(asked)
-    candidates = list(session.scalars(_query(_starts(asked[:shortest])).limit(SCAN_LIMIT)))
-    if not candidates:
-        return Lookup(asked)
-    wanted = asked.upper()
-    best = max(_common(d.claim_number.upper(), wanted) for d in candidates)
-    closest = [d for d in candidates if _common(d.claim_number.upper(), wanted) == best]
-    return Lookup(asked, similar=_current(closest), hint=asked[:best])
+    starts = _starts(session, asked[:best])
+    # Superseded denials only when nothing else starts so, as in _current.
+    live = _first(session, and_(starts, Denial.status != "superseded"))
+    return Lookup(asked, similar=_current(live or _first(session, starts)), hint=asked[:best])
+
+
+def _longest_start(session: Session, asked: str, shortest: int) -> int | None:
+    """The longest start of `asked`, `shortest` characters or more, that some claim number
+    starts with: one EXISTS (an index seek) per length, in one statement."""
+    lengths = range(len(asked) - 1, shortest - 1, -1)
+    if not lengths:
+        return None
+    probes = [exists().where(_starts(session, asked[:length])) for length in lengths]
+    found = session.execute(select(*probes)).one()
+    return next((length for length, hit in zip(lengths, found, strict=True) if hit), None)
 
 
 def _query(condition: ColumnElement[bool]) -> Select[Denial]:
     return select(Denial).where(condition).order_by(Denial.claim_number, Denial.id)
 
 
-def _starts(prefix: str) -> ColumnElement[bool]:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return Denial.claim_number.ilike(escaped + "%", escape="\\")
+def _first(session: Session, condition: ColumnElement[bool]) -> list[Denial]:
+    """The first MAX_MATCHES + 1 in the index's order (capitals, then as stored): SQLite stops
+    there instead of sorting every claim number that starts alike (PostgreSQL sorts them: a
+    text_pattern_ops index has no order)."""
+    ordered = select(Denial).where(condition).order_by(_claim_key, Denial.claim_number, Denial.id)
+    return list(session.scalars(ordered.limit(MAX_MATCHES + 1)))
+
+
+def _starts(session: Session, prefix: str) -> ColumnElement[bool]:
+    """Claim numbers that start with `prefix` in any case, as ix_denials_claim_key can
+    answer it."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Its index is text_pattern_ops: LIKE 'PREFIX%' whatever the database's collation.
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return _claim_key.like(func.upper(escaped + "%"), escape="\\")
+    # SQLite reads no LIKE from an expression index, but a range of (binary) strings, yes.
+    low = prefix.translate(ASCII_UPPER)
+    high = _above(low)
+    return and_(_claim_key >= low, _claim_key < high) if high is not None else _claim_key >= low
+
+
+def _above(prefix: str) -> str | None:
+    """The least string greater than every string starting with `prefix` (None: none is)."""
+    for end in range(len(prefix) - 1, -1, -1):
+        code = ord(prefix[end]) + 1
+        code = 0xE000 if 0xD800 <= code <= 0xDFFF else code  # surrogates cannot be stored
+        if code <= 0x10FFFF:
+            return prefix[:end] + chr(code)
+    return None
 
 
 def _current(denials: list[Denial]) -> tuple[ClaimMatch, ...]:
@@ -95,12 +135,3 @@ def _match(denial: Denial) -> ClaimMatch:
         denial_date=denial.denial_date,
         deadline=denial.deadline,
     )
-
-
-def _common(a: str, b: str) -> int:
-    size = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        size += 1
-    return size
