@@ -268,7 +268,7 @@ def run(url: str, seeded: Seeded, *, requests: int = REQUESTS, label: str = "") 
 def _failures(failed: int, gave_up: int) -> str:
     if not failed:
         return ""
-    why = f"; Bolt gave up on {gave_up} (no free listener thread within 3 s)" if gave_up else ""
+    why = f"; Bolt gave up on {gave_up} (no ack() within 3 s)" if gave_up else ""
     return f"{failed} requests not answered 200{why}"
 
 
