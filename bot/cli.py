@@ -99,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     job_commands = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
     job_run = job_commands.add_parser("run", help="run one scheduled job now")
     job_run.add_argument("name", choices=("digest", "deadlines", "patterns", "inbox", "post"))
-    job_run.add_argument("--today", type=_day, help="run as of this day (YYYY-MM-DD)")
+    job_run.add_argument(
+        "--today", type=_day, help="run as of noon local time on this day (YYYY-MM-DD)"
+    )
     job_run.set_defaults(handler=cli_commands.run_job)
 
     rules = commands.add_parser("rules", help="print the payer appeal-window rules in force")

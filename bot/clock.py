@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
+
+NOON = time(12)
 
 
 @dataclass(frozen=True)
 class Clock:
     zone: ZoneInfo
     fixed_today: date | None = None
+    _started: float = field(default_factory=monotonic, compare=False, repr=False)
 
     def now(self) -> datetime:
         if self.fixed_today is not None:
-            # The fixed day at the real time of day, so waits and back-offs still pass.
-            wall = datetime.now(self.zone).timetz().replace(tzinfo=None)
-            return datetime.combine(self.fixed_today, wall, self.zone).astimezone(UTC)
+            # Noon of the fixed day, running on with the real clock so waits and back-offs
+            # still pass: the same answers (digest week, 8:00 warnings) whatever the hour.
+            start = datetime.combine(self.fixed_today, NOON, self.zone).astimezone(UTC)
+            return start + timedelta(seconds=monotonic() - self._started)
         return datetime.now(UTC)
 
     def today(self) -> date:
