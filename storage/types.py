@@ -11,6 +11,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 _CENT = Decimal("0.01")
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
 
 
 class Money(TypeDecorator[Decimal]):
@@ -26,12 +28,14 @@ class Money(TypeDecorator[Decimal]):
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
-        return int((Decimal(value) * 100).quantize(Decimal(1)))
+        if type(value) is not Decimal:  # a Decimal needs no copy (an import binds thousands)
+            value = Decimal(value)
+        return int((value * _HUNDRED).quantize(_ONE))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return (Decimal(int(value)) / 100).quantize(_CENT)
+        return (Decimal(int(value)) / _HUNDRED).quantize(_CENT)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

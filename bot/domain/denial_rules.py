@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
 
 from bot.domain.findings import DenialFinding, DenialReason, RootCause
 from bot.domain.records import Adjustment, ClaimKind, ClaimRecord, ServiceLine
@@ -53,10 +52,19 @@ def classify_adjustment(adj: Adjustment) -> AdjustmentClass:
 
 
 def _classify(group: str, carc: str) -> AdjustmentClass:
-    # A handful of (group, CARC) pairs cover a whole remittance; long garbage is not kept.
-    if len(group) + len(carc) > _CACHED_CHARS:
-        return _class_of(group, carc)
-    return _cached_class_of(group, carc)
+    found = _classes.get((group, carc))
+    if found is None:
+        found = _class_of(group, carc)
+        # A handful of (group, CARC) pairs cover a whole remittance; long garbage is not kept.
+        if len(group) + len(carc) <= _CACHED_CHARS:
+            if len(_classes) >= _CACHED_CLASSES:
+                _classes.clear()
+            _classes[(group, carc)] = found
+    return found
+
+
+_CACHED_CLASSES = 4096
+_classes: dict[tuple[str, str], AdjustmentClass] = {}
 
 
 def _class_of(raw_group: str, raw_carc: str) -> AdjustmentClass:
@@ -77,9 +85,6 @@ def _class_of(raw_group: str, raw_carc: str) -> AdjustmentClass:
     return AdjustmentClass.DENIAL  # rule 5 (also CO-1: cost share under CO is a payer error)
 
 
-_cached_class_of = lru_cache(maxsize=4096)(_class_of)
-
-
 def classify_claim(
     claim: ClaimRecord, *, table: RootCauseTable | None = None, medicare: bool = False
 ) -> DenialFinding | None:
@@ -90,6 +95,9 @@ def classify_claim(
     """
     if claim.kind is not ClaimKind.ADJUDICATED:
         return None
+    status_denied = claim.status_code.strip() == STATUS_DENIED
+    if not (status_denied or claim.denied_by_status or _any_denial(claim)):
+        return None  # most claims: paid, adjusted only by contract and cost share
     table = table or default_table()
     reasons: list[DenialReason] = []
     denied_lines: list[str] = []
@@ -98,19 +106,20 @@ def classify_claim(
             continue
         # A line without LQ remarks inherits the claim's MOA/MIA remarks.
         remarks = line.remarks or claim.remarks
-        cpt = _cpt(line)
-        line_reasons = _reasons(line.adjustments, remarks, cpt, table)
+        line_reasons = _reasons(line.adjustments, remarks, line, table)
         if line_reasons:  # SVC03 = 0: denied; SVC03 > 0: partially denied
-            denied_lines.append(cpt)
+            denied_lines.append(_cpt(line))
         reasons.extend(line_reasons)
     claim_reasons = _reasons(claim.adjustments, claim.remarks, None, table)
     reasons.extend(claim_reasons)
 
-    status_denied = claim.status_code.strip() == STATUS_DENIED
     whole_claim = status_denied or bool(claim_reasons)
     if reasons:
-        denied = sum((r.amount for r in reasons), Decimal(0))
-        largest = max(reasons, key=lambda r: r.amount)  # max keeps the first on ties
+        denied = Decimal(0)
+        for reason in reasons:
+            denied += reason.amount
+        # max keeps the first on ties
+        largest = reasons[0] if len(reasons) == 1 else max(reasons, key=lambda r: r.amount)
         category, explanation = largest.category, largest.explanation
     elif status_denied:
         denied = max(claim.billed - claim.paid, Decimal(0))
@@ -122,52 +131,71 @@ def classify_claim(
     else:
         return None
 
-    all_lines = [_cpt(line) for line in claim.lines]
-    cpts = all_lines if whole_claim else denied_lines
+    cpts = [_cpt(line) for line in claim.lines] if whole_claim else denied_lines
     rarcs = [r for reason in reasons for r in reason.rarcs] or _all_remarks(claim)
     no_appeal_reason = _no_appeal_reason(reasons, claim, table, medicare=medicare)
+    # Positional (in the field order): keywords cost a frozen dataclass noticeably more.
     return DenialFinding(
-        denied_amount=denied,
-        category=category,
-        explanation=explanation,
-        reasons=tuple(reasons),
-        carcs=_unique(r.code for r in reasons),
-        rarcs=_unique(rarcs),
-        cpts=_unique(c for c in cpts if c),
-        partial=claim.paid > 0,
-        whole_claim=whole_claim,
-        patient_liable=any(_group(r.group) == "PR" for r in reasons),
-        no_appeal=no_appeal_reason is not None,
-        no_appeal_reason=no_appeal_reason,
+        denied,  # denied_amount
+        category,
+        explanation,
+        tuple(reasons),
+        _unique([r.code for r in reasons]),  # carcs
+        _unique(rarcs),
+        _unique(cpts),
+        claim.paid > 0,  # partial
+        whole_claim,
+        any(r.group == "PR" for r in reasons),  # patient_liable (group normalized in _reasons)
+        no_appeal_reason is not None,  # no_appeal
+        no_appeal_reason,
     )
+
+
+def _any_denial(claim: ClaimRecord) -> bool:
+    """Whether `_reasons` finds a denial on the claim or any of its lines (the same test)."""
+    if claim.adjustments and _denies(claim.adjustments):
+        return True
+    for line in claim.lines:  # noqa: SIM110 - any() over a generator costs more, per claim
+        if line.adjustments and _denies(line.adjustments):
+            return True
+    return False
+
+
+def _denies(adjustments: Iterable[Adjustment]) -> bool:
+    classes = _classes
+    for adj in adjustments:
+        # The class first: most adjustments are contractual or cost share. Hot (every
+        # adjustment of every claim): the cache is read here, `_classify` fills it.
+        found = classes.get((adj.group, adj.carc)) or _classify(adj.group, adj.carc)
+        if found is AdjustmentClass.DENIAL and adj.amount > 0:
+            return True
+    return False
 
 
 def _reasons(
     adjustments: Iterable[Adjustment],
     remarks: Sequence[str],
-    procedure: str | None,
+    line: ServiceLine | None,
     table: RootCauseTable,
 ) -> list[DenialReason]:
-    rarcs: tuple[str, ...] | None = None  # worked out at the first denial: most lines have none
+    """The denial reasons among `adjustments`, of `line` or (None) of the claim itself."""
+    # Worked out at the first denial: most lines have none.
+    rarcs: tuple[str, ...] | None = None
+    procedure: str | None = None
     reasons = []
     for adj in adjustments:
         # Only money the payer kept counts: a zero or negative denial amount is a correction
         # (never net it against real denials; reversals are CLP02=22 and never reach here).
-        if adj.amount <= 0 or _classify(adj.group, adj.carc) is not AdjustmentClass.DENIAL:
+        if _classify(adj.group, adj.carc) is not AdjustmentClass.DENIAL or adj.amount <= 0:
             continue
         if rarcs is None:
-            rarcs = _unique(normalize_code(r) for r in remarks if r.strip())
+            rarcs = _unique([normalize_code(r) for r in remarks if r.strip()])
+            procedure = None if line is None else _cpt(line)
         category, explanation = table.categorize(adj.group, adj.carc, rarcs)
+        group, carc = adj.group.strip().upper(), normalize_code(adj.carc)
+        # Positional: keywords cost a frozen dataclass noticeably more, once per denied line.
         reasons.append(
-            DenialReason(
-                group=adj.group.strip().upper(),
-                carc=normalize_code(adj.carc),
-                amount=adj.amount,
-                rarcs=rarcs,
-                procedure=procedure,
-                category=category,
-                explanation=explanation,
-            )
+            DenialReason(group, carc, adj.amount, rarcs, procedure, category, explanation)
         )
     return reasons
 
@@ -213,16 +241,27 @@ def _all_remarks(claim: ClaimRecord) -> list[str]:
 
 def _cpt(line: ServiceLine) -> str:
     """'99213-25': procedure and modifiers joined by '-' (empty when SVC01 had no code)."""
-    procedure = line.procedure.strip()
-    if not procedure:
-        return ""
-    return "-".join([procedure, *(m.strip() for m in line.modifiers if m.strip())])
+    key = (line.procedure, line.modifiers)
+    cpt = _cpts.get(key)
+    if cpt is None:
+        procedure = line.procedure.strip()
+        modifiers = [m.strip() for m in line.modifiers if m.strip()]
+        cpt = "-".join([procedure, *modifiers]) if procedure else ""
+        # A practice bills a few hundred code and modifier combinations.
+        if len(_cpts) >= _CACHED_CPTS:
+            _cpts.clear()
+        _cpts[key] = cpt
+    return cpt
 
 
-def _group(group: str) -> str:
-    return group.strip().upper()
+_CACHED_CPTS = 4096
+_cpts: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
-def _unique(values: Iterable[str]) -> tuple[str, ...]:
+def _unique(values: Sequence[str]) -> tuple[str, ...]:
     """In order of first appearance, no repeats, no blanks."""
-    return tuple(dict.fromkeys(v for v in values if v))
+    if len(values) == 1:
+        return (values[0],) if values[0] else ()
+    seen = dict.fromkeys(values)
+    seen.pop("", None)
+    return tuple(seen)

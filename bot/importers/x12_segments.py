@@ -211,27 +211,36 @@ class SegmentReader:
                 self.separators = seps
                 yield number, "ISA", isa
             terminator, element = seps.terminator, seps.element
-            pieces = buffer.split(terminator)
+            chunk = buffer
+            pieces = chunk.split(terminator)
             buffer = pieces.pop()  # the unfinished last segment waits for the next chunk
-            for index, raw in enumerate(pieces):
-                text = raw.strip(_LAYOUT)
-                if not text:
-                    continue
-                fields = text.split(element)
-                segment_id = fields[0]
-                if segment_id == "ISA" or (len(segment_id) > 3 and segment_id[:3] == "ISA"):
-                    if _same_layout(fields, terminator):
-                        # Next interchange, same separators (the usual case): no re-split.
-                        seps = Separators(element, fields[16], terminator, _repetition(fields))
-                        self.separators = seps
-                    else:
-                        # Next interchange with other separators: give the rest back.
-                        pieces.append(buffer)
-                        buffer = terminator.join(pieces[index:]).lstrip(_LAYOUT)
-                        seps = None
-                        break
-                number += 1
-                yield number, segment_id, fields
+            if "ISA" not in chunk:  # no next interchange in this chunk: the plain loop
+                for raw in pieces:
+                    text = raw.strip(_LAYOUT)
+                    if text:
+                        fields = text.split(element)
+                        number += 1
+                        yield number, fields[0], fields
+            else:  # an interchange may start: check each segment
+                for index, raw in enumerate(pieces):
+                    text = raw.strip(_LAYOUT)
+                    if not text:
+                        continue
+                    fields = text.split(element)
+                    segment_id = fields[0]
+                    if segment_id == "ISA" or (len(segment_id) > 3 and segment_id[:3] == "ISA"):
+                        if _same_layout(fields, terminator):
+                            # Next interchange, same separators (the usual case): no re-split.
+                            seps = Separators(element, fields[16], terminator, _repetition(fields))
+                            self.separators = seps
+                        else:
+                            # Next interchange with other separators: give the rest back.
+                            pieces.append(buffer)
+                            buffer = terminator.join(pieces[index:]).lstrip(_LAYOUT)
+                            seps = None
+                            break
+                    number += 1
+                    yield number, segment_id, fields
             if seps is None:
                 continue
             tail = buffer.lstrip(_LAYOUT)

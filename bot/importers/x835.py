@@ -23,7 +23,7 @@ from bot.domain.records import (
     RemittanceInfo,
 )
 from bot.importers.x12_segments import SegmentReader
-from bot.importers.x835_claims import MIA_REMARKS, MOA_REMARKS, ClaimDraft, LineDraft, adjustments
+from bot.importers.x835_claims import BODY_SEGMENTS, ClaimDraft
 from bot.importers.x835_envelope import Envelope, outside_transaction
 from bot.importers.x835_header import HeaderDraft
 from bot.importers.x835_values import NEXT_STEP, amount, element, parse_date, shown, split_composite
@@ -32,7 +32,6 @@ Record = ClaimRecord | ProviderAdjustment
 
 MAX_WARNINGS: Final = 200  # a broken file must not flood the user or memory
 _PLB_PAIRS: Final = range(3, 15, 2)  # PLB03/04 … PLB13/14: up to six adjustments
-_REMARK_LQ: Final = "HE"  # LQ*HE carries RARCs; LQ*RX (NCPDP reject codes) is not ours
 
 
 class Remittance835:
@@ -96,6 +95,7 @@ class _Reader:
             "LQ": self._lq,
             "PLB": self._plb,
         }
+        self._stops = frozenset(self._handlers) - BODY_SEGMENTS  # they end a claim's body
 
     def warn(self, message: str, number: int, segment_id: str) -> None:
         if len(self._warnings) < MAX_WARNINGS:
@@ -104,19 +104,29 @@ class _Reader:
             self._suppressed += 1
 
     def records(self) -> Iterator[Record]:
-        handlers, ready = self._handlers, self._ready
+        handlers, ready, stops = self._handlers, self._ready, self._stops
+        segments = iter(self._segments)
         number, segment_id = 0, ""
-        for number, segment_id, fields in self._segments:
+        segment = next(segments, None)
+        while segment is not None:
+            number, segment_id, fields = segment
             handler = handlers.get(segment_id)
             if handler is None:
                 # AMT, QTY, PER, N3, N4, TS3, … carry nothing the denial rules use.
                 if self._envelope.st is None:
                     self._check_shape(number, segment_id)
-                continue
-            handler(number, fields)
-            if ready:
-                yield from ready
-                ready.clear()
+            else:
+                handler(number, fields)
+                if ready:
+                    yield from ready
+                    ready.clear()
+            claim = self._claim
+            if claim is None:
+                segment = next(segments, None)
+            else:  # the claim reads its own segments, up to the next one the reader handles
+                segment = claim.read_body(segments, stops)
+                if claim.end is not None:
+                    number, segment_id = claim.end
         self._envelope.finish(
             number, segment_id, unterminated_tail=self._segments.unterminated_tail
         )
@@ -201,7 +211,11 @@ class _Reader:
         self._in_transaction(number, "CLP")
         self._close_claim()
         self._remittance_info()
-        self._claim = ClaimDraft(fields, number, self.warn)
+        separators = self._segments.separators
+        assert separators is not None  # set before the first segment is yielded
+        self._claim = ClaimDraft(
+            fields, number, self.warn, (separators.component, separators.element)
+        )
 
     def _no_claim(self, number: int, segment_id: str) -> ImportRefused:
         self._in_transaction(number, segment_id)  # refuses outside ST..SE
@@ -212,65 +226,54 @@ class _Reader:
             segment_id=segment_id,
         )
 
-    # Claim segments are most of a file: check the open claim first (it implies an open ST
-    # whose header is done) and only then the rarer header/outside cases.
+    # With a claim open, its segments go to `ClaimDraft.read_body`; these handlers see them
+    # only outside a claim, where they refuse the file or belong to the header.
 
     def _cas(self, number: int, fields: list[str]) -> None:
-        claim = self._claim
-        if claim is None:
+        if self._claim is None:
             raise self._no_claim(number, "CAS")
-        target = claim.adjustments if claim.line is None else claim.line.adjustments
-        target.extend(adjustments(fields, number, self.warn))
+        self._claim.cas(number, fields)
 
     def _svc(self, number: int, fields: list[str]) -> None:
-        claim = self._claim
-        if claim is None:
+        if self._claim is None:
             raise self._no_claim(number, "SVC")
-        separators = self._segments.separators
-        assert separators is not None  # set before the first segment is yielded
-        claim.start_line(
-            LineDraft(fields, number, separators.component, separators.element, self.warn)
-        )
+        self._claim.svc(number, fields)
 
     def _nm1(self, number: int, fields: list[str]) -> None:
         if self._claim is not None:
-            self._claim.nm1(fields)
+            self._claim.nm1(number, fields)
         else:
             self._in_transaction(number, "NM1")
 
     def _mia(self, number: int, fields: list[str]) -> None:
         if self._claim is not None:
-            self._claim.remark_codes(fields, MIA_REMARKS)
+            self._claim.mia(number, fields)
         else:
             self._in_transaction(number, "MIA")
 
     def _moa(self, number: int, fields: list[str]) -> None:
         if self._claim is not None:
-            self._claim.remark_codes(fields, MOA_REMARKS)
+            self._claim.moa(number, fields)
         else:
             self._in_transaction(number, "MOA")
 
     def _ref(self, number: int, fields: list[str]) -> None:
         if self._claim is not None:
-            self._claim.ref(fields)
+            self._claim.ref(number, fields)
         elif self._in_transaction(number, "REF"):
             self._header.ref(fields)
 
     def _dtm(self, number: int, fields: list[str]) -> None:
         if self._claim is not None:
-            self._claim.dtm(fields, number)
+            self._claim.dtm(number, fields)
         elif self._in_transaction(number, "DTM"):
             self._header.dtm(fields, number, self.warn)
 
     def _lq(self, number: int, fields: list[str]) -> None:
-        if self._claim is None:
+        if self._claim is not None:
+            self._claim.lq(number, fields)
+        else:
             self._in_transaction(number, "LQ")
-            return
-        line = self._claim.line
-        if line is None:
-            self.warn("LQ remark code outside a service line was ignored.", number, "LQ")
-        elif element(fields, 1) == _REMARK_LQ and element(fields, 2):
-            line.remarks.append(element(fields, 2))
 
     def _plb(self, number: int, fields: list[str]) -> None:
         self._in_transaction(number, "PLB")

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Final
 
 from bot.domain.records import ImportRefused
@@ -44,19 +43,26 @@ def is_amount(value: str) -> bool:
     return number_or_none(value) is not None
 
 
+# Amounts and dates repeat (copays, fee schedules, "0", a remittance's few dates): each is parsed
+# once. Plain dicts, because a lookup is what the hot loops pay per element; cleared when full so
+# a damaged file's garbage cannot grow them without bound.
+_CACHE_SIZE: Final = 8192
+_numbers: dict[str, Decimal] = {}
+_dates: dict[str, date | None] = {}
+known_number = _numbers.get  # the cached amount of a string, or None when not cached
+known_date = _dates.get  # the cached date of a string; None when not cached (or not a date)
+
+
 def number_or_none(value: str) -> Decimal | None:
     """`value` as a Decimal when it is a type R number, else None."""
-    if len(value) > _CACHED_CHARS:  # a damaged file's long garbage is not worth keeping
-        return _number(value)
-    return _cached_number(value)
-
-
-def _number(value: str) -> Decimal | None:
-    return Decimal(value) if _AMOUNT.fullmatch(value) is not None else None
-
-
-# Amounts repeat (copays, fee schedules, "0"): parse each once.
-_cached_number = lru_cache(maxsize=8192)(_number)
+    found = _numbers.get(value)
+    if found is None and _AMOUNT.fullmatch(value) is not None:
+        found = Decimal(value)
+        if len(value) <= _CACHED_CHARS:  # a damaged file's long garbage is not worth keeping
+            if len(_numbers) >= _CACHE_SIZE:
+                _numbers.clear()
+            _numbers[value] = found
+    return found
 
 
 def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
@@ -78,9 +84,19 @@ def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
     return parsed
 
 
-@lru_cache(maxsize=4096)  # a remittance repeats a handful of dates thousands of times
 def parse_date(value: str) -> date | None:
     """A D8 date (CCYYMMDD), or None when it is not a real date (e.g. `20002316`)."""
+    if value in _dates:
+        return _dates[value]
+    parsed = _parse_date(value)
+    if len(value) <= _CACHED_CHARS:
+        if len(_dates) >= _CACHE_SIZE:
+            _dates.clear()
+        _dates[value] = parsed
+    return parsed
+
+
+def _parse_date(value: str) -> date | None:
     # Years outside 1900-2199 are placeholders (`11111111` in pyx12_bad_header_looping): such a
     # date would start an appeal clock centuries ago.
     if len(value) != 8 or not value.isdigit() or not "19" <= value[:2] <= "21":
@@ -93,7 +109,7 @@ def parse_date(value: str) -> date | None:
 
 def required_date(value: str, segment_id: str, qualifier: str, number: int) -> date:
     """A claim or service date: a wrong one would put the appeal clock on a wrong day."""
-    parsed = parse_date(value)
+    parsed = known_date(value) or parse_date(value)
     if parsed is None:
         raise ImportRefused(
             f'date "{shown(value)}" in {segment_id}*{qualifier} is not a real date '

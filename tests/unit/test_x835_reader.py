@@ -212,6 +212,30 @@ def test_cas_triplet_with_a_placeholder_amount_is_skipped_with_a_warning() -> No
     ]
 
 
+def test_a_repeated_triplet_is_read_the_same_and_warns_each_time() -> None:
+    # Triplets are shared between claims once read (x835_claims._known_adjustments): what a
+    # warning says about one must still be said each time it comes.
+    body = [
+        *claim("C1", "1", "100", "80", "CAS*CO*45*20*X"),
+        *claim("C2", "1", "100", "80", "CAS*CO*45*20*X"),
+        *claim("C3", "1", "100", "80", "CAS*CO*45*20", "CAS*CO*45*20"),
+    ]
+    records, warnings = read(x835(*body))
+    first, second, third = (r.adjustments for r in records)  # type: ignore[union-attr]
+    assert first == second == (Adjustment("CO", "45", Decimal("20")),)
+    assert third == (Adjustment("CO", "45", Decimal("20")),) * 2
+    assert [w.message.startswith("CAS04 quantity") for w in warnings] == [True, True]
+
+
+def test_records_are_built_with_every_field_set() -> None:
+    from bot.importers.x835_claims import _slot_setters
+
+    with pytest.raises(TypeError, match="fields"):
+        _slot_setters(Party, "name")
+    found = only_claim(x835(claim("C1", "1", "100", "80")))
+    assert found == ClaimRecord(**{f: getattr(found, f) for f in ClaimRecord.__slots__})
+
+
 def test_unknown_group_and_carc_are_kept_raw_without_warning() -> None:
     records, warnings = read(x835(claim("C1", "1", "100", "80", "CAS*XX*ZZ9*20")))
     assert records[0].adjustments == (Adjustment("XX", "ZZ9", Decimal(20)),)  # type: ignore[union-attr]
