@@ -23,7 +23,7 @@ from sqlalchemy.types import JSON
 import bot.services.import_writer as import_writer
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
-from bot.domain.records import Adjustment, ClaimRecord, ServiceLine
+from bot.domain.records import ClaimRecord
 from bot.importers.x835 import read_835
 from bot.services.claim_rows import (
     CLAIM_COLUMNS,
@@ -41,6 +41,7 @@ from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook
 from storage.models import Base, Claim, Denial, SlackPost
 from tests.conftest import DATA
+from tests.support.reference_rows import adjustment_dict, line_dict
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
@@ -148,32 +149,6 @@ def denial_dict(
         "created_at": NOW,
         "updated_at": NOW,
         "closed_at": None,
-    }
-
-
-def adjustment_dict(adjustment: Adjustment) -> dict[str, Any]:
-    quantity = adjustment.quantity
-    return {
-        "group": adjustment.group,
-        "carc": adjustment.carc,
-        "amount": str(adjustment.amount),
-        "quantity": None if quantity is None else str(quantity),
-    }
-
-
-def line_dict(line: ServiceLine) -> dict[str, Any]:
-    return {
-        "procedure": line.procedure,
-        "modifiers": list(line.modifiers),
-        "qualifier": line.qualifier,
-        "original_procedure": line.original_procedure,
-        "billed": str(line.billed),
-        "paid": str(line.paid),
-        "units": None if line.units is None else str(line.units),
-        "service_date": line.service_date.isoformat() if line.service_date else None,
-        "line_control": line.line_control,
-        "adjustments": [adjustment_dict(a) for a in line.adjustments],
-        "remarks": list(line.remarks),
     }
 
 

@@ -6,52 +6,13 @@ import json
 import random
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from bot.domain.findings import DenialReason, RootCause
 from bot.domain.records import Adjustment, ServiceLine
 from bot.services.claim_rows import adjustments_json, lines_json, reasons_json, strings_json
-
-# Reference: the dicts the importer used to build and hand to json.dumps.
-
-
-def adjustment_dict(adjustment: Adjustment) -> dict[str, Any]:
-    return {
-        "group": adjustment.group,
-        "carc": adjustment.carc,
-        "amount": str(adjustment.amount),
-        "quantity": None if adjustment.quantity is None else str(adjustment.quantity),
-    }
-
-
-def line_dict(line: ServiceLine) -> dict[str, Any]:
-    return {
-        "procedure": line.procedure,
-        "modifiers": list(line.modifiers),
-        "qualifier": line.qualifier,
-        "original_procedure": line.original_procedure,
-        "billed": str(line.billed),
-        "paid": str(line.paid),
-        "units": None if line.units is None else str(line.units),
-        "service_date": line.service_date.isoformat() if line.service_date else None,
-        "line_control": line.line_control,
-        "adjustments": [adjustment_dict(a) for a in line.adjustments],
-        "remarks": list(line.remarks),
-    }
-
-
-def reason_dict(reason: DenialReason) -> dict[str, Any]:
-    return {
-        "code": reason.code,
-        "rarcs": list(reason.rarcs),
-        "amount": str(reason.amount),
-        "procedure": reason.procedure,
-        "category": reason.category.value,
-        "explanation": reason.explanation,
-    }
-
+from tests.support.reference_rows import adjustment_dict, line_dict, reason_dict
 
 ODD_TEXTS = ["", "99213", 'quote " inside', "back\\slash", "tab\there", "new\nline", "\x00\x1f"]
 ODD_TEXTS += ["café", "日本", "emoji 🙂", "\u2028", "/slash/", "  spaced  "]
