@@ -30,16 +30,8 @@ from bot.domain.readjudication import (
     effects_of,
 )
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
-from bot.services.claim_rows import (
-    ClaimRows,
-    allocate_ids,
-    claims_insert,
-    denials_insert,
-    insert_one,
-    notice_date,
-    payer_key,
-    table_of,
-)
+from bot.services.bulk_insert import allocate_ids, insert_one, table_of
+from bot.services.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date, payer_key
 from bot.services.rulebook import Rulebook
 from storage.models import (
     AuditEvent,

@@ -25,7 +25,7 @@ from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
 from bot.importers.csv_columns import ColumnMapping
 from bot.importers.csv_report import read_csv_report
 from bot.importers.x835 import read_835
-from bot.services.claim_rows import insert_one, table_of
+from bot.services.bulk_insert import insert_one, table_of
 from bot.services.import_writer import ImportWriter, WriteCounts
 from bot.services.outbox import enqueue_cards
 from bot.services.rulebook import Rulebook

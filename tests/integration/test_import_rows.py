@@ -25,17 +25,16 @@ from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
 from bot.domain.records import ClaimRecord
 from bot.importers.x835 import read_835
+from bot.services.bulk_insert import BulkInsert, table_of
 from bot.services.claim_rows import (
     CLAIM_COLUMNS,
     DENIAL_COLUMNS,
-    BulkInsert,
     ClaimRows,
     claims_insert,
     denials_insert,
     notice_date,
     pattern_key,
     payer_key,
-    table_of,
 )
 from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook

@@ -1,0 +1,228 @@
+"""Many rows into one table at once, inside the caller's transaction.
+
+Values go straight into tuples in the table's column order, each converted by its column
+type's own bind processor (memoized where equal values convert equally); SQLite gets
+multi-row INSERTs, PostgreSQL COPY.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Collection, Sequence
+from itertools import chain
+from typing import Any, Final, TypeVar
+
+from sqlalchemy import Boolean, Connection, Date, DateTime, Table, insert, text
+from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
+from sqlalchemy.types import JSON
+
+from storage.types import Money, UtcDateTime
+
+Convert = Callable[[Any], Any]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+# Column types whose bind processor gives equal results for equal values: their results are
+# memoized (a file repeats a few hundred amounts and dates thousands of times).
+_PURE_TYPES: Final = (Money, UtcDateTime, Date, DateTime, Boolean)
+MEMO_SIZE: Final = 4096
+_SQLITE_ROWS: Final = 1024  # rows per multi-row INSERT at most: more saves nothing
+_SQLITE_STEP: Final = 64  # multi-row INSERT sizes (see BulkInsert._insert_sqlite)
+_SQLITE_VARIABLES: Final = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+# Callable column defaults a bulk insert may compute once for all its rows.
+_CONSTANT_FACTORIES: Final = (list, dict)
+
+
+class BulkInsert:
+    """INSERT of many rows of `table` without SQLAlchemy's per-row work: COPY on PostgreSQL,
+    multi-row INSERTs on SQLite (see `_insert_sqlite`), the two backends the bot runs on.
+
+    A row is a tuple of the values of `columns`, in that order, each as the driver is to
+    receive it: the caller converts the values of the `converted` columns with
+    `convert(name)`, the column type's bind processor (the one SQLAlchemy itself applies, so
+    rows are stored exactly as an ORM insert would store them), and gives the `json_text`
+    columns as the text `json.dumps` makes of their value. The columns left out that have a
+    default get it, as with an ORM insert; the others are left NULL.
+    """
+
+    def __init__(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        connection: Connection,
+        *,
+        converted: Collection[str] = (),
+        json_text: Collection[str] = (),
+    ) -> None:
+        self._dialect = dialect = connection.dialect
+        if dialect.name not in ("sqlite", "postgresql"):
+            raise ValueError(f"bulk insert: {dialect.name} is neither SQLite nor PostgreSQL")
+        self.table = table.name
+        self._converters: dict[str, Convert] = {}
+        for name in columns:
+            self._add_converter(table, name, name in converted, name in json_text)
+        left_out = [
+            column.name
+            for column in table.columns
+            if column.name not in columns and column.default is not None
+        ]
+        self.defaults = tuple(self._default(table, name) for name in left_out)
+        self.columns = (*columns, *left_out)
+        if len(self.columns) < 2:
+            raise ValueError(f"bulk insert into {table.name}: one column is not worth it")
+        # Built here rather than compiled by SQLAlchemy: a fresh process (the CLI) pays for
+        # each compilation, and this one is plain.
+        quoted = ", ".join(f'"{name}"' for name in self.columns)
+        self._insert_into = f'INSERT INTO "{table.name}" ({quoted}) VALUES '  # noqa: S608
+        self._multi_row: dict[int, str] = {}
+
+    def convert(self, name: str) -> Convert:
+        """How a value of column `name` goes to the driver (unchanged when it needs nothing)."""
+        return self._converters.get(name, _same)
+
+    def _add_converter(self, table: Table, name: str, converted: bool, json_text: bool) -> None:
+        column = table.c[name]
+        process = column.type.dialect_impl(self._dialect).bind_processor(self._dialect)
+        if json_text:
+            if not isinstance(column.type, JSON):
+                raise ValueError(f"bulk insert into {table.name}: {name} is not JSON")
+            if process is not None and self._dialect._json_serializer is not None:
+                # Another serializer than json.dumps: let it write the value itself.
+                self._converters[name] = _from_json_text(process)
+        elif process is not None:
+            if not converted:
+                raise ValueError(f"bulk insert into {table.name}: {name} needs converting")
+            pure = isinstance(column.type, _PURE_TYPES)
+            self._converters[name] = _memoized(process) if pure else process
+
+    def _default(self, table: Table, name: str) -> Any:
+        """The converted default of column `name`: the same for every row, so made once."""
+        column = table.c[name]
+        default = column.default
+        factory = (
+            getattr(default, "arg", None) if isinstance(default, CallableColumnDefault) else None
+        )
+        factory = getattr(factory, "__wrapped__", None)  # the no-argument callable it wraps
+        if isinstance(default, ScalarElementColumnDefault):
+            value = default.arg
+        elif factory in _CONSTANT_FACTORIES:
+            value = factory()
+        else:
+            raise ValueError(f"bulk insert into {table.name}: no value for {name}")
+        process = column.type.dialect_impl(self._dialect).bind_processor(self._dialect)
+        return value if process is None else process(value)
+
+    def execute(self, connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert rows (tuples of the constructor's `columns`), in order."""
+        if not rows:
+            return
+        defaults = self.defaults
+        if connection.dialect.name == "postgresql":
+            # COPY: one stream instead of one statement per row.
+            driver: Any = connection.connection.driver_connection
+            columns = ", ".join(f'"{name}"' for name in self.columns)
+            with (
+                driver.cursor() as cursor,
+                cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row + defaults)
+            return
+        self._insert_sqlite(connection, [row + defaults for row in rows] if defaults else rows)
+
+    def _insert_sqlite(self, connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Rows in a few multi-row INSERTs, as many rows each as SQLite takes parameters.
+
+        Row for row it costs what executemany costs, but sqlite3 runs a whole statement without
+        holding the GIL (executemany takes it back after each row), so another thread can work
+        meanwhile (see ImportWriter), and each statement takes the GIL back once. The sizes are
+        multiples of 64 but for the last rows: sqlite3 keeps each statement it ran prepared, and
+        one of hundreds of rows is large, so they must not come in hundreds of sizes.
+        """
+        driver: Any = connection.connection.driver_connection
+        most = max(1, min(_SQLITE_ROWS, driver.getlimit(_SQLITE_VARIABLES) // len(self.columns)))
+        start = 0
+        while start < len(rows):
+            size = min(most, len(rows) - start)
+            if size >= _SQLITE_STEP:
+                size -= size % _SQLITE_STEP
+            chunk = rows[start : start + size]
+            connection.exec_driver_sql(self._multi_row_sql(size), tuple(chain(*chunk)))
+            start += size
+
+    def _multi_row_sql(self, rows: int) -> str:
+        """The INSERT of `rows` rows, with sqlite3's `?` placeholders."""
+        sql = self._multi_row.get(rows)
+        if sql is None:
+            values = "(" + ", ".join(["?"] * len(self.columns)) + ")"
+            sql = self._multi_row[rows] = self._insert_into + ", ".join([values] * rows)
+        return sql
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _memoized(process: Convert) -> Convert:
+    """`process` remembering its last few thousand answers (for pure conversions of hashable
+    values): a hit is one dict lookup in C."""
+    return Memo(process).__getitem__
+
+
+class Memo(dict[_K, _V]):
+    """Values of a one-argument function, computed on first use; emptied when it fills up."""
+
+    def __init__(self, function: Callable[[_K], _V]) -> None:
+        super().__init__()
+        self._function = function
+
+    def __missing__(self, key: _K) -> _V:
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        value = self[key] = self._function(key)
+        return value
+
+
+def _from_json_text(process: Convert) -> Convert:
+    def convert(value: str) -> Any:
+        return process(json.loads(value))
+
+    return convert
+
+
+def table_of(model: Any) -> Table:
+    """The Core table of an ORM model (the import writes through Core only)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def insert_one(connection: Connection, table: Table, **values: Any) -> int:
+    """Insert one row (defaults and conversions as with any Core insert); its new id."""
+    key = connection.execute(insert(table).values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for `table`, ascending: the ids the database would give.
+
+    PostgreSQL draws them from the column's sequence. SQLite gives max(id) + 1; the caller's
+    transaction must already hold SQLite's write lock (have written something), so no other
+    connection can insert into `table` before the transaction ends.
+    """
+    if count <= 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        drawn = connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table.name, "n": count},
+        ).scalars()
+        return sorted(drawn)
+    # Plain SQL: one statement less for SQLAlchemy to compile in a fresh process (the CLI).
+    last = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()  # noqa: S608
+    start = (last or 0) + 1
+    return list(range(start, start + count))
