@@ -54,14 +54,19 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Engine:
     """The migrated database, emptied before each test."""
+    empty_database(migrated_engine)
+    return migrated_engine
+
+
+def empty_database(engine: Engine) -> None:
+    """Delete every row of every table (ids start again at 1 on PostgreSQL)."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with migrated_engine.begin() as connection:
+    with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our own names
-    return migrated_engine
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from bot.services.claim_rows import (
 from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook
 from storage.models import Base, Claim, Denial, SlackPost
-from tests.conftest import DATA
+from tests.conftest import DATA, empty_database
 from tests.support.reference_rows import adjustment_dict, line_dict
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid
 
@@ -313,16 +313,6 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-def empty(engine: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608
-
-
 def test_batch_boundaries_change_nothing_stored(
     engine: Engine, context: ImportContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -330,7 +320,7 @@ def test_batch_boundaries_change_nothing_stored(
     stored = []
     for batch in (import_writer.BATCH, 3, 1):
         monkeypatch.setattr(import_writer, "BATCH", batch)
-        empty(engine)
+        empty_database(engine)
         assert import_file(earlier, context, file_name="a.835").status == "imported"
         outcome = import_file(later, context, file_name="b.835")
         assert outcome.recovered == 18  # 6 of the earlier file's denials, 12 of its own
