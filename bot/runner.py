@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 from types import FrameType
+from typing import Any
 
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import build_deps, create_app
 from bot.config import Settings
+from bot.handlers.deps import Deps
 from bot.http_server import serve_http, stop_http
 from bot.jobs.scheduler import create_scheduler
 from bot.services.slack_errors import explain
@@ -50,40 +54,77 @@ def run_bot(settings: Settings) -> int:
     log.info("connected to Slack as %s", identity.get("user"))
     app = create_app(settings, deps=deps)
     scheduler = create_scheduler(deps)
-    signal.signal(signal.SIGTERM, _raise_stop)
     scheduler.start()
     try:
         if settings.slack_app_token:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("serving Slack over Socket Mode")
-            handler = SocketModeHandler(app, settings.slack_app_token)
-            try:
-                handler.start()  # type: ignore[no-untyped-call]
-            except _Stop:
-                log.info("stopping")
-            finally:
-                handler.close()  # type: ignore[no-untyped-call]
+            _serve_socket_mode(app, settings.slack_app_token)
         else:
-            log.info(
-                "serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)",
-                settings.port,
-            )
-            server = serve_http(app, deps, host="0.0.0.0", port=settings.port)  # noqa: S104
-            try:
-                server.run()
-            except _Stop:
-                log.info("stopping")
-            finally:
-                stop_http(server, from_other_thread=False)
+            _serve_http(app, deps, settings.port)
     finally:
         scheduler.shutdown(wait=False)
         deps.after_ack.close()  # clicks already acknowledged are finished, not lost
     return 0
 
 
+def _serve_socket_mode(app: App, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    log.info("serving Slack over Socket Mode")
+    handler = SocketModeHandler(app, app_token)
+    # The main thread only waits on an Event here, so raising from the handler is safe.
+    signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except _Stop:
+        log.info("stopping")
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+
+
+def _serve_http(app: App, deps: Deps, port: int) -> None:
+    log.info("serving Slack over HTTP on port %s (POST /slack/events, GET /healthz)", port)
+    server = serve_http(app, deps, host="0.0.0.0", port=port)  # noqa: S104
+    stopper = _HttpStopper(server)
+    signal.signal(signal.SIGTERM, stopper.request)
+    try:
+        server.run()
+    finally:
+        stopper.finish()
+
+
+class _HttpStopper:
+    """SIGTERM (a deploy, `docker stop`) in HTTP mode: drain, close the sockets, leave the loop.
+
+    Raising from the signal handler is not enough here: waitress's loop catches every
+    exception but SystemExit and KeyboardInterrupt inside its socket handlers, so a signal
+    landing there was logged and ignored and the process kept serving. A thread closes the
+    server through the loop's own wake-up trigger instead, wherever the main thread is.
+    """
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+        self._thread = threading.Thread(
+            target=stop_http, args=(server,), kwargs={"from_other_thread": True}, daemon=True
+        )
+        self._requested = threading.Event()
+
+    def request(self, _signum: int, _frame: FrameType | None) -> None:
+        if self._requested.is_set():
+            return
+        self._requested.set()
+        log.info("stopping")
+        self._thread.start()
+
+    def finish(self) -> None:
+        """After the loop returns: wait for a requested stop, or close the server ourselves."""
+        if self._requested.is_set():
+            self._thread.join()
+        else:
+            stop_http(self._server, from_other_thread=False)
+
+
 class _Stop(Exception):  # noqa: N818 - a signal, not an error
-    """SIGTERM (a deploy, `docker stop`): leave the serving loop and shut down cleanly."""
+    """SIGTERM in Socket Mode: leave the waiting main thread and shut down cleanly."""
 
 
 def _raise_stop(_signum: int, _frame: FrameType | None) -> None:

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -89,4 +90,35 @@ def test_denials_run_serves_slack_over_http_and_stops_on_sigterm(
     assert process.wait(timeout=15) == 0
     output = process.stdout.read().decode() if process.stdout else ""
     assert "serving Slack over HTTP" in output
+    assert "stopping" in output
     assert "TESTPATIENT" not in output
+
+
+def test_denials_run_stops_on_sigterm_while_requests_are_arriving(
+    bot_process: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    """A SIGTERM landing inside waitress's socket handlers must still stop the process."""
+    process, port = bot_process
+    assert wait_healthy(port) == {"ok": True, "error": None}
+    stop_asking = threading.Event()
+
+    def keep_asking() -> None:
+        while not stop_asking.is_set():
+            try:
+                url = f"http://127.0.0.1:{port}/healthz"
+                with urllib.request.urlopen(url, timeout=2) as answer:
+                    answer.read()
+            except OSError:
+                return  # the server has closed its socket: stopping worked
+
+    askers = [threading.Thread(target=keep_asking) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    try:
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    finally:
+        stop_asking.set()
+        for asker in askers:
+            asker.join(timeout=5)
