@@ -27,7 +27,12 @@ from typing import BinaryIO, Final
 
 from bot.domain.records import ImportRefused, ImportWarning
 
-CHUNK_SIZE: Final = 64 * 1024
+# Read a megabyte at a time. Each read releases the GIL, and a thread waiting for the GIL
+# only forces a switch after a full switch interval (5 ms) without one: reading every few
+# milliseconds (64 KB) kept the import's writer thread waiting until the reader blocked, so
+# its inserts never overlapped the parsing (about 10% of a 20k-claim import). Memory stays
+# bounded: a megabyte of text and its segments.
+CHUNK_SIZE: Final = 1024 * 1024
 # Layout characters allowed around segments; never meaningful at a segment's edges.
 _LAYOUT: Final = " \t\r\n\x00"
 _BOM: Final = "\ufeff"

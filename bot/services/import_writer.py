@@ -145,7 +145,7 @@ class ImportWriter:
     def flush(self) -> None:
         """Write every record added so far, with the claims' effects on earlier adjudications."""
         if self._batch:
-            self._send()
+            self._send(last=True)
         self._settle()
         self._insert_provider_adjustments()
 
@@ -167,7 +167,7 @@ class ImportWriter:
         finally:
             self._executor.shutdown()
 
-    def _send(self) -> None:
+    def _send(self, *, last: bool = False) -> None:
         """Insert the batch on the writing thread; its effects follow with the next batch.
 
         SQLite inserts a chunk of rows without holding the GIL, so the caller reads and judges
@@ -192,14 +192,19 @@ class ImportWriter:
                 self.counts.denied_amount += facts[5]
         self.counts.claims += len(claims)
         self.counts.denials += len(denials)
-        self._writing = self._executor.submit(self._insert, connection, claims, denials)
+        self._writing = self._executor.submit(self._insert, connection, claims, denials, last)
         self._unresolved = ([facts for _, _, facts in batch], claim_ids, denial_ids)
 
     def _insert(
-        self, connection: Connection, claims: list[tuple[Any, ...]], denials: list[tuple[Any, ...]]
+        self,
+        connection: Connection,
+        claims: list[tuple[Any, ...]],
+        denials: list[tuple[Any, ...]],
+        last: bool,
     ) -> None:
-        self._claims.execute(connection, claims)
-        self._denials.execute(connection, denials)
+        """`last`: the final batch, which the caller waits for (see BulkInsert._insert_sqlite)."""
+        self._claims.execute(connection, claims, awaited=last)
+        self._denials.execute(connection, denials, awaited=last)
 
     def _settle(self) -> None:
         """The batch sent last: written, and its effects on earlier adjudications applied."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, Table, text
+from sqlalchemy import Engine, Table, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import JSON
 
@@ -200,9 +200,10 @@ def test_rows_are_what_the_column_types_make_of_the_reference_rows(
 # -- bulk inserts -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("awaited", [False, True])
 @pytest.mark.parametrize("count", [1, 63, 64, 65, 200, 1100])
 def test_a_bulk_insert_writes_every_row_in_order_as_the_orm_would(
-    engine: Engine, sessions: sessionmaker[Session], count: int
+    engine: Engine, sessions: sessionmaker[Session], count: int, awaited: bool
 ) -> None:
     posts = table_of(SlackPost)
     with sessions() as session, session.begin():
@@ -213,11 +214,47 @@ def test_a_bulk_insert_writes_every_row_in_order_as_the_orm_would(
             posts, ("id", "kind", "import_id", "created_at"), connection, converted=["created_at"]
         )
         created = bulk.convert("created_at")(NOW)
-        bulk.execute(connection, [(2 + i, "card", None, created) for i in range(count)])
+        rows = [(2 + i, "card", None, created) for i in range(count)]
+        bulk.execute(connection, rows, awaited=awaited)
     with engine.connect() as connection:
         stored = connection.exec_driver_sql("SELECT * FROM slack_posts ORDER BY id").all()
     assert [row[0] for row in stored] == list(range(1, count + 2))
     assert all(tuple(row[1:]) == tuple(stored[0][1:]) for row in stored)
+
+
+@pytest.mark.parametrize(
+    ("awaited", "statement_rows"),
+    [
+        (False, [1024, 256, 20]),  # the caller is busy: few statements
+        (True, [1024, 64, 64, 64, 64, 20]),  # the caller waits: no large statement to prepare
+    ],
+)
+def test_a_bulk_insert_on_sqlite_sizes_its_statements_for_whoever_waits(
+    engine: Engine, sessions: sessionmaker[Session], awaited: bool, statement_rows: list[int]
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL takes the rows in one COPY")
+    posts = table_of(SlackPost)
+    inserts: list[int] = []
+
+    def count_rows(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith('INSERT INTO "slack_posts"'):
+            inserts.append(statement.count("(?"))
+
+    event.listen(engine, "before_cursor_execute", count_rows)
+    try:
+        with sessions() as session, session.begin():
+            connection = session.connection()
+            columns = ("id", "kind", "import_id", "created_at")
+            bulk = BulkInsert(posts, columns, connection, converted=["created_at"])
+            created = bulk.convert("created_at")(NOW)
+            rows = [(1 + i, "card", None, created) for i in range(1300)]
+            bulk.execute(connection, rows, awaited=awaited)
+    finally:
+        event.remove(engine, "before_cursor_execute", count_rows)
+    assert inserts == statement_rows
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM slack_posts").scalar() == 1300
 
 
 # -- the writing thread -------------------------------------------------------------------------
