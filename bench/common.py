@@ -8,13 +8,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import text
 
 from storage.db import make_engine
 
 PG_SERVER = os.environ.get("DENIALS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+_K = TypeVar("_K")
 
 
 @dataclass
@@ -73,19 +75,27 @@ def at_most(section: str, name: str, seconds: float | None, limit: float, note: 
     return Result(section, name, seconds, "s", f"< {limit:g} s", seconds < limit, note)
 
 
-def timed(call: Callable[[], object], *, repeat: int = 5, budget: float = 2.0) -> float:
-    """Median seconds of `call()` after one warm-up run: at least 3 runs, at most `repeat`
-    (or fewer when they would take more than `budget` seconds)."""
-    started = time.perf_counter()
-    call()
-    first = time.perf_counter() - started
-    runs = max(3, min(repeat, int(budget / max(first, 1e-6))))
-    times = []
-    for _ in range(runs):
+def timed_together(
+    calls: dict[_K, Callable[[], object]], *, repeat: int = 5, budget: float = 2.0
+) -> dict[_K, float]:
+    """Median seconds of each call after one warm-up run: at least 3 runs, at most `repeat`
+    (or fewer when the slowest call would take more than `budget` seconds). Calls whose
+    times are compared run in turn, one of each, so a drift of the machine's speed over the
+    run affects them alike."""
+    first: dict[_K, float] = {}
+    for key, call in calls.items():
         started = time.perf_counter()
         call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        first[key] = time.perf_counter() - started
+    slowest = max(first.values(), default=0.0)
+    runs = max(3, min(repeat, int(budget / max(slowest, 1e-6))))
+    times: dict[_K, list[float]] = {key: [] for key in calls}
+    for _ in range(runs):
+        for key, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times[key].append(time.perf_counter() - started)
+    return {key: statistics.median(values) for key, values in times.items()}
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench.common import Result, at_most, ratio, timed
+from bench.common import Result, at_most, ratio, timed_together
 from bench.seed_db import Seeded
 from bot.domain.root_causes import RootCauseTable
 from storage.db import make_engine, make_session_factory
@@ -167,20 +167,31 @@ TARGETS = (
 )
 
 
-def measure(url: str, seeded: Seeded) -> dict[str, float | str]:
-    """Seconds per target against one seeded database (a string: why it is not available)."""
-    engine = make_engine(url)
-    sessions = make_session_factory(engine)
-    found: dict[str, float | str] = {}
+def measure(databases: dict[int, tuple[str, Seeded]]) -> dict[int, dict[str, float | str]]:
+    """Seconds per target against each seeded database (a string: why it is not available).
+
+    The databases' runs alternate, one of each in turn: the machine's speed drifts over
+    minutes on shared hardware, and a ratio between sizes should not measure that drift.
+    """
+    engines = {size: make_engine(url) for size, (url, _) in databases.items()}
+    found: dict[int, dict[str, float | str]] = {size: {} for size in databases}
     try:
         for target in TARGETS:
+            probes: dict[int, Probe] = {}
+            for size, (_, seeded) in databases.items():
+                try:
+                    probes[size] = target.make(make_session_factory(engines[size]), seeded)
+                except Exception as error:  # a module being written: say so, measure the rest
+                    found[size][target.name] = f"{type(error).__name__}: {error}"[:160]
             try:
-                probe = target.make(sessions, seeded)
-                found[target.name] = timed(probe, repeat=15, budget=3.0)
-            except Exception as error:  # a module being written: say so, measure the rest
-                found[target.name] = f"{type(error).__name__}: {error}"[:160]
+                for size, seconds in timed_together(probes, repeat=15, budget=3.0).items():
+                    found[size][target.name] = seconds
+            except Exception as error:
+                for size in probes:
+                    found[size][target.name] = f"{type(error).__name__}: {error}"[:160]
     finally:
-        engine.dispose()
+        for engine in engines.values():
+            engine.dispose()
     return found
 
 
