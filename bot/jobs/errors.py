@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.message import Message
 from bot.blocks.text import clip
-from bot.services.send_ledger import SendLedger, deliver, utc_now
+from bot.services.send_ledger import Delivery, SendLedger, deliver, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ class ErrorReporter:
     def _send(self, key: str, who: str, message: Message) -> bool:
         try:
             try:
-                return self.ledger.send_once(KIND, key, lambda: deliver(self.client, who, message))
+                delivery = Delivery(self.client, who, message, (KIND, key))
+                return self.ledger.send_once(KIND, key, delivery.send, find_sent=delivery.find)
             except SQLAlchemyError:  # the database is down: report anyway, once an hour
                 deliver(self.client, who, message)
                 return True

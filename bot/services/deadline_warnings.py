@@ -36,7 +36,7 @@ from bot.domain.escalation import (
     warning_key,
 )
 from bot.domain.findings import DeadlineKind
-from bot.services.send_ledger import JobReport, Pacer, SendLedger, deliver
+from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
 from bot.services.slack_errors import explain
 from storage.models import Denial, SlackPost
 
@@ -188,18 +188,22 @@ class DeadlineWarnings:
         to: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> bool:
+        if candidate is not None:
+            assert candidate.channel is not None
+            delivery = Delivery(
+                self.client, candidate.channel, message, (kind, key), candidate.thread_ts
+            )
+        else:
+            delivery = Delivery(self.client, to or self.channel, message, (kind, key))
+
         def send() -> dict[str, Any]:
             self.pace()
-            if candidate is not None:
-                assert candidate.channel is not None
-                return deliver(
-                    self.client, candidate.channel, message, thread_ts=candidate.thread_ts
-                )
+            sent = delivery.send()
             # what this message listed, even when it retries a claim made with another list
-            return {**(detail or {}), **deliver(self.client, to or self.channel, message)}
+            return sent if candidate is not None else {**(detail or {}), **sent}
 
         try:
-            return self.ledger.send_once(kind, key, send, detail=detail)
+            return self.ledger.send_once(kind, key, send, detail=detail, find_sent=delivery.find)
         except SlackApiError as error:
             report.errors.append(NOT_SENT.format(why=explain(error)))
             if error.response.status_code == 429 or int(error.response.status_code or 0) >= 500:

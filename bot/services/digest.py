@@ -30,7 +30,7 @@ from bot.domain.digest import (
     summarize,
 )
 from bot.domain.findings import RootCause
-from bot.services.send_ledger import JobReport, SendLedger, deliver
+from bot.services.send_ledger import Delivery, JobReport, SendLedger
 from bot.services.slack_errors import explain
 from storage.models import Appeal, Denial, PatternFix
 
@@ -72,12 +72,14 @@ class DigestService:
             report.skipped.append(ALREADY.format(start=start))
             return report
         message = digest_message(self.summary(slot_day, today=today, late=late))
+        delivery = Delivery(self.client, self.channel, message, (KIND, key))
         try:
             sent = self.ledger.send_once(
                 KIND,
                 key,
-                lambda: deliver(self.client, self.channel, message),
+                delivery.send,
                 detail={"late": late, "today": today.isoformat()},
+                find_sent=delivery.find,
             )
         except SlackApiError as error:
             report.errors.append(NOT_SENT.format(start=start, why=explain(error)))

@@ -21,7 +21,6 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks.message import Message
 from bot.blocks.pattern_review import (
     PatternReviewView,
     PatternRow,
@@ -31,7 +30,7 @@ from bot.blocks.pattern_review import (
 )
 from bot.blocks.text import mention
 from bot.domain.findings import RootCause
-from bot.services.send_ledger import JobReport, Pacer, SendLedger, deliver
+from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
 from bot.services.slack_errors import explain
 from storage.models import Denial, PatternFix
 
@@ -148,7 +147,10 @@ class PatternReview:
         message = pattern_review(self.view(month))
         for key, who in todo.items():
             try:
-                sent = self.ledger.send_once(KIND, key, partial(self._deliver, who, message))
+                delivery = Delivery(self.client, who, message, (KIND, key))
+                sent = self.ledger.send_once(
+                    KIND, key, partial(self._paced, delivery), find_sent=delivery.find
+                )
             except SlackApiError as error:
                 report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=explain(error)))
                 continue
@@ -201,9 +203,9 @@ class PatternReview:
             )
         return latest
 
-    def _deliver(self, who: str, message: Message) -> dict[str, Any]:
+    def _paced(self, delivery: Delivery) -> dict[str, Any]:
         self.pace()
-        return deliver(self.client, who, message)
+        return delivery.send()
 
 
 def _fact(row: Row[Any]) -> PatternFact:

@@ -5,6 +5,10 @@ level, a pattern review per month and recipient) has a `(kind, key)` row in `sen
 Whoever inserts the row sends; anyone else skips. A row left `claimed` (the process died, or
 Slack failed) is taken over once it is older than `stale_after`, by an UPDATE that only one
 replica can win, so a restart catches up and two replicas never send the same message twice.
+
+A process can also die after Slack took the message and before the row says `sent`. So each
+message carries its `(kind, key)` as Slack message metadata, and whoever takes a stale claim
+over first looks for it among the destination's latest messages (`find_delivered`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackClientError
+from slack_sdk.models.metadata import Metadata
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +36,8 @@ from storage.models import SendClaim
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=5)
+SENT_METADATA_TYPE = "denial_triage_message"
+HISTORY_LOOKBACK = 200  # latest messages searched for one sent before a crash
 MAX_ATTEMPTS = 5  # then the row is `failed` and the error report says so
 IN_CHUNK = 500  # keys per IN (...) list
 
@@ -67,6 +75,10 @@ class SendLedger:
 
     def claim(self, kind: str, key: str, detail: dict[str, Any] | None = None) -> bool:
         """True when this worker may send now: a fresh row, or a stale claim taken over."""
+        return self._claim(kind, key, detail) is not None
+
+    def _claim(self, kind: str, key: str, detail: dict[str, Any] | None) -> str | None:
+        """`"new"`, `"taken over"` (a stale claim: it may have been sent), or None."""
         now = self.now()
         values = {
             "kind": kind,
@@ -78,7 +90,7 @@ class SendLedger:
         }
         with self.sessions() as session, session.begin():
             if _inserted(session, values):
-                return True
+                return "new"
             taken = session.execute(
                 update(SendClaim)
                 .where(
@@ -89,7 +101,7 @@ class SendLedger:
                 )
                 .values(claimed_by=self.worker, claimed_at=now)
             )
-            return bool(taken.rowcount)  # type: ignore[attr-defined]
+            return "taken over" if taken.rowcount else None  # type: ignore[attr-defined]
 
     def mark_sent(self, kind: str, key: str, detail: dict[str, Any] | None = None) -> None:
         with self.sessions() as session, session.begin():
@@ -162,13 +174,27 @@ class SendLedger:
         send: Callable[[], dict[str, Any] | None],
         *,
         detail: dict[str, Any] | None = None,
+        find_sent: Callable[[], dict[str, Any] | None] | None = None,
     ) -> bool:
         """Claim, send, mark sent. False when someone else has it (or had it).
 
+        `find_sent` looks in Slack for the message, when a stale claim is taken over: the
+        process that made the claim may have sent it before it died. Found, it is marked sent
+        instead of going out twice.
+
         An exception from `send` leaves the claim to be retried later and propagates.
         """
-        if self.status(kind, key) in ("sent", "failed") or not self.claim(kind, key, detail):
+        if self.status(kind, key) in ("sent", "failed"):
             return False
+        claimed = self._claim(kind, key, detail)
+        if claimed is None:
+            return False
+        if claimed == "taken over" and find_sent is not None:
+            found = find_sent()
+            if found is not None:
+                log.info("%s %s was sent before a restart; not sending it again", kind, key)
+                self.mark_sent(kind, key, found)
+                return True
         try:
             result = send()
         except Exception as error:
@@ -200,22 +226,93 @@ class Pacer:
         self._last = time.monotonic()
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A scheduled message, where it goes, and its ledger `(kind, key)` as a marker: `send`
+    and `find` (for `SendLedger.send_once`'s `find_sent`) always agree on the destination."""
+
+    client: WebClient
+    to: str  # a channel id, or a person's id for their DM
+    message: Message
+    marker: tuple[str, str]
+    thread_ts: str | None = None
+
+    def send(self) -> dict[str, Any]:
+        return deliver(
+            self.client, self.to, self.message, thread_ts=self.thread_ts, marker=self.marker
+        )
+
+    def find(self) -> dict[str, Any] | None:
+        return find_delivered(self.client, self.to, self.marker, thread_ts=self.thread_ts)
+
+
 def deliver(
-    client: WebClient, to: str, message: Message, *, thread_ts: str | None = None
+    client: WebClient,
+    to: str,
+    message: Message,
+    *,
+    thread_ts: str | None = None,
+    marker: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Post to a channel, or to a person's DM (`conversations.open`, then `chat.postMessage`)."""
-    channel = to
-    if to.startswith(("U", "W")):
-        channel = str(client.conversations_open(users=to)["channel"]["id"])
+    """Post to a channel, or to a person's DM (`conversations.open`, then `chat.postMessage`).
+
+    `marker`, the ledger's `(kind, key)`, goes with the message as metadata: see
+    `find_delivered`.
+    """
     response = client.chat_postMessage(
-        channel=channel,
+        channel=_channel_of(client, to),
         text=message.text,
         blocks=message.blocks or None,
         thread_ts=thread_ts,
         unfurl_links=False,
         unfurl_media=False,
+        metadata=None if marker is None else _metadata(marker),
     )
     return {"channel": str(response["channel"]), "ts": str(response["ts"])}
+
+
+def find_delivered(
+    client: WebClient, to: str, marker: tuple[str, str], *, thread_ts: str | None = None
+) -> dict[str, Any] | None:
+    """The message `deliver` sent to `to` with `marker`, when it is among the latest ones.
+
+    The latest messages rather than a time window: our clock and Slack's may disagree. When
+    Slack cannot be asked (a workspace that has not granted `im:history` yet, an outage), the
+    answer is "not found", and the message goes out again rather than not at all.
+    """
+    wanted = _metadata(marker).to_dict()
+    try:
+        channel = _channel_of(client, to)
+        if thread_ts is None:
+            answer = client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        else:
+            answer = client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+    except (SlackClientError, OSError) as error:
+        log.warning("could not look for %s %s in Slack (%s)", *marker, type(error).__name__)
+        return None
+    for message in answer.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == wanted["event_type"] and (
+            metadata.get("event_payload") == wanted["event_payload"]
+        ):
+            return {"channel": channel, "ts": str(message["ts"])}
+    return None
+
+
+def _channel_of(client: WebClient, to: str) -> str:
+    """A channel id as it is; a person's id: their DM with the bot."""
+    if to.startswith(("U", "W")):
+        return str(client.conversations_open(users=to)["channel"]["id"])
+    return to
+
+
+def _metadata(marker: tuple[str, str]) -> Metadata:
+    kind, key = marker
+    return Metadata(event_type=SENT_METADATA_TYPE, event_payload={"kind": kind, "key": key})
 
 
 def _inserted(session: Session, values: dict[str, Any]) -> bool:

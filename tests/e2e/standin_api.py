@@ -50,6 +50,7 @@ class WebApi(FileMethods):
             "conversations.info": self.conversations_info,
             "conversations.members": self.conversations_members,
             "conversations.history": self.conversations_history,
+            "conversations.replies": self.conversations_replies,
             "chat.postMessage": self.chat_post_message,
             "chat.update": self.chat_update,
             "chat.delete": self.chat_delete,
@@ -117,6 +118,23 @@ class WebApi(FileMethods):
         for message in reversed(self.ws.top_level(channel)):
             if float(message.ts) < oldest:
                 continue
+            shown = message.to_api()
+            if not with_metadata:
+                shown.pop("metadata", None)
+            found.append(shown)
+        return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+    def conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A thread oldest first, its parent message first, like Slack; metadata as history."""
+        channel = str(params.get("channel", ""))
+        ts = str(params.get("ts", ""))
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        try:
+            parent = self.ws.find_message(channel, ts)
+        except ApiError:
+            raise ApiError("thread_not_found") from None
+        found = []
+        for message in [parent, *self.ws.replies(channel, ts)]:
             shown = message.to_api()
             if not with_metadata:
                 shown.pop("metadata", None)

@@ -216,3 +216,63 @@ def test_a_restart_between_two_managers_messages_sends_neither_twice(
     bot.run("deadlines", at(2026, 12, 1, 12))
     bot.run("deadlines", at(2026, 12, 2))  # the 1-day level was told: nothing tomorrow
     assert (len(bot.dm_texts(MANAGER)), len(bot.dm_texts(MANAGER_2))) == (1, 1)
+
+
+class Died(BaseException):
+    """The process ends here: nothing after this point runs (not even `except Exception`)."""
+
+
+def dies_once_slack_took_a_message(bot: JobBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    def die(*_: object, **__: object) -> None:
+        raise Died
+
+    monkeypatch.setattr(bot.jobs.ledger, "mark_sent", die)
+
+
+def test_a_restart_after_slack_took_a_managers_message_does_not_send_it_again(
+    bot: JobBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_card(bot, due=date(2026, 12, 2))
+    bot.run("deadlines", at(2026, 11, 30))  # the thread notes before, sent and recorded
+    dies_once_slack_took_a_message(bot, monkeypatch)
+    with pytest.raises(Died):
+        bot.run("deadlines", at(2026, 12, 1))
+    monkeypatch.undo()
+    assert bot.dm_texts() == ["1 denial is due tomorrow or overdue ($100.00)"]
+
+    bot.run("deadlines", at(2026, 12, 1, 10))  # the claim is not stale yet: nobody sends
+    bot.wall.advance(minutes=6)
+    report = bot.run("deadlines", at(2026, 12, 1, 11))
+    assert bot.dm_texts() == ["1 denial is due tomorrow or overdue ($100.00)"]
+    assert bot.jobs.ledger.status("escalation_dm", f"{MANAGER}:2026-12-01") == "sent"
+    assert report.errors == []
+    bot.run("deadlines", at(2026, 12, 2))
+    assert len(bot.dm_texts()) == 1  # and the level counts as told
+
+
+def test_a_restart_after_slack_took_a_thread_note_does_not_post_it_again(
+    bot: JobBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_card(bot)
+    dies_once_slack_took_a_message(bot, monkeypatch)
+    with pytest.raises(Died):
+        bot.run("deadlines", at(2026, 11, 30))
+    monkeypatch.undo()
+
+    bot.wall.advance(minutes=6)
+    bot.run("deadlines", at(2026, 11, 30, 11))
+    bot.run("deadlines", at(2026, 12, 1))
+    assert bot.thread_texts() == [":hourglass: 14 days to the appeal deadline (Dec 14)"]
+
+
+def test_a_message_lost_with_the_process_before_slack_took_it_is_sent_after_all(
+    bot: JobBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_card(bot, due=date(2026, 12, 2))
+    bot.run("deadlines", at(2026, 11, 30))
+    # the process claimed the manager's message and died before Slack had it
+    assert bot.jobs.ledger.claim("escalation_dm", f"{MANAGER}:2026-12-01")
+
+    bot.wall.advance(minutes=6)
+    bot.run("deadlines", at(2026, 12, 1, 11))
+    assert bot.dm_texts() == ["1 denial is due tomorrow or overdue ($100.00)"]

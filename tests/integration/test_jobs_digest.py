@@ -120,3 +120,26 @@ def test_without_a_channel_the_digest_says_where_it_should_go(
     bot = JobBot.build(settings, sessions, rulebook, slack, channel=None)
     report = bot.run("digest", at(2026, 11, 30, 9))
     assert report.errors == ["DENIALS_CHANNEL is not set: there is nowhere to post the digest"]
+
+
+def test_a_restart_after_slack_took_the_digest_does_not_post_it_again(
+    bot: JobBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Died(BaseException):
+        """The process ends here."""
+
+    def die(*_: object, **__: object) -> None:
+        raise Died
+
+    bot.import_835([denied("A1")], on=date(2026, 11, 24))
+    already_sent(bot, date(2026, 11, 23))
+    monkeypatch.setattr(bot.jobs.ledger, "mark_sent", die)
+    with pytest.raises(Died):
+        bot.run("digest", at(2026, 11, 30, 8))
+    monkeypatch.undo()
+
+    bot.wall.advance(minutes=6)
+    report = bot.run("digest", at(2026, 11, 30, 9))
+    assert report.sent == ["digest for the week of 2026-11-23 posted"]
+    assert len(digests(bot)) == 1
+    assert bot.run("digest", at(2026, 11, 30, 10)).sent == []

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks.message import Message
 from bot.jobs.errors import ErrorReporter
-from bot.services.send_ledger import MAX_ATTEMPTS, SendLedger
+from bot.services.send_ledger import MAX_ATTEMPTS, SendLedger, deliver, find_delivered
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock
 
@@ -116,3 +120,59 @@ def test_a_report_still_goes_out_when_the_database_is_down(
     monkeypatch.setattr(ledger, "send_once", down)
     assert reporter(slack, ledger).report("post", ["it stopped with OperationalError"])
     assert len(slack.dms(MANAGER)) == 1
+
+
+def test_only_a_claim_taken_over_looks_for_a_message_sent_before_a_crash(
+    ledger: SendLedger, sessions: sessionmaker[Session], wall: WallClock
+) -> None:
+    looked: list[str] = []
+
+    def find(answer: dict[str, str] | None) -> Callable[[], dict[str, str] | None]:
+        def look() -> dict[str, str] | None:
+            looked.append("looked")
+            return answer
+
+        return look
+
+    assert ledger.send_once("digest", "fresh", lambda: {"ts": "1.0"}, find_sent=find(None))
+    assert looked == []  # a fresh claim was never sent: nothing to look for
+
+    ledger.claim("digest", "died-after-slack")
+    wall.advance(minutes=6)
+    other = SendLedger(sessions, worker="b", now=wall)
+    sent_again: list[str] = []
+    assert other.send_once(
+        "digest",
+        "died-after-slack",
+        lambda: sent_again.append("sent") or {"ts": "2.0"},
+        find_sent=find({"channel": "C1", "ts": "1.5"}),
+    )
+    assert (looked, sent_again) == (["looked"], [])
+    assert other.rows("digest", ["died-after-slack"])["died-after-slack"] == (
+        "sent",
+        {"channel": "C1", "ts": "1.5"},
+    )
+
+    ledger.claim("digest", "died-before-slack")
+    wall.advance(minutes=6)
+    assert other.send_once(
+        "digest", "died-before-slack", lambda: {"ts": "3.0"}, find_sent=find(None)
+    )
+    assert other.rows("digest", ["died-before-slack"])["died-before-slack"] == (
+        "sent",
+        {"ts": "3.0"},
+    )
+
+
+def test_a_workspace_that_cannot_be_searched_gets_the_message_again_rather_than_never(
+    slack: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+    slack.fail_next("conversations.history", status=200, error="missing_scope")
+    with caplog.at_level(logging.WARNING):
+        assert find_delivered(client, CHANNEL, ("digest", "k")) is None
+    assert "could not look for digest k in Slack (SlackApiError)" in caplog.text
+
+    sent = deliver(client, MANAGER, Message(text="hello"), marker=("escalation_dm", "k2"))
+    assert find_delivered(client, MANAGER, ("escalation_dm", "k2")) == sent
+    assert find_delivered(client, MANAGER, ("escalation_dm", "other")) is None

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.jobs.scheduler import guard
+from bot.services.posting import METADATA_TYPE
 from bot.services.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory
 from tests.e2e.slack_standin import SlackStandIn
@@ -94,7 +95,11 @@ def race(bots: list[JobBot], work: Callable[[JobBot], None]) -> None:
 
 def sent_texts(slack: SlackStandIn) -> Counter[str]:
     """Every message the stand-in stored (cards excluded), counted by channel and text."""
-    calls = [c for c in slack.calls("chat.postMessage") if c.ok and "metadata" not in c.params]
+    calls = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.ok and (c.params.get("metadata") or {}).get("event_type") != METADATA_TYPE
+    ]
     return Counter(
         f"{c.params.get('channel')}|{c.params.get('thread_ts')}|{c.params['text']}" for c in calls
     )

@@ -33,6 +33,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files_upload_v2": "files:write",
     "conversations_open": "im:write",
     "conversations_history": "channels:history",
+    "conversations_replies": "channels:history",
     "users_info": "users:read",
     "conversations_members": "channels:read",
 }
@@ -41,6 +42,7 @@ EXTRA_SCOPES = {
     "commands": "the /denials slash command",
     "groups:history": "conversations.history when the denials channel is private",
     "groups:read": "conversations.members when the denials channel is private",
+    "im:history": "conversations.history in a DM, to find one sent before a crash",
 }
 
 
