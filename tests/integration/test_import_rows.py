@@ -367,3 +367,42 @@ def test_batch_boundaries_change_nothing_stored(
     assert actions == ["recovered_by_remittance", "superseded_by_readjudication"]
     reversed_claims = [row for row in stored[0]["claims"] if row[-2] is not None]
     assert len(reversed_claims) == 12
+
+
+def several_remittances() -> bytes:
+    """One interchange, three checks (ST..SE each) from two payers, a few claims each."""
+    transactions = []
+    for number, (check, payer, count) in enumerate(
+        [("CHK-A", "AETNA", 5), ("CHK-B", "CIGNA", 4), ("CHK-C", "AETNA", 6)], start=1
+    ):
+        claims = [denied(f"{check}-{i}") if i % 2 else paid(f"{check}-{i}") for i in range(count)]
+        text = make_835(claims, check=check, payer=payer, payer_id=f"P{payer}").decode()
+        body = text[text.index("ST*835*0001~") : text.index("GE*1*1~")]
+        transactions.append(
+            body.replace("ST*835*0001~", f"ST*835*000{number}~").replace("*0001~", f"*000{number}~")
+        )
+    head = make_835([]).decode()
+    envelope = head[: head.index("ST*835*0001~")]
+    return (envelope + "".join(transactions) + "GE*3*1~IEA*1*000000001~").encode()
+
+
+def test_claims_of_several_remittances_point_at_their_own_remittance_whatever_the_batches(
+    engine: Engine, context: ImportContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = []
+    for batch in (import_writer.BATCH, 3, 1):
+        monkeypatch.setattr(import_writer, "BATCH", batch)
+        empty_database(engine)
+        outcome = import_file(several_remittances(), context, file_name="three-checks.835")
+        assert outcome.status == "imported", outcome.summary_line()
+        assert outcome.warnings == []
+        stored.append(dump(engine))
+    assert stored[0] == stored[1] == stored[2]
+    with engine.connect() as connection:
+        checks = connection.exec_driver_sql(
+            "SELECT c.claim_number, r.check_number FROM claims AS c "
+            "JOIN remittances AS r ON r.id = c.remittance_id ORDER BY c.id"
+        ).all()
+    assert len(checks) == 15
+    assert all(number.startswith(check) for number, check in checks)
+    assert [check for _, check in checks].count("CHK-B") == 4
