@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.services.cards import CardRenderer
 from bot.services.slack_errors import explain
+from bot.services.slack_history import find_by_metadata
 from storage.models import SlackPost
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 METADATA_TYPE = "denial_card"
 STALE_CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
-HISTORY_LOOKBACK = 200
 
 
 @dataclass
@@ -177,7 +176,7 @@ class SlackPoster:
             channel=self.channel,
             text=message.text,
             blocks=message.blocks,
-            metadata=Metadata(event_type=METADATA_TYPE, event_payload={"post_id": post_id}),
+            metadata=_card_metadata(post_id),
             unfurl_links=False,
         )
         self._mark_posted(post_id, str(response["channel"]), str(response["ts"]))
@@ -236,25 +235,20 @@ class SlackPoster:
                 )
 
     def _find_posted(self, channel: str, post_id: int) -> str | None:
-        # The latest messages, not a time window: our clock and Slack's may disagree.
         try:
-            history = self.client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-            )
+            return find_by_metadata(self.client, channel, _card_metadata(post_id))
         except (SlackClientError, OSError):
             return None
-        for message in history.get("messages") or []:
-            metadata: dict[str, Any] = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_TYPE and payload.get("post_id") == post_id:
-                return str(message["ts"])
-        return None
 
     def _pace(self) -> None:
         wait = self._last_post + self.interval - time.monotonic()
         if wait > 0:
             self.sleep(wait)
         self._last_post = time.monotonic()
+
+
+def _card_metadata(post_id: int) -> Metadata:
+    return Metadata(event_type=METADATA_TYPE, event_payload={"post_id": post_id})
 
 
 def _retry_after(error: SlackApiError) -> float | None:

@@ -31,13 +31,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.message import Message
+from bot.services.slack_history import find_by_metadata
 from storage.models import SendClaim
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=5)
 SENT_METADATA_TYPE = "denial_triage_message"
-HISTORY_LOOKBACK = 200  # latest messages searched for one sent before a crash
 MAX_ATTEMPTS = 5  # then the row is `failed` and the error report says so
 IN_CHUNK = 500  # keys per IN (...) list
 
@@ -276,31 +276,16 @@ def find_delivered(
 ) -> dict[str, Any] | None:
     """The message `deliver` sent to `to` with `marker`, when it is among the latest ones.
 
-    The latest messages rather than a time window: our clock and Slack's may disagree. When
-    Slack cannot be asked (a workspace that has not granted `im:history` yet, an outage), the
-    answer is "not found", and the message goes out again rather than not at all.
+    When Slack cannot be asked (a workspace that has not granted `im:history` yet, an
+    outage), the answer is "not found", and the message goes out again rather than not at all.
     """
-    wanted = _metadata(marker).to_dict()
     try:
         channel = _channel_of(client, to)
-        if thread_ts is None:
-            answer = client.conversations_history(
-                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-            )
-        else:
-            answer = client.conversations_replies(
-                channel=channel, ts=thread_ts, limit=HISTORY_LOOKBACK, include_all_metadata=True
-            )
+        ts = find_by_metadata(client, channel, _metadata(marker), thread_ts=thread_ts)
     except (SlackClientError, OSError) as error:
         log.warning("could not look for %s %s in Slack (%s)", *marker, type(error).__name__)
         return None
-    for message in answer.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        if metadata.get("event_type") == wanted["event_type"] and (
-            metadata.get("event_payload") == wanted["event_payload"]
-        ):
-            return {"channel": channel, "ts": str(message["ts"])}
-    return None
+    return None if ts is None else {"channel": channel, "ts": ts}
 
 
 def _channel_of(client: WebClient, to: str) -> str:

@@ -114,14 +114,11 @@ class WebApi(FileMethods):
         channel = str(params.get("channel", ""))
         oldest = float(params.get("oldest") or 0)
         with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
-        found = []
-        for message in reversed(self.ws.top_level(channel)):
-            if float(message.ts) < oldest:
-                continue
-            shown = message.to_api()
-            if not with_metadata:
-                shown.pop("metadata", None)
-            found.append(shown)
+        found = [
+            _shown(message, with_metadata)
+            for message in reversed(self.ws.top_level(channel))
+            if float(message.ts) >= oldest
+        ]
         return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     def conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -133,12 +130,7 @@ class WebApi(FileMethods):
             parent = self.ws.find_message(channel, ts)
         except ApiError:
             raise ApiError("thread_not_found") from None
-        found = []
-        for message in [parent, *self.ws.replies(channel, ts)]:
-            shown = message.to_api()
-            if not with_metadata:
-                shown.pop("metadata", None)
-            found.append(shown)
+        found = [_shown(m, with_metadata) for m in [parent, *self.ws.replies(channel, ts)]]
         return {"messages": found, "has_more": False, "response_metadata": {"next_cursor": ""}}
 
     # -- chat -------------------------------------------------------------------------------
@@ -304,3 +296,11 @@ class WebApi(FileMethods):
             home = self.ws.homes[user] = self._new_view(user, payload)
         home.payload, home.hash = payload, secrets.token_hex(8)
         return self._answer(home)
+
+
+def _shown(message: Message, with_metadata: bool) -> dict[str, Any]:
+    """A message as the API lists it: metadata only when asked for, like Slack."""
+    shown = message.to_api()
+    if not with_metadata:
+        shown.pop("metadata", None)
+    return shown
