@@ -39,9 +39,11 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.findings import RootCause
 from bot.domain.root_causes import RootCauseTable
+from bot.domain.statuses import ACTIONABLE
 from bot.http_server import EVENTS_PATH, serve_http
 from bot.services.cards import CardRenderer
 from bot.services.posting import SlackPoster
+from bot.services.status_filter import status_in
 from storage.db import make_engine, make_session_factory
 from storage.models import Denial, SlackPost
 from tests.e2e.slack_driver import Response, SlackDriver
@@ -91,7 +93,7 @@ def _open_cards(sessions: sessionmaker[Session], count: int) -> list[int]:
                 .join(SlackPost, SlackPost.id == Denial.post_id)
                 .where(
                     Denial.closed.is_(False),
-                    Denial.status.in_(("new", "in_progress")),
+                    status_in(ACTIONABLE),
                     SlackPost.kind == "card",
                 )
                 .order_by(Denial.id.desc())

@@ -34,6 +34,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from bot.domain.root_causes import RootCauseTable
+from bot.domain.statuses import CLOSED, WAITING_FOR_PAYER
 from storage.db import make_engine, upgrade
 from storage.models import (
     Appeal,
@@ -94,7 +95,6 @@ REASONS: tuple[tuple[str, str, str, int], ...] = (
     ("CO", "109", "", 2),
     ("CO", "119", "", 2),
 )
-CLOSED = ("recovered", "written_off", "superseded")
 
 
 @dataclass
@@ -696,7 +696,7 @@ class _Rows:
                             )
                         )
                     )
-                    appealed = status in ("appealed", "resubmitted") or (
+                    appealed = status in WAITING_FOR_PAYER or (
                         status == "recovered" and rnd.random() < 0.7
                     )
                     if appealed:

@@ -18,7 +18,6 @@ from slack_sdk.models.blocks import (
 from bot.blocks import ids
 from bot.blocks.message import Message, header, options, root_cause_select, section, to_message
 from bot.blocks.text import (
-    CLOSED_STATUSES,
     clip,
     deadline_text,
     long_date,
@@ -29,10 +28,12 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.blocks.views import DenialView, ReasonView
+from bot.domain.statuses import CLOSED, REOPENABLE, DenialStatus
 
 HEADER_OPEN = ":red_circle: Denied · {payer} · {amount}"
 HEADER_RECOVERED = ":white_check_mark: Recovered {amount} · {payer}"
 HEADER_WRITTEN_OFF = ":heavy_minus_sign: Written off {amount} · {payer}"
+HEADER_SUPERSEDED = ":arrows_counterclockwise: Re-adjudicated · {payer} · {amount}"
 FALLBACK_OPEN = "Denied · {payer} · {amount} · claim {claim} · {deadline}"
 FALLBACK_CLOSED = "{status} {amount} · {payer} · claim {claim}"
 CLAIM = "*Claim {claim}*"
@@ -57,6 +58,7 @@ CLOCK_ON_IMPORT = (
 REPEAT = ":repeat: {count} denials like this (same payer, code and provider) in the last 90 days"
 CLOSED_RECOVERED = "{amount} recovered of {denied} denied"
 CLOSED_WRITTEN_OFF = "{amount} written off"
+CLOSED_SUPERSEDED = "replaced by a later adjudication of the claim (its own card)"
 CLOSED_HISTORY = "{claim} · {cause} · {codes} · {outcome} · worked by {assignee}"
 CONTEXT = "D-{id} · imported {date} from {file}"
 ASSIGN_PLACEHOLDER = "Assign"
@@ -70,12 +72,12 @@ MAX_REASON_LINES = 8
 MAX_EXPLANATION = 300
 MAX_CPTS = 20
 MAX_NAME = 80  # payer and provider names in the header and the claim line
-REOPENABLE = frozenset({"appealed", "resubmitted", *CLOSED_STATUSES})
 
 
 def denial_card(view: DenialView, *, today: date) -> Message:
-    """The card of one denial; closed denials (recovered, written off) shrink to two lines."""
-    if view.status in CLOSED_STATUSES:
+    """The card of one denial; closed denials (recovered, written off, replaced) shrink to two
+    lines."""
+    if view.status in CLOSED:
         return _closed_card(view)
     ref = ids.denial_ref(view.id, view.version)
     blocks: list[Block] = [
@@ -118,21 +120,20 @@ def denial_card(view: DenialView, *, today: date) -> Message:
 
 
 def _closed_card(view: DenialView) -> Message:
-    recovered = view.status == "recovered"
     got = view.recovered_amount
-    if recovered:
+    payer = truncate(view.payer_name, MAX_NAME)
+    if view.status == DenialStatus.RECOVERED:
         amount = money(got if got is not None else view.denied)
+        title = HEADER_RECOVERED.format(amount=amount, payer=payer)
+        outcome = CLOSED_RECOVERED.format(amount=amount, denied=money(view.denied))
+    elif view.status == DenialStatus.SUPERSEDED:
+        amount = money(view.denied)
+        title = HEADER_SUPERSEDED.format(amount=amount, payer=payer)
+        outcome = CLOSED_SUPERSEDED
     else:  # a partial payment before the write-off leaves only the rest written off
         amount = money(view.denied - (got or 0))
-    payer = truncate(view.payer_name, MAX_NAME)
-    title = (HEADER_RECOVERED if recovered else HEADER_WRITTEN_OFF).format(
-        amount=amount, payer=payer
-    )
-    outcome = (
-        CLOSED_RECOVERED.format(amount=amount, denied=money(view.denied))
-        if recovered
-        else CLOSED_WRITTEN_OFF.format(amount=amount)
-    )
+        title = HEADER_WRITTEN_OFF.format(amount=amount, payer=payer)
+        outcome = CLOSED_WRITTEN_OFF.format(amount=amount)
     history = CLOSED_HISTORY.format(
         claim=CLAIM.format(claim=clip(view.claim_number, MAX_NAME)),
         cause=view.category.label,
@@ -147,7 +148,7 @@ def _closed_card(view: DenialView) -> Message:
                 ids.CARD_ACTIONS_BLOCK, ids.denial_ref(view.id, view.version)
             ),
             text=MarkdownTextObject(text=history),
-            accessory=_overflow(view.status),
+            accessory=_overflow(view.status) if view.status in REOPENABLE else None,
         ),
         _context(view),
     ]
@@ -221,7 +222,7 @@ def _deadline_lines(view: DenialView, today: date) -> list[str]:
 
 
 def _overflow(status: str) -> OverflowMenuElement:
-    if status in CLOSED_STATUSES:
+    if status in CLOSED:
         choices = [(OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN)]
     else:
         choices = [

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.domain.findings import DeadlineKind
+from bot.domain.statuses import DenialStatus
 
 UNASSIGNED = "Unassigned"
 ELLIPSIS = "…"
@@ -18,15 +19,6 @@ APPEAL_BY = "Appeal by {date}{note} · {urgency}"
 RESUBMIT_BY = "No appeal rights{reason}: correct and resubmit by {date}{note} · {urgency}"
 NO_DEADLINE = "No deadline on file: check the payer's appeal window"
 
-STATUS_LABELS: dict[str, str] = {
-    "new": "New",
-    "in_progress": "In progress",
-    "appealed": "Appealed",
-    "resubmitted": "Resubmitted",
-    "recovered": "Recovered",
-    "written_off": "Written off",
-}
-CLOSED_STATUSES = frozenset({"recovered", "written_off"})
 
 _CENT = Decimal("0.01")
 
@@ -87,7 +79,13 @@ def mention(user_id: str | None) -> str:
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+    """`In progress` for `in_progress`; a status this version does not know, in words."""
+    if status in _STATUSES:
+        return DenialStatus(status).label
+    return status.replace("_", " ").capitalize()
+
+
+_STATUSES = frozenset(DenialStatus)
 
 
 def days_left_text(days_left: int) -> str:

@@ -13,8 +13,9 @@ from bot.blocks.modals import appeal_modal
 from bot.commands.answers import one_denial, person
 from bot.commands.replies import CommandContext, Reply, ReplyNow
 from bot.commands.requests import AppealRequest, AssignRequest, CategorizeRequest, OutcomeRequest
+from bot.domain.statuses import CLOSED
 from bot.services.appeals import Outcome
-from bot.services.triage import CLOSED, CLOSED_FIRST, AppealForm
+from bot.services.triage import CLOSED_FIRST, AppealForm
 
 
 def appeal(request: AppealRequest, ctx: CommandContext) -> Reply:
@@ -48,7 +49,7 @@ def appeal(request: AppealRequest, ctx: CommandContext) -> Reply:
             reference=request.reference,
             note=request.note,
         )
-    result = ctx.appeals.log_from_command(match.denial_id, form, ctx.actor, ctx.clock.now())
+    result = ctx.appeals.log_appeal(match.denial_id, None, form, ctx.actor, ctx.clock.now())
     return Reply(
         done(match.claim_number, result.note, card=result.post_id is not None), change=result
     )

@@ -15,9 +15,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.domain.findings import RootCause
+from bot.domain.statuses import ACTIONABLE, CLOSED, COUNTED, DenialStatus
 
-ACTIONABLE = frozenset({"new", "in_progress"})
-CLOSED = frozenset({"recovered", "written_off", "superseded"})
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0–30", 0, 30),
     ("31–60", 31, 60),
@@ -133,15 +132,15 @@ def summarize(
     unassigned = uncategorized = 0
     recent: list[DenialFact] = []
     for fact in denials:
-        if fact.status == "superseded":
+        if fact.status not in COUNTED:
             continue  # replaced by the payer's re-adjudication, counted there
         if in_period(fact.created_on):
             new.add(fact.denied_amount)
             by_cause[fact.category].add(fact.denied_amount)
             by_payer[fact.payer_name].add(fact.denied_amount)
-        if fact.status == "recovered" and in_period(fact.closed_on):
+        if fact.status == DenialStatus.RECOVERED and in_period(fact.closed_on):
             recovered.add(fact.recovered_amount or Decimal(0))
-        if fact.status == "written_off" and in_period(fact.closed_on):
+        if fact.status == DenialStatus.WRITTEN_OFF and in_period(fact.closed_on):
             written_off.add(fact.denied_amount)
         if fact.status not in CLOSED:
             open_.add(fact.denied_amount)

@@ -26,9 +26,6 @@ from typing import Final, Literal
 OVERDUE: Final = "overdue"
 Level = int | Literal["overdue"]
 DEFAULT_LEVELS = (14, 7, 3, 1)
-# Only these statuses get warnings: an appealed, resubmitted or closed denial has met (or no
-# longer has) its deadline.
-WARNED_STATUSES = ("new", "in_progress")
 
 
 class Audience(Enum):

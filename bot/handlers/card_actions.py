@@ -79,6 +79,11 @@ def _open_appeal_form(
 ) -> None:
     denial = _denial_or_refuse(deps, respond, action)
     if denial is not None:
+        try:
+            deps.triage.check_can_appeal(denial.id)
+        except TriageRefused as refusal:
+            refuse(respond, str(refusal))
+            return
         ref = ids.denial_ref(denial.id, denial.version)
         view = appeal_modal(ref, denial.claim_number, today=deps.clock.today())
         deps.client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -17,13 +17,17 @@ from bot.blocks.text import long_date, money
 from bot.domain.findings import DeadlineKind
 from bot.domain.payer_rules import PayerRule, PayerRules, next_level_deadline
 from bot.domain.records import Payer
-from bot.services.triage import Actor, AppealForm, Triage, TriageRefused, TriageResult
+from bot.domain.statuses import DenialStatus
+from bot.services.triage import (
+    Actor,
+    Triage,
+    TriageRefused,
+    TriageResult,
+    pending_appeal,
+    set_status,
+)
 from storage.models import Appeal, Denial
 
-PENDING = (
-    "Claim {claim} already has an appeal waiting for a decision ({level}, sent {sent}). "
-    "Record how it ended first: `/denials outcome {claim} won|lost|partial`."
-)
 NO_APPEAL = (
     "No appeal is waiting for a decision on claim {claim}. Log the appeal first: "
     "`/denials appeal {claim}`."
@@ -77,29 +81,13 @@ class Appeals(Triage):
             ).all()
         return str(min(len(lost) + 1, MAX_LEVEL))
 
-    def check_can_appeal(self, denial_id: int) -> None:
-        """Refuse a second appeal while one waits for its decision (a likely double entry)."""
-        with self._sessions() as session:
-            waiting = _pending(session, denial_id)
-            if waiting is not None:
-                claim = waiting.denial.claim_number
-                level = f"level {waiting.level}" if waiting.level.isdigit() else waiting.level
-                sent = long_date(waiting.sent_on)
-                raise TriageRefused(PENDING.format(claim=claim, level=level, sent=sent))
-
-    def log_from_command(
-        self, denial_id: int, form: AppealForm, actor: Actor, now: datetime
-    ) -> TriageResult:
-        self.check_can_appeal(denial_id)
-        return self.log_appeal(denial_id, None, form, actor, now)
-
     def record_outcome(
         self, denial_id: int, version: int | None, outcome: Outcome, actor: Actor, now: datetime
     ) -> OutcomeResult:
         seen = OutcomeResult(result=outcome.result)
 
         def change(session: Session, denial: Denial) -> str:
-            appeal = _pending(session, denial.id)
+            appeal = pending_appeal(session, denial.id)
             if appeal is None:
                 raise TriageRefused(NO_APPEAL.format(claim=denial.claim_number))
             if outcome.decided_on < appeal.sent_on:
@@ -117,9 +105,9 @@ class Appeals(Triage):
             if outcome.result == "partial" and amount >= denial.denied_amount:
                 raise TriageRefused(PARTIAL_TOO_MUCH.format(denied=money(denial.denied_amount)))
             appeal.outcome_amount = amount
-            denial.status, denial.closed, denial.closed_at = "recovered", True, now
+            set_status(denial, DenialStatus.RECOVERED, now)
             denial.recovered_amount = amount
-            seen.status, seen.recovered = "recovered", amount
+            seen.status, seen.recovered = DenialStatus.RECOVERED, amount
             return thread_notes.appeal_outcome(actor.user, outcome.result, amount)
 
         seen.change = self._apply(
@@ -136,7 +124,7 @@ class Appeals(Triage):
         return seen
 
     def _lost(self, denial: Denial, appeal: Appeal, actor: Actor, seen: OutcomeResult) -> str:
-        denial.status = "in_progress"
+        denial.status = DenialStatus.IN_PROGRESS
         level = _level_number(appeal, self._rule(denial))
         deadline = (
             next_level_deadline(self._rule(denial), level, appeal.decided_on or date.min)
@@ -146,7 +134,7 @@ class Appeals(Triage):
         appeal.next_deadline = deadline
         if deadline is not None:
             denial.deadline, denial.deadline_kind = deadline, DeadlineKind.APPEAL.value
-        seen.status, seen.next_deadline = "in_progress", deadline
+        seen.status, seen.next_deadline = DenialStatus.IN_PROGRESS, deadline
         seen.next_level = level + 1 if level is not None and deadline is not None else None
         note = thread_notes.appeal_outcome(actor.user, "lost", None)
         if appeal.kind == "corrected":
@@ -157,15 +145,6 @@ class Appeals(Triage):
 
     def _rule(self, denial: Denial) -> PayerRule:
         return self._rules.get(denial.rule_key) or self._rules.match(Payer(denial.payer_name))
-
-
-def _pending(session: Session, denial_id: int) -> Appeal | None:
-    return session.scalars(
-        select(Appeal)
-        .where(Appeal.denial_id == denial_id, Appeal.outcome.is_(None))
-        .order_by(Appeal.id.desc())
-        .limit(1)
-    ).first()
 
 
 def _level_number(appeal: Appeal, rule: PayerRule) -> int | None:

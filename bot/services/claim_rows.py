@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Table
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
 from bot.domain.records import ClaimRecord, Payer
+from bot.domain.statuses import DenialStatus
 from bot.services.bulk_insert import BulkInsert
 from bot.services.claim_json import adjustments_json, lines_json, reasons_json, strings_json
 
@@ -261,7 +262,7 @@ class ClaimRows:
             None,  # category_set_by
             finding.no_appeal_reason if finding.no_appeal else None,
             self._denial_flag(finding.patient_liable),
-            "new",  # status
+            DenialStatus.NEW.value,
             self._open,
             None,  # assignee
             pattern_key(payer, category, main_code, provider.identifier or provider.name),

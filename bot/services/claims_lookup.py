@@ -17,6 +17,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.command_replies import MatchView as ClaimMatch
+from bot.domain.statuses import COUNTED
+from bot.services.status_filter import status_in
 from storage.models import Denial
 
 DENIAL_ID = re.compile(r"^[Dd]-?(\d{1,12})$")
@@ -67,7 +69,7 @@ def _closest(session: Session, asked: str) -> Lookup:
         return Lookup(asked)
     starts = _starts(session, asked[:best])
     # Superseded denials only when nothing else starts so, as in _current.
-    live = _first(session, and_(starts, Denial.status != "superseded"))
+    live = _first(session, and_(starts, status_in(COUNTED)))
     return Lookup(asked, similar=_current(live or _first(session, starts)), hint=asked[:best])
 
 
@@ -120,7 +122,7 @@ def _above(prefix: str) -> str | None:
 def _current(denials: list[Denial]) -> tuple[ClaimMatch, ...]:
     """Superseded denials only when nothing else matches; at most MAX_MATCHES + 1 (so a
     caller can say "and more")."""
-    live = [d for d in denials if d.status != "superseded"] or denials
+    live = [d for d in denials if d.status in COUNTED] or denials
     return tuple(_match(d) for d in live[: MAX_MATCHES + 1])
 
 

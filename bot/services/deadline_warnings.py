@@ -26,7 +26,6 @@ from bot.blocks.message import Message
 from bot.blocks.text import mention
 from bot.domain.escalation import (
     DEFAULT_LEVELS,
-    WARNED_STATUSES,
     Audience,
     Level,
     audience,
@@ -36,8 +35,10 @@ from bot.domain.escalation import (
     warning_key,
 )
 from bot.domain.findings import DeadlineKind
+from bot.domain.statuses import ACTIONABLE
 from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
 from bot.services.slack_errors import explain
+from bot.services.status_filter import status_in
 from storage.models import Denial, SlackPost
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,7 @@ class DeadlineWarnings:
             .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
             .where(
                 Denial.closed.is_(False),
-                Denial.status.in_(WARNED_STATUSES),
+                status_in(ACTIONABLE),
                 Denial.deadline.is_not(None),
                 Denial.deadline <= today + timedelta(days=horizon(self.levels)),
             )

@@ -30,8 +30,10 @@ from bot.domain.digest import (
     summarize,
 )
 from bot.domain.findings import RootCause
+from bot.domain.statuses import COUNTED
 from bot.services.send_ledger import Delivery, JobReport, SendLedger
 from bot.services.slack_errors import explain
+from bot.services.status_filter import status_in
 from storage.models import Appeal, Denial, PatternFix
 
 log = logging.getLogger(__name__)
@@ -162,7 +164,7 @@ class _Facts:
                 Denial.provider_name,
                 Denial.provider_npi,
             ).where(
-                Denial.status != "superseded",
+                status_in(COUNTED),
                 or_(
                     Denial.closed.is_(False),
                     Denial.created_at >= since,

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from bot.blocks.message import MAX_MESSAGE_BLOCKS
 from bot.blocks.views import DueRow, DueView
 from bot.domain.findings import RootCause
+from bot.domain.statuses import ACTIONABLE
+from bot.services.status_filter import ordered, status_in
 from storage.models import Denial
 
-# Appealed and resubmitted denials have met their deadline; closed ones have none.
-ACTIONABLE = ("new", "in_progress")
 # A message shows at most this many rows; the totals come from SQL, so fetch no more.
 ROWS_SHOWN = MAX_MESSAGE_BLOCKS
 # What a row shows: read as columns, so the denials' JSON columns are never parsed here.
@@ -103,7 +103,7 @@ def _count_and_dollars(
 ) -> tuple[int, Decimal]:
     count, dollars = session.execute(
         select(func.count(), func.sum(Denial.denied_amount)).where(
-            *_open(who), Denial.status.in_(ACTIONABLE), *deadline
+            *_open(who), status_in(ACTIONABLE), *deadline
         )
     ).one()
     return int(count), dollars if dollars is not None else Decimal("0.00")
@@ -115,15 +115,15 @@ def _first_ids(session: Session, who: DueFilter, until: date) -> list[int]:
     about what the message needs."""
     walks = [
         select(Denial.id, Denial.deadline)
-        .where(*_open(who), Denial.status == status, Denial.deadline <= until)
+        .where(*_open(who), Denial.status == status.value, Denial.deadline <= until)
         .order_by(Denial.deadline, Denial.id)
         .limit(ROWS_SHOWN)
         .subquery()
-        for status in ACTIONABLE
+        for status in ordered(ACTIONABLE)
     ]
     merged = union_all(*(select(walk.c.id, walk.c.deadline) for walk in walks)).subquery()
-    ordered = select(merged.c.id).order_by(merged.c.deadline, merged.c.id).limit(ROWS_SHOWN)
-    return list(session.scalars(ordered))
+    first = select(merged.c.id).order_by(merged.c.deadline, merged.c.id).limit(ROWS_SHOWN)
+    return list(session.scalars(first))
 
 
 def due_row(denial: DueFacts, today: date) -> DueRow:

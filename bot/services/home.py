@@ -8,7 +8,9 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.views import HomeView, TeamSummary
-from bot.services.due import ACTIONABLE, due_row
+from bot.domain.statuses import ACTIONABLE, DenialStatus
+from bot.services.due import due_row
+from bot.services.status_filter import status_in
 from storage.models import Denial
 
 MY_ROWS = 60
@@ -16,14 +18,14 @@ MY_ROWS = 60
 
 def team_summary(session: Session, today: date) -> TeamSummary:
     open_ = Denial.closed.is_(False)
-    actionable = open_ & Denial.status.in_(ACTIONABLE)
+    actionable = open_ & status_in(ACTIONABLE)
 
     def count(*conditions: ColumnElement[bool]) -> int:
         query = select(func.count()).select_from(Denial).where(*conditions)
         return int(session.execute(query).scalar_one())
 
     return TeamSummary(
-        new=count(open_, Denial.status == "new"),
+        new=count(open_, Denial.status == DenialStatus.NEW.value),
         unassigned=count(actionable, Denial.assignee.is_(None)),
         due_this_week=count(
             actionable, Denial.deadline >= today, Denial.deadline <= today + timedelta(days=7)

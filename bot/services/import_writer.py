@@ -30,6 +30,7 @@ from bot.domain.readjudication import (
     effects_of,
 )
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
+from bot.domain.statuses import DenialStatus
 from bot.services.bulk_insert import allocate_ids, insert_one, table_of
 from bot.services.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date, payer_key
 from bot.services.rulebook import Rulebook
@@ -367,13 +368,16 @@ class ImportWriter:
         event's action and detail."""
         values: dict[str, Any]
         if isinstance(effect, Recover):
-            values = {"status": "recovered", "recovered_amount": effect.amount}
+            values = {"status": DenialStatus.RECOVERED.value, "recovered_amount": effect.amount}
             detail: dict[str, Any] = {"amount": str(effect.amount), "import_id": self._import_id}
             action = "recovered_by_remittance"
             self.counts.recovered += 1
             self.counts.recovered_denials.append(denial_id)
         else:
-            values = {"status": "superseded", "superseded_by_id": effect.by_denial_id}
+            values = {
+                "status": DenialStatus.SUPERSEDED.value,
+                "superseded_by_id": effect.by_denial_id,
+            }
             detail = {"by_denial": effect.by_denial_id, "import_id": self._import_id}
             action = "superseded_by_readjudication"
         statement = (

@@ -30,8 +30,10 @@ from bot.blocks.pattern_review import (
 )
 from bot.blocks.text import mention
 from bot.domain.findings import RootCause
+from bot.domain.statuses import COUNTED
 from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
 from bot.services.slack_errors import explain
+from bot.services.status_filter import status_in
 from storage.models import Denial, PatternFix
 
 KIND = "patterns"
@@ -179,7 +181,7 @@ class PatternReview:
                     Denial.denial_date,
                     Denial.pattern_key,
                 ).where(
-                    Denial.status != "superseded",
+                    status_in(COUNTED),
                     Denial.denial_date >= before,
                     Denial.denial_date < after,
                 )

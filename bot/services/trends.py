@@ -32,11 +32,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from bot.domain.statuses import COUNTED as COUNTED_STATUSES
 from bot.domain.trend_periods import Dimension, Period, Span
 from bot.domain.trends import Trends, compute_trends, daily_totals, explode_codes
+from bot.services.status_filter import status_in
 from storage.models import Appeal, Claim, Denial
 
-COUNTED = Denial.status != "superseded"  # a re-adjudicated claim counts once, as its new self
+COUNTED = status_in(COUNTED_STATUSES)  # a re-adjudicated claim counts once, as its new self
 UNKNOWN_PROVIDER = "unknown provider"
 
 

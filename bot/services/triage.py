@@ -18,13 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import thread_notes
-from bot.blocks.text import mention
+from bot.blocks.text import long_date, mention
 from bot.domain.findings import RootCause
+from bot.domain.statuses import REOPENABLE, DenialStatus
 from storage.models import Appeal, AuditEvent, Denial
 
-CLOSED = ("recovered", "written_off", "superseded")
 GONE = "This denial is no longer in the database (it may have been removed). Nothing was changed."
 CLOSED_FIRST = "This denial is closed ({status}). Reopen it from the ⋯ menu first."
+NOT_REOPENABLE = (
+    "This denial was replaced by a later adjudication of the claim, which has its own card; "
+    "work that one. Nothing was changed."
+)
+PENDING = (
+    "Claim {claim} already has an appeal waiting for a decision ({level}, sent {sent}). "
+    "Record how it ended first: `/denials outcome {claim} won|lost|partial`."
+)
 MANAGERS_ONLY = "Only managers can {what}. Ask {managers}, or set DENIALS_MANAGERS."
 BUSY = "Someone else is changing this denial right now. Nothing was changed; try again."
 CONFLICT = (
@@ -110,7 +118,12 @@ class Triage:
     def log_appeal(
         self, denial_id: int, version: int | None, form: AppealForm, actor: Actor, now: datetime
     ) -> TriageResult:
+        """Store an appeal or corrected claim; refused while an earlier one waits for its
+        decision, whatever path it came by (card, form, command): checked in the transaction
+        that stores it, on the denial's row, so two at once cannot both pass."""
+
         def change(session: Session, denial: Denial) -> str:
+            refuse_second_appeal(session, denial)
             session.add(
                 Appeal(
                     denial_id=denial.id,
@@ -125,9 +138,9 @@ class Triage:
                 )
             )
             if form.kind == "corrected":
-                denial.status = "resubmitted"
+                set_status(denial, DenialStatus.RESUBMITTED, now)
                 return thread_notes.corrected_sent(actor.user)
-            denial.status = "appealed"
+            set_status(denial, DenialStatus.APPEALED, now)
             return thread_notes.appeal_logged(
                 actor.user, form.level, form.method or "", form.reference, form.sent_on
             )
@@ -139,7 +152,7 @@ class Triage:
         self, denial_id: int, version: int | None, amount: Decimal, actor: Actor, now: datetime
     ) -> TriageResult:
         def change(_: Session, denial: Denial) -> str:
-            _close(denial, "recovered", now)
+            set_status(denial, DenialStatus.RECOVERED, now)
             denial.recovered_amount = amount
             return thread_notes.marked_paid(actor.user, amount)
 
@@ -151,7 +164,7 @@ class Triage:
         self.require_manager(actor, "write off a denial")
 
         def change(_: Session, denial: Denial) -> str:
-            _close(denial, "written_off", now)
+            set_status(denial, DenialStatus.WRITTEN_OFF, now)
             return thread_notes.written_off(actor.user, reason, denial.denied_amount)
 
         return self._apply(denial_id, version, actor, now, "write_off", change, reason=reason)
@@ -160,13 +173,20 @@ class Triage:
         self, denial_id: int, version: int | None, actor: Actor, now: datetime
     ) -> TriageResult:
         def change(_: Session, denial: Denial) -> str:
-            denial.status = "in_progress"
-            denial.closed = False
-            denial.closed_at = None
+            if denial.status not in REOPENABLE:
+                raise TriageRefused(NOT_REOPENABLE)
+            set_status(denial, DenialStatus.IN_PROGRESS, now)
             denial.recovered_amount = None
             return thread_notes.reopened(actor.user)
 
         return self._apply(denial_id, version, actor, now, "reopen", change, allow_closed=True)
+
+    def check_can_appeal(self, denial_id: int) -> None:
+        """Refuse before a form opens what `log_appeal` would refuse when it is submitted."""
+        with self._sessions() as session:
+            denial = session.get(Denial, denial_id)
+            if denial is not None:
+                refuse_second_appeal(session, denial)
 
     def require_manager(self, actor: Actor, what: str) -> None:
         if not actor.is_manager:
@@ -272,11 +292,32 @@ def _describe(event: AuditEvent) -> str:
 
 
 def _start_work(denial: Denial) -> None:
-    if denial.status == "new":
-        denial.status = "in_progress"
+    if denial.status == DenialStatus.NEW:
+        denial.status = DenialStatus.IN_PROGRESS
 
 
-def _close(denial: Denial, status: str, now: datetime) -> None:
+def set_status(denial: Denial, status: DenialStatus, now: datetime) -> None:
+    """Move a denial to `status`, with its `closed` flag and time as the status says."""
     denial.status = status
-    denial.closed = True
-    denial.closed_at = now
+    denial.closed = status.is_closed
+    denial.closed_at = now if denial.closed else None
+
+
+def pending_appeal(session: Session, denial_id: int) -> Appeal | None:
+    """The appeal or corrected claim of the denial still waiting for the payer's decision."""
+    return session.scalars(
+        select(Appeal)
+        .where(Appeal.denial_id == denial_id, Appeal.outcome.is_(None))
+        .order_by(Appeal.id.desc())
+        .limit(1)
+    ).first()
+
+
+def refuse_second_appeal(session: Session, denial: Denial) -> None:
+    """No second appeal while one waits for its decision (most often a double entry)."""
+    waiting = pending_appeal(session, denial.id)
+    if waiting is not None:
+        level = f"level {waiting.level}" if waiting.level.isdigit() else waiting.level
+        raise TriageRefused(
+            PENDING.format(claim=denial.claim_number, level=level, sent=long_date(waiting.sent_on))
+        )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.blocks import ids
-from storage.models import AuditEvent, Denial, SlackPost
+from storage.models import Appeal, AuditEvent, Denial, SlackPost
 from tests.e2e.bot_harness import (
     CHANNEL,
     MANAGER,
@@ -122,6 +122,70 @@ def test_log_appeal_through_the_modal_with_a_bad_date_first(bot: BotUnderTest) -
     thread = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, card.ts), what="thread note")
     assert "logged appeal level 1 · portal · ref 88-2231" in thread[0].text
     with bot.deps.sessions() as session:
+        assert session.scalars(select(Denial.status)).one() == "appealed"
+
+
+def appeal_values(reference: str) -> dict[str, Any]:
+    return {
+        ids.APPEAL_LEVEL_BLOCK: {
+            ids.APPEAL_LEVEL_INPUT: {"type": "static_select", "selected_option": {"value": "1"}}
+        },
+        ids.APPEAL_SENT_ON_BLOCK: {
+            ids.APPEAL_SENT_ON_INPUT: {"type": "datepicker", "selected_date": TODAY.isoformat()}
+        },
+        ids.APPEAL_REFERENCE_BLOCK: {ids.APPEAL_REFERENCE_INPUT: reference},
+    }
+
+
+def test_a_second_appeal_from_the_card_is_refused_while_one_is_pending(bot: BotUnderTest) -> None:
+    card = one_card(bot)
+    for user in (JAMES, MARIA):  # two people open the form before either sends it
+        bot.driver.block_action(
+            ids.LOG_APPEAL_BUTTON, user=user, channel=CHANNEL, message_ts=card.ts, value=None
+        )
+        bot.driver.wait_for(lambda u=user: bot.slack.views(u), what="appeal modal")
+
+    first = bot.driver.view_submission(ids.APPEAL_MODAL, appeal_values("88-2231"), user=JAMES)
+    late = bot.driver.view_submission(ids.APPEAL_MODAL, appeal_values("88-2232"), user=MARIA)
+
+    assert first.status == 200
+    assert not first.body
+    assert late.body["response_action"] == "errors"
+    assert "<@UJAMES> changed this while you were looking: logged an appeal" in str(late.body)
+    # A form that carries the card's latest version is refused by the transaction itself.
+    with bot.deps.sessions() as session:
+        version = session.scalars(select(Denial.version)).one()
+        ref = ids.denial_ref(session.scalars(select(Denial.id)).one(), version)
+    current = bot.driver.view_submission(
+        ids.APPEAL_MODAL, appeal_values("88-2233"), private_metadata=ref, user=MARIA
+    )
+    assert current.body["response_action"] == "errors"
+    (error,) = current.body["errors"].values()
+    assert "already has an appeal waiting for a decision (level 1, sent Nov 30, 2026)" in error
+    # The card's button and the overflow's "Corrected claim sent" say so without a form.
+    bot.driver.wait_for(
+        lambda: (m := bot.slack.message(CHANNEL, card.ts)) and m.edits and m, what="card update"
+    )
+    for action, option in (
+        (ids.LOG_APPEAL_BUTTON, None),
+        (ids.CARD_OVERFLOW, ids.OVERFLOW_CORRECTED),
+    ):
+        bot.driver.block_action(
+            action,
+            selected_option=option,
+            user=MARIA,
+            channel=CHANNEL,
+            message_ts=card.ts,
+            value=None,
+        )
+    refusals = bot.driver.wait_for(
+        lambda: len(bot.slack.responses()) >= 2 and bot.slack.responses(), what="two refusals"
+    )
+    assert all("already has an appeal waiting for a decision" in r.text for r in refusals)
+    assert len(bot.slack.views(MARIA)) == 1  # only the form she opened at the start
+    with bot.deps.sessions() as session:
+        (appeal,) = session.scalars(select(Appeal)).all()
+        assert appeal.reference == "88-2231"
         assert session.scalars(select(Denial.status)).one() == "appealed"
 
 

@@ -3,6 +3,7 @@ chat: what a person types, what the bot answers, what changed (and what did not)
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +20,7 @@ from bot.commands.table import answer
 from bot.services.appeals import Appeals
 from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook
-from bot.services.triage import Actor
+from bot.services.triage import Actor, AppealForm, TriageRefused
 from storage.models import AuditEvent, Denial
 from tests.support.x835 import denied, make_835
 
@@ -173,6 +174,40 @@ def test_a_second_appeal_waits_for_the_first_ones_outcome(
         "2026). Record how it ended first: /denials outcome 5101Z88001 won|lost|partial.\n"
     )
     assert not reply.ok
+    assert len(the_denial(sessions).appeals) == 1
+
+
+def test_two_appeals_stored_at_the_same_moment_keep_one(
+    remit: Remit, sessions: Sessions, rulebook: Rulebook, clock: Clock
+) -> None:
+    """The rule holds in the transaction that stores the appeal, whatever path calls it: two
+    at once (a form and a command, two people) give one appeal and one refusal."""
+    remit(denied("5101Z88001"))
+    denial_id = the_denial(sessions).id
+    appeals = Appeals(sessions, (DANA,), rulebook.payer_rules)
+    barrier = threading.Barrier(4)
+    results: list[str] = []
+
+    def send(user: str, level: str) -> None:
+        form = AppealForm(level=level, method="portal", sent_on=TODAY)
+        barrier.wait()
+        try:
+            appeals.log_appeal(denial_id, None, form, Actor("T1", user), clock.now())
+            results.append("stored")
+        except TriageRefused as refusal:
+            results.append(str(refusal))
+
+    threads = [
+        threading.Thread(target=send, args=(user, level))
+        for user, level in ((MARIA, "1"), (JAMES, "1"), (DANA, "2"), (MARIA, "corrected"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results.count("stored") == 1
+    assert all("already has an appeal waiting" in r for r in results if r != "stored")
     assert len(the_denial(sessions).appeals) == 1
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.domain.statuses import ACTIONABLE
 from bot.services.claims_lookup import Lookup, lookup_claim
-from bot.services.due import ACTIONABLE, ROWS_SHOWN, DueFilter, due_row, due_view
+from bot.services.due import ROWS_SHOWN, DueFilter, due_row, due_view
 from bot.services.importing import ImportContext, import_file
 from bot.services.rulebook import Rulebook
 from storage.models import Denial

@@ -202,6 +202,21 @@ def test_a_written_off_card_shrinks_too() -> None:
     assert len(message.blocks) == 3
 
 
+def test_a_replaced_denial_shows_closed_without_controls() -> None:
+    """A denial a re-adjudication replaced is closed (it used to keep its buttons and clock)."""
+    message = denial_card(make_denial(status="superseded"), today=TODAY)
+    assert_valid_blocks(message.blocks)
+    assert [b["type"] for b in message.blocks] == ["header", "section", "context"]
+    assert (
+        message.blocks[0]["text"]["text"]
+        == ":arrows_counterclockwise: Re-adjudicated · Aetna · $420.00"
+    )
+    assert "replaced by a later adjudication of the claim" in all_text(message.blocks)
+    assert "Appeal by" not in all_text(message.blocks)
+    assert action_ids(message.blocks) == set()
+    assert message.text.startswith("Replaced $420.00")
+
+
 def test_a_write_off_after_a_partial_payment_names_only_the_rest() -> None:
     message = denial_card(
         make_denial(status="written_off", recovered_amount=Decimal("100")), today=TODAY
