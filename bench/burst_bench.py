@@ -23,10 +23,10 @@ from bench.gen_835 import burst_835
 from bot.clock import Clock
 from bot.domain.payer_rules import PayerRules
 from bot.domain.root_causes import RootCauseTable
-from bot.services.cards import CardRenderer
+from bot.domain.rulebook import Rulebook
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import SlackPoster
-from bot.services.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory, upgrade
 from tests.e2e.slack_standin import SlackStandIn
 

@@ -78,8 +78,8 @@ def import_child(path: Path, url: str) -> dict[str, Any]:
     """(c), in this process: migrate, then time one import; peak RSS at the end."""
     from bot.domain.payer_rules import PayerRules
     from bot.domain.root_causes import RootCauseTable
+    from bot.domain.rulebook import Rulebook
     from bot.services.importing import ImportContext, import_file
-    from bot.services.rulebook import Rulebook
     from storage.db import make_engine, make_session_factory, upgrade
 
     engine = make_engine(url)

@@ -41,7 +41,7 @@ from bot.domain.findings import RootCause
 from bot.domain.root_causes import RootCauseTable
 from bot.domain.statuses import ACTIONABLE
 from bot.http_server import EVENTS_PATH, serve_http
-from bot.services.cards import CardRenderer
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.posting import SlackPoster
 from bot.services.status_filter import status_in
 from storage.db import make_engine, make_session_factory

@@ -59,9 +59,9 @@ def _due_mine(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
 
 
 def _find(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
-    from bot.services import claims_lookup
+    from bot.services import claim_search
 
-    lookup: Any = claims_lookup.lookup_claim
+    lookup: Any = claim_search.lookup_claim
     asked = itertools.cycle(seeded.sample_claims)
 
     def probe() -> object:
@@ -74,9 +74,9 @@ def _find(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
 
 
 def _find_typo(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
-    from bot.services import claims_lookup
+    from bot.services import claim_search
 
-    lookup: Any = claims_lookup.lookup_claim
+    lookup: Any = claim_search.lookup_claim
     # The last character mistyped: no exact match, so the lookup offers similar claim numbers.
     asked = itertools.cycle([n[:-1] + "X" for n in seeded.sample_claims])
 
@@ -89,7 +89,7 @@ def _find_typo(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
 
 def _card(group: bool) -> Callable[[sessionmaker[Session], Seeded], Probe]:
     def make(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
-        from bot.services.cards import CardRenderer
+        from bot.presenters.card_renderer import CardRenderer
         from storage.models import SlackPost
 
         renderer = CardRenderer(RootCauseTable.load(), ZONE)
@@ -133,7 +133,8 @@ def _digest(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
 def _sweep(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     from slack_sdk import WebClient
 
-    from bot.services import deadline_warnings, send_ledger
+    from bot.services import deadline_warnings
+    from storage import send_ledger
 
     warnings: Any = deadline_warnings.DeadlineWarnings
     ledger: Any = send_ledger.SendLedger(sessions)

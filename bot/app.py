@@ -16,12 +16,12 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.config import Settings
+from bot.deps import Deps
 from bot.handlers import card_actions, commands, files, group_actions, home, modals
-from bot.handlers.after_ack import AfterAck, tell_something_went_wrong
-from bot.handlers.deps import Deps
-from bot.services.cards import CardRenderer
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
+from bot.slack.after_ack import AfterAck, tell_something_went_wrong
 
 log = logging.getLogger(__name__)
 

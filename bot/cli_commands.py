@@ -14,6 +14,7 @@ from bot.blocks.plain_text import render_text
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.domain.payer_rules import format_rules_table
+from bot.errors import InputError
 from bot.importers.csv_columns import ColumnMapping, mapping_from_yaml, parse_mapping_option
 from bot.services.due import DueFilter, due_view
 from bot.services.export import export_records, write_csv, write_jsonl
@@ -23,7 +24,7 @@ from storage.db import make_engine, upgrade
 PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
 
 
-class CommandError(Exception):
+class CommandError(InputError):
     """A usage problem the person at the terminal can fix; printed without a traceback."""
 
 

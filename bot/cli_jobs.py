@@ -16,7 +16,7 @@ from bot.bootstrap import Runtime
 from bot.config import Settings
 from bot.jobs.context import build_jobs
 from bot.jobs.scheduler import RUNS, run_now
-from bot.services.slack_errors import explain
+from bot.slack.advice import explain
 
 NO_BOT_TOKEN = (
     "denials jobs run {name} needs SLACK_BOT_TOKEN (xoxb-...) to talk to Slack: "  # noqa: S105

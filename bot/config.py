@@ -11,6 +11,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.schedule import WeeklySlot
+from bot.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///denials.db"
 
@@ -127,7 +128,7 @@ class Settings(BaseSettings):
         return problems
 
 
-class SettingsError(Exception):
+class SettingsError(InputError):
     """Settings could not be read; the message lists every problem."""
 
 

@@ -17,7 +17,7 @@ from bot.blocks.plain_text import render_text
 from bot.bootstrap import build_runtime
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.cards import CardRenderer
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.due import due_view
 from bot.services.importing import ImportContext, import_file
 from storage.models import SlackPost

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import build_deps, create_app
 from bot.config import Settings
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.http_server import serve_http, stop_http
 from bot.jobs.scheduler import create_scheduler
-from bot.services.slack_errors import explain
+from bot.slack.advice import explain
 
 log = logging.getLogger(__name__)
 

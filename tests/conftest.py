@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.services.rulebook import Rulebook
+from bot.domain.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Base
 

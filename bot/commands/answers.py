@@ -9,10 +9,10 @@ from bot.blocks.text import mention
 from bot.blocks.trends import ChartPlace, trends_message
 from bot.commands.replies import CommandContext, Reply, ReplyNow
 from bot.commands.requests import BadInput, DueRequest, FindRequest, Mention, TrendsRequest
-from bot.services.card_views import denial_view
-from bot.services.claims_lookup import lookup_claim
+from bot.presenters.card_views import denial_view
+from bot.presenters.trend_chart import trend_chart
+from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
-from bot.services.trend_chart import trend_chart
 from bot.services.trends import trends_report
 from storage.models import Denial
 

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.message import Message
 from bot.clock import Clock
 from bot.config import PhiMode
+from bot.domain.rulebook import Rulebook
+from bot.presenters.trend_chart import ChartFile
 from bot.services.appeals import Appeals
-from bot.services.rulebook import Rulebook
-from bot.services.trend_chart import ChartFile
 from bot.services.triage import Actor, TriageResult
 
 

@@ -13,12 +13,13 @@ from typing import Literal
 
 from bot.domain.findings import RootCause
 from bot.domain.trend_periods import Dimension, Span
+from bot.errors import InputError
 
 DEFAULT_DUE_DAYS = 14
 Result = Literal["won", "lost", "partial"]
 
 
-class BadInput(Exception):  # noqa: N818 - what the person typed was bad input
+class BadInput(InputError):  # noqa: N818 - what the person typed was bad input
     """What was wrong with the words, in plain language; `str(error)` is shown as is."""
 
 

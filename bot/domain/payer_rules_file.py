@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from bot.domain.payer_rule import Anchor, PayerRule
+from bot.errors import InputError
 
 ROW_FIELDS = frozenset(
     {
@@ -34,7 +35,7 @@ KEY_PATTERN = re.compile(r"[a-z0-9_]+")
 DEFAULT_RESUBMISSION_DAYS = 90
 
 
-class _RowError(ValueError):
+class _RowError(InputError, ValueError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"field '{field}' {problem}")
 

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from bot.errors import InputError
+
 
 class ClaimKind(StrEnum):
     """What an importer concluded a source row/claim is, before denial rules run.
@@ -133,7 +135,7 @@ class ImportWarning:
     segment_id: str | None = None
 
 
-class ImportRefused(Exception):  # noqa: N818 - a refusal is the user-facing word
+class ImportRefused(InputError):  # noqa: N818 - a refusal is the user-facing word
     """The whole file is refused: names where and what, and what to do next.
 
     `str(error)` is the one line a user reads, without the file name (the caller adds it).

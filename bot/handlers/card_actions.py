@@ -8,8 +8,8 @@ from slack_bolt import Ack, App, Respond
 
 from bot.blocks import ids
 from bot.blocks.modals import appeal_modal, mark_paid_modal, write_off_modal
+from bot.deps import Deps
 from bot.domain.findings import RootCause
-from bot.handlers.deps import Deps
 from bot.handlers.feedback import refuse, show_change, show_latest
 from bot.services.lookup import find_denial
 from bot.services.triage import GONE, AppealForm, TriageRefused, TriageResult

@@ -18,12 +18,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.handlers.feedback import refuse, show_change
+from bot.presenters.trend_chart import ChartFile
 from bot.services.appeals import Appeals
-from bot.services.slack_errors import error_code, explain
-from bot.services.trend_chart import ChartFile
 from bot.services.triage import TriageRefused
+from bot.slack.advice import error_code, explain
 
 log = logging.getLogger(__name__)
 

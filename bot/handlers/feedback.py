@@ -7,7 +7,7 @@ import logging
 from slack_bolt import Respond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.services.triage import TriageResult
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.services.importing import ImportContext, import_file
 
 log = logging.getLogger(__name__)

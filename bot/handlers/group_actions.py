@@ -11,10 +11,10 @@ from bot.blocks.due_list import due_list
 from bot.blocks.group_card import pattern_label
 from bot.blocks.modals import record_fix_modal
 from bot.blocks.views import DueView
+from bot.deps import Deps
 from bot.domain.findings import RootCause
-from bot.handlers.deps import Deps
 from bot.handlers.feedback import refuse
-from bot.services.card_views import group_view
+from bot.presenters.card_views import group_view
 from bot.services.due import due_row
 from bot.services.lookup import open_denial_ids
 from bot.services.triage import TriageRefused

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.blocks.home import home_view
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.handlers.help_text import HELP_LINES
 from bot.services.home import home_for
 

@@ -9,9 +9,9 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.blocks import ids, thread_notes
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.handlers.feedback import show_change
-from bot.services.patterns import record_fix
+from bot.services.pattern_fixes import record_fix
 from bot.services.triage import Actor, AppealForm, TriageRefused, TriageResult
 
 DATE_IN_FUTURE = "The date sent can't be in the future. Pick the day the appeal went out."

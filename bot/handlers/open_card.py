@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import Respond
 
 from bot.blocks.denial_card import denial_card
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.handlers.feedback import refuse
-from bot.services.card_views import denial_view
+from bot.presenters.card_views import denial_view
 from bot.services.triage import GONE
 from storage.models import Denial
 

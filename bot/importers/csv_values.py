@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from bot.errors import InputError
+
 CENT: Final = Decimal("0.01")
 # "--" is SimplePractice's "no information"; the dashes and N/A variants are the same idea in
 # other exports. A lone "-" is left out on purpose: Excel's accounting format writes zero so.
@@ -35,7 +37,7 @@ _TIME_TAIL: Final = re.compile(
 )
 
 
-class CellError(ValueError):
+class CellError(InputError, ValueError):
     """A cell that cannot be read; `str()` is the reason shown after "line N: "."""
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.deps import Deps
 from bot.domain.escalation import parse_levels
 from bot.domain.schedule import WeeklySlot
-from bot.handlers.deps import Deps
 from bot.jobs.errors import ErrorReporter
 from bot.services.deadline_warnings import DeadlineWarnings
 from bot.services.digest import DigestService
 from bot.services.inbox import Inbox
 from bot.services.pattern_review import PatternReview
-from bot.services.send_ledger import Pacer, SendLedger
+from bot.slack.delivery import Pacer
+from storage.send_ledger import SendLedger
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.domain.schedule import is_late, local_day
 from bot.jobs.context import Jobs
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 
 NAME = "digest"
 

@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.message import Message
 from bot.blocks.text import clip
-from bot.services.send_ledger import Delivery, SendLedger, deliver, utc_now
+from bot.slack.delivery import Delivery, deliver
+from storage.send_ledger import SendLedger, utc_now
 
 log = logging.getLogger(__name__)
 

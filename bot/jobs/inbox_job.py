@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.domain.schedule import local_day
 from bot.jobs.context import Jobs
 from bot.jobs.post_job import run as post
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 
 NAME = "inbox"
 NO_INBOX = "DENIALS_INBOX is not set: there is no folder to watch"

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.domain.schedule import local_day, previous_month, review_due_at
 from bot.jobs.context import Jobs
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 
 NAME = "patterns"
 

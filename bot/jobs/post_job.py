@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.jobs.context import Jobs
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 
 NAME = "post"
 

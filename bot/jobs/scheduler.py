@@ -16,11 +16,11 @@ from typing import Any, Protocol
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.handlers.deps import Deps
+from bot.deps import Deps
 from bot.jobs import deadlines_job, digest_job, inbox_job, patterns_job, post_job
 from bot.jobs.context import Jobs, build_jobs
 from bot.jobs.locks import tick_lock
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,13 @@ from bot.domain.escalation import (
 )
 from bot.domain.findings import DeadlineKind
 from bot.domain.statuses import ACTIONABLE
-from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
-from bot.services.slack_errors import explain
+from bot.errors import SlackUnavailableError
+from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
+from bot.slack.advice import explain
+from bot.slack.delivery import Delivery, Pacer
 from storage.models import Denial, SlackPost
+from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ class Candidate:
         return audience(self.level)
 
 
-class SlackDown(Exception):  # noqa: N818 - a state, not a failure of ours
+class SlackDown(SlackUnavailableError):  # noqa: N818 - a state, not a failure of ours
     """Slack is unreachable or asked us to slow down: stop this round, retry next tick."""
 
 

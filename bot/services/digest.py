@@ -31,10 +31,12 @@ from bot.domain.digest import (
 )
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
-from bot.services.send_ledger import Delivery, JobReport, SendLedger
-from bot.services.slack_errors import explain
+from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
+from bot.slack.advice import explain
+from bot.slack.delivery import Delivery
 from storage.models import Appeal, Denial, PatternFix
+from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
 

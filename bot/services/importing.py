@@ -15,20 +15,22 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.blocks import thread_notes
 from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
+from bot.domain.rulebook import Rulebook
 from bot.importers.csv_columns import ColumnMapping
 from bot.importers.csv_report import read_csv_report
 from bot.importers.x835 import read_835
-from bot.services.bulk_insert import insert_one, table_of
-from bot.services.import_writer import ImportWriter, WriteCounts
-from bot.services.outbox import enqueue_cards
-from bot.services.rulebook import Rulebook
+from storage.bulk.import_writer import ImportWriter, WriteCounts
+from storage.bulk.insert import insert_one, table_of
+from storage.bulk.outbox import enqueue_cards
 from storage.models import ImportFile
 
 log = logging.getLogger(__name__)
@@ -188,7 +190,7 @@ def _import_stream(
             imported_on=context.today,
             now=context.now,
             actor=context.actor,
-            file_name=name,
+            paid_note=partial(thread_notes.paid_by_remittance, file_name=name),
         ) as writer:
             warnings, rejected = _write_records(stream, kind, name, size, writer, context, progress)
             writer.flush()

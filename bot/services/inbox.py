@@ -20,9 +20,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.rulebook import Rulebook
 from bot.services.importing import FileOutcome, ImportContext, import_file
-from bot.services.rulebook import Rulebook
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 from storage.models import ImportFile
 
 log = logging.getLogger(__name__)

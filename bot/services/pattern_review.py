@@ -31,10 +31,12 @@ from bot.blocks.pattern_review import (
 from bot.blocks.text import mention
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
-from bot.services.send_ledger import Delivery, JobReport, Pacer, SendLedger
-from bot.services.slack_errors import explain
+from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
+from bot.slack.advice import explain
+from bot.slack.delivery import Delivery, Pacer
 from storage.models import Denial, PatternFix
+from storage.send_ledger import SendLedger
 
 KIND = "patterns"
 REPEAT_MIN = 2

@@ -21,9 +21,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.services.cards import CardRenderer
-from bot.services.slack_errors import explain
-from bot.services.slack_history import find_by_metadata
+from bot.presenters.card_renderer import CardRenderer
+from bot.slack.advice import explain
+from bot.slack.history import find_by_metadata
 from storage.models import SlackPost
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ from bot.blocks import thread_notes
 from bot.blocks.text import long_date, mention
 from bot.domain.findings import RootCause
 from bot.domain.statuses import REOPENABLE, DenialStatus
+from bot.errors import DenialsError
 from storage.models import Appeal, AuditEvent, Denial
 
 GONE = "This denial is no longer in the database (it may have been removed). Nothing was changed."
@@ -51,7 +52,7 @@ CONFLICTS: dict[str, frozenset[str]] = {
 }
 
 
-class TriageRefused(Exception):  # noqa: N818 - the user-facing word
+class TriageRefused(DenialsError):  # noqa: N818 - the user-facing word
     """The action was not applied; `str(error)` says why and what to do, in plain words."""
 
 

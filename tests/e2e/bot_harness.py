@@ -16,11 +16,11 @@ from bot.app import build_deps, create_app
 from bot.bootstrap import Runtime
 from bot.clock import Clock
 from bot.config import Settings
-from bot.handlers.deps import Deps
+from bot.deps import Deps
+from bot.domain.rulebook import Rulebook
 from bot.http_server import EVENTS_PATH, serve_http, stop_http
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import PostReport
-from bot.services.rulebook import Rulebook
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
 

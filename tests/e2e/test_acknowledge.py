@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.handlers.after_ack import SOMETHING_WENT_WRONG, WORKERS
+from bot.slack.after_ack import SOMETHING_WENT_WRONG, WORKERS
 from tests.e2e.bot_harness import CHANNEL, BotUnderTest
 from tests.support.x835 import denied, make_835
 

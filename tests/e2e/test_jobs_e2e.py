@@ -20,8 +20,8 @@ from bot.bootstrap import Runtime
 from bot.cli import main
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import create_scheduler
-from bot.services.rulebook import Rulebook
 from storage.models import Denial
 from tests.e2e.conftest import BOT_TOKEN
 from tests.e2e.slack_standin import SlackStandIn

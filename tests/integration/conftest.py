@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.services.rulebook import Rulebook
+from bot.domain.rulebook import Rulebook
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import JobBot, add_people
 

@@ -22,13 +22,14 @@ from bot.app import build_deps
 from bot.bootstrap import Runtime
 from bot.clock import Clock
 from bot.config import Settings
-from bot.handlers.deps import Deps
+from bot.deps import Deps
+from bot.domain.rulebook import Rulebook
 from bot.jobs.context import Jobs, build_jobs
 from bot.jobs.scheduler import run_now
 from bot.services.importing import FileOutcome, ImportContext, import_file
-from bot.services.rulebook import Rulebook
-from bot.services.send_ledger import JobReport, SendLedger
+from bot.services.job_report import JobReport
 from storage.models import Denial
+from storage.send_ledger import SendLedger
 from tests.e2e.slack_standin import SlackStandIn
 from tests.e2e.standin_state import Message
 from tests.support.x835 import ClaimSpec, make_835

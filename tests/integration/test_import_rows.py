@@ -20,13 +20,14 @@ from sqlalchemy import Engine, Table, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import JSON
 
-import bot.services.import_writer as import_writer
+import storage.bulk.import_writer as import_writer
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
 from bot.domain.records import ClaimRecord
+from bot.domain.rulebook import Rulebook
 from bot.importers.x835 import read_835
-from bot.services.bulk_insert import BulkInsert, table_of
-from bot.services.claim_rows import (
+from bot.services.importing import ImportContext, import_file
+from storage.bulk.claim_rows import (
     CLAIM_COLUMNS,
     DENIAL_COLUMNS,
     ClaimRows,
@@ -36,8 +37,7 @@ from bot.services.claim_rows import (
     pattern_key,
     payer_key,
 )
-from bot.services.importing import ImportContext, import_file
-from bot.services.rulebook import Rulebook
+from storage.bulk.insert import BulkInsert, table_of
 from storage.models import Base, Claim, Denial, SlackPost
 from tests.conftest import DATA, empty_database
 from tests.support.reference_rows import adjustment_dict, line_dict

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.domain.rulebook import Rulebook
 from bot.services.export import FIELDS, export_records, write_csv, write_jsonl
 from bot.services.importing import ImportContext, import_file, import_paths
-from bot.services.rulebook import Rulebook
 from storage.models import AuditEvent, Claim, Denial, ImportFile, SlackPost
 from tests.conftest import DATA
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid

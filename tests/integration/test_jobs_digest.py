@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.rulebook import Rulebook
 from bot.services.digest import digest_key
-from bot.services.patterns import record_fix
-from bot.services.rulebook import Rulebook
+from bot.services.pattern_fixes import record_fix
 from bot.services.triage import Actor, AppealForm
 from storage.models import Appeal, Denial
 from tests.e2e.slack_standin import SlackStandIn

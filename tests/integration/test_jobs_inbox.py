@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.rulebook import Rulebook
 from bot.services.importing import ImportContext, import_file
 from bot.services.inbox import FAILED, PROCESSED, free_name
-from bot.services.rulebook import Rulebook
 from storage.models import ImportFile
 from tests.conftest import DATA
 from tests.e2e.slack_standin import SlackStandIn

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.message import Message
 from bot.jobs.errors import ErrorReporter
-from bot.services.send_ledger import MAX_ATTEMPTS, SendLedger, deliver, find_delivered
+from bot.slack.delivery import deliver, find_delivered
+from storage.send_ledger import MAX_ATTEMPTS, SendLedger
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
-from bot.services.patterns import record_fix
-from bot.services.rulebook import Rulebook
+from bot.domain.rulebook import Rulebook
+from bot.services.pattern_fixes import record_fix
 from storage.models import Denial
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (

@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import guard
 from bot.services.posting import METADATA_TYPE
-from bot.services.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (

@@ -14,9 +14,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import RUNS, create_scheduler, guard
-from bot.services.rulebook import Rulebook
-from bot.services.send_ledger import JobReport
+from bot.services.job_report import JobReport
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import MANAGER, JobBot
 

@@ -15,11 +15,11 @@ from sqlalchemy import Connection, Engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import ACTIONABLE
-from bot.services.claims_lookup import Lookup, lookup_claim
+from bot.services.claim_search import Lookup, lookup_claim
 from bot.services.due import ROWS_SHOWN, DueFilter, due_row, due_view
 from bot.services.importing import ImportContext, import_file
-from bot.services.rulebook import Rulebook
 from storage.models import Denial
 from tests.support.x835 import denied, make_835
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.domain.rulebook import Rulebook
 from bot.services.export import export_records, write_csv
 from bot.services.importing import ImportContext, import_file, import_paths
-from bot.services.rulebook import Rulebook
 from storage.models import Claim, Denial
 from tests.conftest import DATA
 

@@ -15,11 +15,11 @@ from bot.blocks.plain_text import render_text
 from bot.clock import Clock
 from bot.commands.replies import CommandContext, Everyone, Reply
 from bot.commands.table import answer
+from bot.domain.rulebook import Rulebook
 from bot.domain.trend_periods import DIMENSIONS, Span
 from bot.domain.trends import Trends
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
-from bot.services.rulebook import Rulebook
 from bot.services.trends import DaysBetween, trends_report
 from bot.services.triage import Actor, AppealForm
 from storage.models import Appeal, Denial

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.handlers.after_ack import SOMETHING_WENT_WRONG, AfterAck
+from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck
 
 
 class Told:

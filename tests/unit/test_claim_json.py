@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain.findings import DenialReason, RootCause
 from bot.domain.records import Adjustment, ServiceLine
-from bot.services.claim_json import adjustments_json, lines_json, reasons_json, strings_json
+from storage.bulk.claim_json import adjustments_json, lines_json, reasons_json, strings_json
 from tests.support.reference_rows import adjustment_dict, line_dict, reason_dict
 
 ODD_TEXTS = ["", "99213", 'quote " inside', "back\\slash", "tab\there", "new\nline", "\x00\x1f"]

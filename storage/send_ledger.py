@@ -6,9 +6,9 @@ Whoever inserts the row sends; anyone else skips. A row left `claimed` (the proc
 Slack failed) is taken over once it is older than `stale_after`, by an UPDATE that only one
 replica can win, so a restart catches up and two replicas never send the same message twice.
 
-A process can also die after Slack took the message and before the row says `sent`. So each
-message carries its `(kind, key)` as Slack message metadata, and whoever takes a stale claim
-over first looks for it among the destination's latest messages (`find_delivered`).
+A process can also die after Slack took the message and before the row says `sent`. So
+whoever takes a stale claim over first asks `find_sent` whether the message is there already
+(`bot.slack.delivery` looks for the ledger's marker in the message metadata).
 """
 
 from __future__ import annotations
@@ -16,28 +16,21 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
-from slack_sdk.models.metadata import Metadata
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks.message import Message
-from bot.services.slack_history import find_by_metadata
 from storage.models import SendClaim
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=5)
-SENT_METADATA_TYPE = "denial_triage_message"
 MAX_ATTEMPTS = 5  # then the row is `failed` and the error report says so
 IN_CHUNK = 500  # keys per IN (...) list
 
@@ -48,22 +41,6 @@ def utc_now() -> datetime:
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-@dataclass
-class JobReport:
-    """What one run of a job did, in words for the CLI and the error report (no PHI)."""
-
-    job: str
-    sent: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        if not (self.sent or self.skipped or self.errors):
-            return [f"{self.job}: nothing to do."]
-        lines = [f"{self.job}: {line}" for line in self.sent + self.skipped]
-        return lines + [f"{self.job}: error: {line}" for line in self.errors]
 
 
 @dataclass
@@ -209,95 +186,6 @@ class SendLedger:
             raise
         self.mark_sent(kind, key, result)
         return True
-
-
-@dataclass
-class Pacer:
-    """Slack allows about one message per second per channel: space the sends out."""
-
-    interval: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
-    _last: float = field(default=-1e9, init=False)
-
-    def __call__(self) -> None:
-        wait = self._last + self.interval - time.monotonic()
-        if wait > 0:
-            self.sleep(wait)
-        self._last = time.monotonic()
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """A scheduled message, where it goes, and its ledger `(kind, key)` as a marker: `send`
-    and `find` (for `SendLedger.send_once`'s `find_sent`) always agree on the destination."""
-
-    client: WebClient
-    to: str  # a channel id, or a person's id for their DM
-    message: Message
-    marker: tuple[str, str]
-    thread_ts: str | None = None
-
-    def send(self) -> dict[str, Any]:
-        return deliver(
-            self.client, self.to, self.message, thread_ts=self.thread_ts, marker=self.marker
-        )
-
-    def find(self) -> dict[str, Any] | None:
-        return find_delivered(self.client, self.to, self.marker, thread_ts=self.thread_ts)
-
-
-def deliver(
-    client: WebClient,
-    to: str,
-    message: Message,
-    *,
-    thread_ts: str | None = None,
-    marker: tuple[str, str] | None = None,
-) -> dict[str, Any]:
-    """Post to a channel, or to a person's DM (`conversations.open`, then `chat.postMessage`).
-
-    `marker`, the ledger's `(kind, key)`, goes with the message as metadata: see
-    `find_delivered`.
-    """
-    response = client.chat_postMessage(
-        channel=_channel_of(client, to),
-        text=message.text,
-        blocks=message.blocks or None,
-        thread_ts=thread_ts,
-        unfurl_links=False,
-        unfurl_media=False,
-        metadata=None if marker is None else _metadata(marker),
-    )
-    return {"channel": str(response["channel"]), "ts": str(response["ts"])}
-
-
-def find_delivered(
-    client: WebClient, to: str, marker: tuple[str, str], *, thread_ts: str | None = None
-) -> dict[str, Any] | None:
-    """The message `deliver` sent to `to` with `marker`, when it is among the latest ones.
-
-    When Slack cannot be asked (a workspace that has not granted `im:history` yet, an
-    outage), the answer is "not found", and the message goes out again rather than not at all.
-    """
-    try:
-        channel = _channel_of(client, to)
-        ts = find_by_metadata(client, channel, _metadata(marker), thread_ts=thread_ts)
-    except (SlackClientError, OSError) as error:
-        log.warning("could not look for %s %s in Slack (%s)", *marker, type(error).__name__)
-        return None
-    return None if ts is None else {"channel": channel, "ts": ts}
-
-
-def _channel_of(client: WebClient, to: str) -> str:
-    """A channel id as it is; a person's id: their DM with the bot."""
-    if to.startswith(("U", "W")):
-        return str(client.conversations_open(users=to)["channel"]["id"])
-    return to
-
-
-def _metadata(marker: tuple[str, str]) -> Metadata:
-    kind, key = marker
-    return Metadata(event_type=SENT_METADATA_TYPE, event_payload={"kind": kind, "key": key})
 
 
 def _inserted(session: Session, values: dict[str, Any]) -> bool:

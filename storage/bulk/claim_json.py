@@ -11,7 +11,7 @@ from typing import Final
 
 from bot.domain.findings import DenialReason
 from bot.domain.records import Adjustment, ServiceLine
-from bot.services.bulk_insert import MEMO_SIZE, Memo
+from storage.bulk.insert import MEMO_SIZE, Memo
 
 # Each encoder writes what json.dumps (default separators, ensure_ascii) writes for the list or
 # dict in its docstring. Strings go through json's own quoting; a Decimal's str() holds only

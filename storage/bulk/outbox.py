@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services.bulk_insert import BulkInsert, allocate_ids, table_of
+from storage.bulk.insert import BulkInsert, allocate_ids, table_of
 from storage.models import Denial, SlackPost
 
 BATCH = 1000

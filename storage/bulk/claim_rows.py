@@ -18,8 +18,8 @@ from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule
 from bot.domain.records import ClaimRecord, Payer
 from bot.domain.statuses import DenialStatus
-from bot.services.bulk_insert import BulkInsert
-from bot.services.claim_json import adjustments_json, lines_json, reasons_json, strings_json
+from storage.bulk.claim_json import adjustments_json, lines_json, reasons_json, strings_json
+from storage.bulk.insert import BulkInsert
 
 
 @lru_cache(maxsize=1024)  # a remittance has one payer; every claim on it asks

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.handlers.after_ack import AfterAck
-from bot.services.cards import CardRenderer
+from bot.domain.rulebook import Rulebook
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.posting import SlackPoster
-from bot.services.rulebook import Rulebook
 from bot.services.triage import Actor, Triage
+from bot.slack.after_ack import AfterAck
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ payments are resolved per batch with one indexed query, their changes written to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -19,7 +20,6 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.blocks import thread_notes
 from bot.domain.readjudication import (
     Effect,
     NewAdjudication,
@@ -30,10 +30,10 @@ from bot.domain.readjudication import (
     effects_of,
 )
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
+from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import DenialStatus
-from bot.services.bulk_insert import allocate_ids, insert_one, table_of
-from bot.services.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date, payer_key
-from bot.services.rulebook import Rulebook
+from storage.bulk.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date, payer_key
+from storage.bulk.insert import allocate_ids, insert_one, table_of
 from storage.models import (
     AuditEvent,
     Claim,
@@ -82,9 +82,9 @@ class ImportWriter:
         imported_on: date,
         now: datetime,
         actor: str,
-        file_name: str = "",
+        paid_note: Callable[[Decimal], str],
     ) -> None:
-        self._file_name = file_name
+        self._paid_note = paid_note  # the card's thread note when a later payment closes it
         # Core statements on the transaction's connection only: see importing.
         self._connection = connection = session.connection()
         self._rulebook = rulebook
@@ -350,7 +350,7 @@ class ImportWriter:
             if denial.post_id is not None:
                 cards.add(denial.post_id)
                 if isinstance(effect, Recover):
-                    note = thread_notes.paid_by_remittance(effect.amount, self._file_name)
+                    note = self._paid_note(effect.amount)
                     notes[denial.post_id].append(note)
                     noted.add(denial.post_id)
         for post_id in sorted(cards):

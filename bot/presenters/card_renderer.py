@@ -13,7 +13,7 @@ from bot.blocks.group_card import group_card
 from bot.blocks.message import Message
 from bot.config import PhiMode
 from bot.domain.root_causes import RootCauseTable
-from bot.services.card_views import denial_view, group_view
+from bot.presenters.card_views import denial_view, group_view
 from storage.models import SlackPost
 
 

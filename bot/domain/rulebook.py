@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Protocol
 
-from bot.config import Settings
 from bot.domain.denial_rules import classify_claim
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.payer_rules import PayerRule, PayerRules, compute_deadline, is_medicare
 from bot.domain.records import ClaimRecord
 from bot.domain.root_causes import RootCauseTable
+
+
+class RuleFiles(Protocol):
+    """Where the practice's overrides are (`Settings` has both): None for the built-in rules."""
+
+    @property
+    def root_cause_table(self) -> Path | None: ...
+
+    @property
+    def payer_rules(self) -> Path | None: ...
 
 
 @dataclass(frozen=True)
@@ -19,7 +30,7 @@ class Rulebook:
     payer_rules: PayerRules
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Rulebook:
+    def from_settings(cls, settings: RuleFiles) -> Rulebook:
         return cls(
             root_causes=RootCauseTable.load(settings.root_cause_table),
             payer_rules=PayerRules.load(settings.payer_rules),
