@@ -36,6 +36,10 @@ class PayerRule:
     names: tuple[str, ...] = ()  # regular expressions searched in the name, case-insensitive
     not_names: tuple[str, ...] = ()  # a name matching one of these never matches the row
     note: str = ""
+    # Documentation requests (ADRs, 277RFAI) that carry no due date: answer within this many
+    # days of the request, per `records_source` (none: the conservative default, see the file).
+    records_days: int = 30
+    records_source: tuple[str, ...] = ()
     _names: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     _not_names: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False

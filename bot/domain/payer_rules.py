@@ -257,8 +257,9 @@ def _rule_lines(rule: PayerRule) -> list[str]:
     detail = f"no appeal rights: resubmit within {rule.resubmission_days} days of the service date"
     if rule.presumed_receipt_days:
         detail += f"; +{rule.presumed_receipt_days} days presumed receipt of each notice"
+    detail += f"; records requests without a due date: {rule.records_days} days"
     lines.extend(textwrap.wrap(detail, TABLE_WIDTH, initial_indent="  ", subsequent_indent="    "))
-    lines.extend(f"  source: {url}" for url in rule.source)
+    lines.extend(f"  source: {url}" for url in (*rule.source, *rule.records_source))
     lines.append("")
     return lines
 

@@ -26,6 +26,8 @@ ROW_FIELDS = frozenset(
         "presumed_receipt_days",
         "source",
         "note",
+        "records_days",
+        "records_source",
     }
 )
 MATCH_FIELDS = frozenset({"ids", "names", "not_names"})
@@ -33,6 +35,9 @@ KEY_PATTERN = re.compile(r"[a-z0-9_]+")
 # A row that does not say: the shortest initial filing limit in the reference (BCBS MA,
 # 90 days from DOS), so a resubmission deadline is never later than the real one.
 DEFAULT_RESUBMISSION_DAYS = 90
+# A row that does not say how long a documentation request may take to answer: commercial
+# payers state 30 to 45 days in their manuals (reference/x12-277.md), so the shorter one.
+DEFAULT_RECORDS_DAYS = 30
 
 
 class _RowError(InputError, ValueError):
@@ -106,6 +111,8 @@ def _read_row(row: object) -> PayerRule:
         names=names,
         not_names=_patterns(match, "not_names"),
         note=" ".join(str(row.get("note") or "").split()),
+        records_days=_days(row, "records_days", default=DEFAULT_RECORDS_DAYS),
+        records_source=_strings(row, "records_source"),
     )
 
 

@@ -3,10 +3,13 @@
 A missing or miscounted trailer (SE01, GE01, IEA01) loses no data, so it is a warning (the
 published samples have several). A transaction without its SE is different: the end of the
 remittance is missing, and the file is refused (DESIGN §4: imported whole or not at all).
+
+The 835 and 277 readers share it: each says which transaction set it reads (`Expected`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -15,6 +18,7 @@ from bot.importers.x835_values import NEXT_STEP, Warn, element, parse_date, show
 
 _OTHER_TRANSACTIONS: Final = {
     "837": "an 837 claim file",
+    "835": "an 835 remittance",
     "277": "a 277 claim status file",
     "276": "a 276 claim status request",
     "270": "a 270 eligibility request",
@@ -25,10 +29,28 @@ _OTHER_TRANSACTIONS: Final = {
     "999": "a 999 acknowledgment",
     "997": "a 997 acknowledgment",
 }
-NO_TRANSACTION: Final = (
-    "the file has no 835 transaction (no ST segment). Nothing from this file was stored; "
-    "check that it is the remittance (ERA) file, or ask the payer for a new one."
+
+
+@dataclass(frozen=True, slots=True)
+class Expected:
+    """The transaction set a reader reads, and how a refusal names it."""
+
+    ids: frozenset[str]  # ST01 values, e.g. {"835"}
+    name: str  # "an 835 remittance"
+    file_hint: str  # what to import instead: "the 835 (electronic remittance advice) file"
+
+    def no_transaction(self) -> str:
+        return (
+            f"the file has no {'/'.join(sorted(self.ids))} transaction (no ST segment). Nothing "
+            f"from this file was stored; check that it is {self.file_hint}, or ask the sender "
+            "for a new one."
+        )
+
+
+REMITTANCE: Final = Expected(
+    frozenset({"835"}), "an 835 remittance", "the 835 (electronic remittance advice) file"
 )
+NO_TRANSACTION: Final = REMITTANCE.no_transaction()
 CUT_OFF: Final = (
     "Nothing from this file was stored; download it again or ask the payer for a new copy."
 )
@@ -46,8 +68,9 @@ def outside_transaction(number: int, segment_id: str) -> ImportRefused:
 class Envelope:
     """Open interchange, group and transaction, and what their trailers must count."""
 
-    def __init__(self, warn: Warn) -> None:
+    def __init__(self, warn: Warn, expected: Expected = REMITTANCE) -> None:
         self._warn = warn
+        self._expected = expected
         self._isa: int | None = None
         self._isa_groups = 0  # IEA01 counts the groups of the interchange
         self._gs: int | None = None
@@ -57,6 +80,7 @@ class Envelope:
         self.st_control = ""  # ST02
         self.file_date: date | None = None  # GS04
         self.version: str | None = None  # GS08
+        self.implementation: str | None = None  # ST03 (5010 on): the guide, e.g. 005010X214
 
     def isa(self, number: int, fields: list[str]) -> None:
         self._require_closed_transaction(number, "ISA")
@@ -101,15 +125,17 @@ class Envelope:
     def open_transaction(self, number: int, fields: list[str]) -> None:
         self._require_closed_transaction(number, "ST")
         kind = element(fields, 1)
-        if kind != "835":
+        expected = self._expected
+        if kind not in expected.ids:
             what = _OTHER_TRANSACTIONS.get(kind, f'a "{shown(kind)}" transaction')
             raise ImportRefused(
-                f"this is {what}, not an 835 remittance. Nothing from this file was stored; "
-                "import the 835 (electronic remittance advice) file instead.",
+                f"this is {what}, not {expected.name}. Nothing from this file was stored; "
+                f"import {expected.file_hint} instead, each kind of file on its own.",
                 segment_number=number,
                 segment_id="ST",
             )
         self.st, self.st_control, self._seen_st = number, element(fields, 2), True
+        self.implementation = element(fields, 3) or None
         self._gs_transactions += 1
 
     def close_transaction(self, number: int, fields: list[str]) -> None:
@@ -154,7 +180,7 @@ class Envelope:
                 segment_id=segment_id,
             )
         if not self._seen_st:
-            raise ImportRefused(NO_TRANSACTION)
+            raise ImportRefused(self._expected.no_transaction())
         if self._gs is not None:
             self._warn("the file ends without GE (end of the functional group).", number, "")
         if self._isa is not None:
