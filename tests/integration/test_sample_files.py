@@ -19,7 +19,10 @@ from tests.conftest import DATA
 
 X12 = DATA / "x12"
 MALFORMED = X12 / "synthetic" / "malformed"
-PUBLIC = sorted(p for p in X12.iterdir() if p.is_file() and p.name != "README.md")
+# 835s only: the 277 family has its own (tests/integration/test_status_import.py)
+PUBLIC = sorted(
+    p for p in X12.iterdir() if p.is_file() and p.name != "README.md" and p.suffix != ".277"
+)
 
 # denial-facts / samples README: the denied dollars each CSV sample holds
 CSV_TOTALS = {

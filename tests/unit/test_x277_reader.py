@@ -260,3 +260,13 @@ def test_every_sample_file_reads(name: str) -> None:
         for s in r.statuses
     }
     assert set(SAMPLES[name]) <= found
+
+
+MALFORMED = sorted(p.name for p in (SYNTHETIC / "malformed").glob("*.277"))
+
+
+def test_every_277_file_is_listed() -> None:
+    listed = sorted([*SAMPLES, *(f"synthetic/277/malformed/{name}" for name in MALFORMED)])
+    found = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*.277"))
+    assert found == listed
+    assert len(MALFORMED) == 7  # each one refused in test_malformed_files_are_refused_…
