@@ -10,8 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Final
 
 from bot.errors import InputError
+
+# The largest amount (in dollars) an importer accepts: money is stored as whole cents in a
+# 64-bit integer, and this leaves room for sums over a million rows. No claim comes near it, so
+# a larger value is a damaged file (a 20-digit "amount"), refused where it is written.
+MAX_AMOUNT: Final = Decimal("9999999999999.99")
 
 
 class ClaimKind(StrEnum):

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
+from bot.domain.records import MAX_AMOUNT
 from bot.errors import InputError
 
 CENT: Final = Decimal("0.01")
@@ -86,6 +87,8 @@ def money(value: str, label: str) -> Decimal | None:
         number = Decimal(compact.replace(",", ""))
     except InvalidOperation as error:  # pragma: no cover - the pattern already vouches
         raise CellError(f"{label}{quoted(text)} is not a number") from error
+    if number > MAX_AMOUNT:
+        raise CellError(f"{label}{quoted(text)} is too large to be an amount")
     return (-number if negative else number).quantize(CENT)
 
 

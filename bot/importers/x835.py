@@ -288,18 +288,17 @@ class _Reader:
         assert separators is not None
         for position in _PLB_PAIRS:
             composite, value = element(fields, position), element(fields, position + 1)
-            if not value:
-                # affect_sample_835.txt writes `resnCode>adjID>5` with the amount inside the
-                # composite and PLB04 empty. A provider adjustment is never a denial, so an
-                # empty amount skips the pair with a warning; a written non-number refuses.
-                if composite:
-                    self.warn(
-                        f"PLB{position + 1:02d} (amount) is empty; the provider adjustment "
-                        f'"{shown(composite)}" was skipped.',
-                        number,
-                        "PLB",
-                    )
+            if not value and not composite:
                 continue
+            if not value:
+                # affect_sample_835.txt writes `resnCode>adjID>5`, the amount inside the
+                # composite and PLB04 empty: an adjustment without its amount is not whole.
+                raise ImportRefused(
+                    f"PLB{position + 1:02d} (amount) is empty for the provider adjustment "
+                    f'"{shown(composite)}". {NEXT_STEP}',
+                    segment_number=number,
+                    segment_id="PLB",
+                )
             parts = split_composite(composite, separators.component, separators.element)
             self._ready.append(
                 ProviderAdjustment(

@@ -8,6 +8,7 @@ apart: the denial rules judge a claim without lines on its 2100 CAS alone (denia
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Container, Iterator
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from bot.importers.x835_values import (
     element_name,
     known_date,
     known_number,
-    number_or_none,
+    number_of_units,
     padded,
     required_date,
     shown,
@@ -160,14 +161,9 @@ def person_or_org(fields: list[str]) -> str:
     return f"{last}, {first} {middle}".rstrip() if middle else f"{last}, {first}"
 
 
-def adjustments(fields: list[str], number: int, warn: Warn) -> list[Adjustment]:
-    """The triplets of one CAS segment.
-
-    Why a bad CAS amount is skipped (with a warning) rather than refusing the file: the
-    published sample `affect_sample_835.txt` carries a template line
-    `CAS*grp_code*reason_code*amount*quantity`, and every public sample must import. Amounts
-    the remittance cannot do without (CLP03/04, SVC02/03, BPR02, PLB) still refuse the file.
-    """
+def adjustments(fields: list[str], number: int) -> list[Adjustment]:
+    """The triplets of one CAS segment; an unreadable group, reason, amount or quantity refuses
+    the file (a skipped adjustment would lose or invent a denial)."""
     size = len(fields)
     group = fields[1] if size > 1 else ""
     found: list[Adjustment] = []
@@ -177,51 +173,49 @@ def adjustments(fields: list[str], number: int, warn: Warn) -> list[Adjustment]:
         reason = fields[start]
         value = fields[start + 1] if start + 1 < size else ""
         quantity = fields[start + 2] if start + 2 < size else ""
-        if not reason and not value:
+        if not reason and not value and not quantity:
             continue
         key = (group, reason, value, quantity)
         adjustment = _known_adjustments.get(key)
         if adjustment is None:
-            adjustment = _adjustment(key, start, number, warn)
-            if adjustment is None:
-                continue
+            adjustment = _adjustment(key, start, number)
         found.append(adjustment)
     return found
 
 
 # A remittance repeats a few hundred (group, CARC, amount) triplets thousands of times, and an
-# `Adjustment` is immutable: the triplets read without a warning are shared. This cache and the
-# reader's others below are cleared when they hold _CACHED entries.
+# `Adjustment` is immutable: the triplets read are shared. This cache and the reader's others
+# below are cleared when they hold _CACHED entries.
 _CACHED: Final = 4096
 _ADJUSTMENT_CHARS: Final = 40  # longer triplets are garbage, not worth keeping
 _known_adjustments: dict[tuple[str, str, str, str], Adjustment] = {}
+# CAS01 is an ID of up to 2 characters (CO, OA, PI, PR, CR); a CARC up to 5. Codes of that
+# shape that we do not know are kept as written (a new CARC must not stop an import), but a
+# placeholder such as `grp_code` is not a code: the file is damaged there.
+_GROUP: Final = re.compile(r"[A-Z0-9]{1,2}")
+_CARC: Final = re.compile(r"[A-Z0-9]{1,5}")
 
 
-def _adjustment(
-    key: tuple[str, str, str, str], start: int, number: int, warn: Warn
-) -> Adjustment | None:
+def _adjustment(key: tuple[str, str, str, str], start: int, number: int) -> Adjustment:
     group, reason, value, quantity = key
-    parsed = number_or_none(value)
-    if parsed is None:
-        warn(
-            f'{element_name("CAS", start + 1)} amount "{shown(value)}" is not a number; '
-            f"the adjustment {shown(group)}-{shown(reason)} was skipped.",
-            number,
-            "CAS",
+    if not _GROUP.fullmatch(group):
+        raise ImportRefused(
+            f'CAS01 group code "{shown(group)}" is not a claim adjustment group code '
+            f"(CO, OA, PI, PR or CR). {NEXT_STEP}",
+            segment_number=number,
+            segment_id="CAS",
         )
-        return None
-    count: Decimal | None = None
-    if quantity:
-        count = number_or_none(quantity)
-        if count is None:
-            warn(
-                f'{element_name("CAS", start + 2)} quantity "{shown(quantity)}" is not a '
-                "number; it was left out.",
-                number,
-                "CAS",
-            )
+    if not _CARC.fullmatch(reason):
+        what = "is empty" if not reason else f'"{shown(reason)}" is not a reason code (CARC)'
+        raise ImportRefused(
+            f"{element_name('CAS', start)} {what}. {NEXT_STEP}",
+            segment_number=number,
+            segment_id="CAS",
+        )
+    parsed = amount(value, "CAS", start + 1, number)
+    count = number_of_units(quantity, "CAS", start + 2, number) if quantity else None
     adjustment = Adjustment(group, reason, parsed, count)
-    if (count is not None or not quantity) and sum(map(len, key)) <= _ADJUSTMENT_CHARS:
+    if sum(map(len, key)) <= _ADJUSTMENT_CHARS:
         if len(_known_adjustments) >= _CACHED:
             _known_adjustments.clear()
         _known_adjustments[key] = adjustment
@@ -262,9 +256,7 @@ class LineDraft:
         units = fields[5]
         self.units: Decimal | None = None
         if units:
-            self.units = known_number(units) or number_or_none(units)
-            if self.units is None:
-                warn(f'SVC05 units "{shown(units)}" is not a number; left out.', number, "SVC")
+            self.units = known_number(units) or number_of_units(units, "SVC", 5, number)
         self.original_procedure: str | None = None
         if fields[6]:  # SVC06: the code as billed, when the payer adjudicated another one
             original = split_composite(fields[6], component, separator)
@@ -373,13 +365,12 @@ class ClaimDraft:
         self.status = fields[2]
         kind = CLAIM_KINDS.get(self.status)
         if kind is None:
-            warn(
-                f'claim status CLP02 "{shown(self.status)}" is not an 835 status code; '
-                "the claim was read as adjudicated.",
-                number,
-                "CLP",
+            raise ImportRefused(
+                f'claim status CLP02 "{shown(self.status)}" is not an 835 claim status code '
+                f"({', '.join(CLAIM_KINDS)}). {NEXT_STEP}",
+                segment_number=number,
+                segment_id="CLP",
             )
-            kind = ClaimKind.ADJUDICATED
         self.kind = kind
         # CLP03/CLP04 are required: a claim without its totals cannot be judged, so an empty
         # or damaged value refuses the file (unlike SVC02/03, see _line_amount).
@@ -427,7 +418,7 @@ class ClaimDraft:
             if known is not None:
                 target.append(known)
                 return
-        target.extend(adjustments(fields, number, self.warn))
+        target.extend(adjustments(fields, number))
 
     def svc(self, number: int, fields: list[str]) -> None:
         self.line = line = LineDraft(fields, number, self.component, self.separator, self.warn)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from bot.domain.records import ImportRefused
+from bot.domain.records import MAX_AMOUNT, ImportRefused
 
 # How readers report a warning: (message, segment number, segment id).
 Warn = Callable[[str, int, str], None]
@@ -54,11 +54,12 @@ known_date = _dates.get  # the cached date of a string; None when not cached (or
 
 
 def number_or_none(value: str) -> Decimal | None:
-    """`value` as a Decimal when it is a type R number, else None."""
+    """`value` as a Decimal when it is a type R number, else None. Only numbers within
+    MAX_AMOUNT are remembered, so a cached number never needs that check again."""
     found = _numbers.get(value)
     if found is None and _AMOUNT.fullmatch(value) is not None:
         found = Decimal(value)
-        if len(value) <= _CACHED_CHARS:  # a damaged file's long garbage is not worth keeping
+        if len(value) <= _CACHED_CHARS and abs(found) <= MAX_AMOUNT:
             if len(_numbers) >= _CACHE_SIZE:
                 _numbers.clear()
             _numbers[value] = found
@@ -66,10 +67,13 @@ def number_or_none(value: str) -> Decimal | None:
 
 
 def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
-    """A money amount the file cannot do without; refuses the file when it is not a number."""
+    """A money amount; refuses the file when it is empty, not a number or too large to store."""
+    parsed = _numbers.get(value)
+    if parsed is not None:
+        return parsed
     parsed = number_or_none(value)
+    name = element_name(segment_id, position)
     if parsed is None:
-        name = element_name(segment_id, position)
         if not value:
             raise ImportRefused(
                 f"{name} is empty but must hold an amount. {NEXT_STEP}",
@@ -78,6 +82,26 @@ def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
             )
         raise ImportRefused(
             f'amount "{shown(value)}" in {name} is not a number. {NEXT_STEP}',
+            segment_number=number,
+            segment_id=segment_id,
+        )
+    if abs(parsed) > MAX_AMOUNT:
+        raise ImportRefused(
+            f'amount "{shown(value)}" in {name} is too large to be an amount (the most '
+            f"stored is {MAX_AMOUNT:,}). {NEXT_STEP}",
+            segment_number=number,
+            segment_id=segment_id,
+        )
+    return parsed
+
+
+def number_of_units(value: str, segment_id: str, position: int, number: int) -> Decimal:
+    """A count (units, CAS quantity): a number, or the file is refused."""
+    parsed = number_or_none(value)
+    if parsed is None or abs(parsed) > MAX_AMOUNT:
+        raise ImportRefused(
+            f'{element_name(segment_id, position)} "{shown(value)}" is not a number of units. '
+            f"{NEXT_STEP}",
             segment_number=number,
             segment_id=segment_id,
         )

@@ -217,6 +217,12 @@ def test_bad_money_is_refused(text: str) -> None:
         money(text, "amount")
 
 
+@pytest.mark.parametrize("text", ["12345678901234567890", "(99,999,999,999,999.00)"])
+def test_an_amount_too_large_to_store_is_refused(text: str) -> None:
+    with pytest.raises(CellError, match="amount is too large to be an amount"):
+        money(text, "amount")
+
+
 # --- codes and how one amount is shared -----------------------------------------------------
 
 

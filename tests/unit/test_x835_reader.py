@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tracemalloc
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -165,10 +166,10 @@ def test_reversal_keeps_negated_amounts() -> None:
     assert found.original_reference == "ORIG1"
 
 
-def test_unknown_claim_status_is_adjudicated_with_a_warning() -> None:
-    records, warnings = read(x835(claim(status="7")))
-    assert records[0].kind is ClaimKind.ADJUDICATED  # type: ignore[union-attr]
-    assert [(w.segment_id, "CLP02" in w.message) for w in warnings] == [("CLP", True)]
+def test_an_unknown_claim_status_refuses_the_file() -> None:
+    """Read as adjudicated, it could invent a denial: the file is not whole."""
+    with pytest.raises(ImportRefused, match=r'segment 11 \(CLP\): claim status CLP02 "7" is not'):
+        read(x835(claim(status="7")))
 
 
 def test_source_line_is_the_clp_segment_number() -> None:
@@ -202,30 +203,63 @@ def test_cas_reads_up_to_six_triplets_with_quantities() -> None:
     assert {a.group for a in found.adjustments} == {"PR"}
 
 
-def test_cas_triplet_with_a_placeholder_amount_is_skipped_with_a_warning() -> None:
-    # affect_sample_835.txt carries `CAS*grp_code*reason_code*amount*quantity`.
-    records, warnings = read(
-        x835(claim("C1", "1", "100", "80", "CAS*grp_code*reason_code*amount*quantity"))
-    )
-    assert records[0].adjustments == ()  # type: ignore[union-attr]
-    assert [(w.segment_id, "CAS03" in w.message, "skipped" in w.message) for w in warnings] == [
-        ("CAS", True, True)
-    ]
+@pytest.mark.parametrize(
+    ("cas", "words"),
+    [
+        # the CAS typo of the issue: the denial used to disappear with a warning
+        ("CAS*CO*197*63O", 'amount "63O" in CAS03 is not a number'),
+        # affect_sample_835.txt's template line
+        ("CAS*grp_code*reason_code*amount*quantity", 'CAS01 group code "grp_code" is not'),
+        ("CAS*CO*reason_code*20", 'CAS02 "reason_code" is not a reason code'),
+        ("CAS*CO**20", "CAS02 is empty"),
+        ("CAS*CO*45", "CAS03 is empty but must hold an amount"),
+        ("CAS*CO*45*20*X", 'CAS04 "X" is not a number of units'),
+        ("CAS*CO*45*20**97*1O", 'amount "1O" in CAS06 is not a number'),
+        ("CAS*CO*45*12345678901234567890", 'amount "12345678901234567890" in CAS03 is too large'),
+    ],
+)
+def test_an_unreadable_cas_refuses_the_file_naming_segment_and_element(
+    cas: str, words: str
+) -> None:
+    with pytest.raises(ImportRefused, match=re.escape(words)) as refused:
+        read(x835(claim("C1", "1", "100", "80", cas)))
+    assert (refused.value.segment_number, refused.value.segment_id) == (12, "CAS")
+    assert "Nothing from this file was stored" in str(refused.value)
 
 
-def test_a_repeated_triplet_is_read_the_same_and_warns_each_time() -> None:
-    # Triplets are shared between claims once read (x835_claims._known_adjustments): what a
-    # warning says about one must still be said each time it comes.
-    body = [
-        *claim("C1", "1", "100", "80", "CAS*CO*45*20*X"),
-        *claim("C2", "1", "100", "80", "CAS*CO*45*20*X"),
-        *claim("C3", "1", "100", "80", "CAS*CO*45*20", "CAS*CO*45*20"),
-    ]
+def test_a_repeated_triplet_is_read_the_same_and_refused_the_same() -> None:
+    # Triplets are shared between claims once read (x835_claims._known_adjustments): what is
+    # refused once must be refused again, never taken from the cache.
+    body = [*claim("C1", "1", "100", "80", "CAS*CO*45*20"), *claim("C2", "1", "100", "80")]
+    body += ["CAS*CO*45*20", "CAS*CO*45*20"]
     records, warnings = read(x835(*body))
-    first, second, third = (r.adjustments for r in records)  # type: ignore[union-attr]
-    assert first == second == (Adjustment("CO", "45", Decimal("20")),)
-    assert third == (Adjustment("CO", "45", Decimal("20")),) * 2
-    assert [w.message.startswith("CAS04 quantity") for w in warnings] == [True, True]
+    first, second = (r.adjustments for r in records)  # type: ignore[union-attr]
+    assert first == (Adjustment("CO", "45", Decimal("20")),)
+    assert second == (Adjustment("CO", "45", Decimal("20")),) * 2
+    assert warnings == []
+    for _ in range(2):
+        with pytest.raises(ImportRefused, match="CAS04"):
+            read(x835(claim("C1", "1", "100", "80", "CAS*CO*45*20*X")))
+
+
+@pytest.mark.parametrize(
+    ("element", "words"),
+    [
+        ("SVC*HC:99213*12345678901234567*0**1", 'amount "12345678901234567" in SVC02 is too large'),
+        ("SVC*HC:99213*100*0**1O", 'SVC05 "1O" is not a number of units'),
+    ],
+)
+def test_an_unreadable_service_line_value_refuses_the_file(element: str, words: str) -> None:
+    with pytest.raises(ImportRefused, match=re.escape(words)):
+        read(x835(claim("C1", "1", "100", "0", element)))
+
+
+def test_a_20_digit_claim_amount_is_refused_naming_the_element() -> None:
+    with pytest.raises(
+        ImportRefused,
+        match=r'segment 11 \(CLP\): amount "12345678901234567890" in CLP04 is too large',
+    ):
+        read(x835(claim("C1", "1", "100", "12345678901234567890")))
 
 
 def test_records_are_built_with_every_field_set() -> None:
@@ -499,10 +533,9 @@ def test_plb_becomes_provider_adjustments() -> None:
     assert adjustments[0].remittance.check_number == "CHECK0001"
 
 
-def test_plb_with_an_empty_amount_is_skipped_with_a_warning() -> None:
-    records, warnings = read(x835(claim(), "PLB*1002*20211216*resnCode>adjID>5***"))
-    assert [r for r in records if isinstance(r, ProviderAdjustment)] == []
-    assert [w.segment_id for w in warnings] == ["PLB"]
+def test_plb_with_an_empty_amount_refuses_the_file() -> None:
+    with pytest.raises(ImportRefused, match=r"PLB04 \(amount\) is empty for the provider"):
+        read(x835(claim(), "PLB*1002*20211216*resnCode>adjID>5***"))
 
 
 def test_transaction_with_only_plb() -> None:
@@ -538,7 +571,7 @@ def test_file_without_envelope_reads_with_a_warning() -> None:
 
 
 def test_warnings_are_capped() -> None:
-    bad = "CAS*CO*45*x"
+    bad = "LQ*HE*N1"  # outside a service line: ignored with a warning
     records, warnings = read(x835(claim("C1", "1", "100", "80", *[bad] * 250)))
     assert len(records) == 1
     assert len(warnings) == 201
@@ -756,7 +789,6 @@ def test_memory_stays_flat_while_streaming_a_large_file() -> None:
 SAMPLES = [
     ("affect_exhaustive_sample.txt", 1, 0, 0, 6),
     ("affect_nevada_medicaid.txt", 3, 2, 0, 6),
-    ("affect_sample_835.txt", 6, 0, 0, 1),
     ("edi835parser_blue_cross_nc_sample.txt", 1, 0, 0, 0),
     ("edi835parser_emedny_sample.txt", 3, 0, 0, 0),
     ("edi835parser_united_healthcare_legacy_sample.txt", 2, 0, 0, 0),
@@ -793,6 +825,8 @@ SAMPLES = [
     ],
 ]
 REFUSED = {
+    # garbage values (samples README): the CAS template line `CAS*grp_code*reason_code*amount`
+    "affect_sample_835.txt": 'CAS01 group code "grp_code" is not',
     "synthetic/malformed/truncated.835": "looks cut off",
     "synthetic/malformed/bad_amount.835": 'amount "12A.0" in CLP04 is not a number',
 }
