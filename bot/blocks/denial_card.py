@@ -85,7 +85,7 @@ def denial_card(view: DenialView, *, today: date) -> Message:
             HEADER_OPEN.format(payer=truncate(view.payer_name, MAX_NAME), amount=money(view.denied))
         ),
         SectionBlock(text=_claim_text(view)),
-        SectionBlock(text=_reasons_text(view.reasons + view.rarcs)),
+        SectionBlock(text=_reasons_text(view.reasons + view.rarcs, view.explanation)),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=f"{ROOT_CAUSE_TITLE}\n{_root_cause_text(view)}"),
@@ -181,8 +181,10 @@ def _claim_text(view: DenialView) -> MarkdownTextObject:
     return MarkdownTextObject(text=" · ".join(parts) + "\n" + " · ".join(second))
 
 
-def _reasons_text(reasons: tuple[ReasonView, ...]) -> MarkdownTextObject:
+def _reasons_text(reasons: tuple[ReasonView, ...], explanation: str) -> MarkdownTextObject:
     if not reasons:
+        if explanation:  # a status-only report: its own words are all there is
+            return MarkdownTextObject(text=f"{REASON_TITLE}  {clip(explanation, MAX_EXPLANATION)}")
         return MarkdownTextObject(text=REASON_NONE)
     lines = [REASON_TITLE]
     for reason in reasons[:MAX_REASON_LINES]:

@@ -53,6 +53,7 @@ class DenialView:
     file_name: str
     patient_name: str | None = None  # DENIALS_PHI=full only
     repeat_count_90d: int = 0  # same payer + code + provider in the last 90 days, this one included
+    explanation: str = ""  # shown when there is no reason code (a status-only report's words)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

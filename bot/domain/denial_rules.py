@@ -41,6 +41,7 @@ STATUS_4_EXPLANATION = (
     "Claim denied (status 4): the payer did not recognise the patient or subscriber: "
     "check eligibility, the member ID and the name"
 )
+DENIED_BY_TEXT_EXPLANATION = "No reason code in the report; it says: “{text}”"
 DENIED_BY_STATUS_EXPLANATION = (
     "Denied by the payer; the report gives no reason code: check the remittance"
 )
@@ -127,6 +128,8 @@ def classify_claim(
     elif claim.denied_by_status:
         denied = max(claim.billed - claim.paid, Decimal(0))
         category, explanation = RootCause.OTHER, DENIED_BY_STATUS_EXPLANATION
+        if claim.reason_text:
+            explanation = DENIED_BY_TEXT_EXPLANATION.format(text=claim.reason_text)
         whole_claim = True
     else:
         return None

@@ -118,6 +118,9 @@ class ClaimRecord:
     # and the denial rules treat the unpaid billed amount as denied with category `other`.
     denied_by_status: bool = False
     source_line: int | None = None  # first source line (CSV row / 835 segment number)
+    # CSV: the payer's reason in words ("Patient not eligible on DOS"); shown on the card of a
+    # status-only denial, whose report gives no code.
+    reason_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,7 @@ def _claim(rows: list[ParsedRow]) -> ClaimRecord:
         lines=tuple(lines),
         denied_by_status=by_status,
         source_line=first.line,
+        reason_text=next((row.reason_text for row in rows if row.reason_text), None),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -89,13 +89,31 @@ def synonyms() -> dict[Field, tuple[str, ...]]:
 
 CLAIM_KEYS: Final = (Field.CLAIM, Field.ENCOUNTER, Field.CLEARINGHOUSE_REF, Field.PAYER_CLAIM)
 AMOUNT_FIELDS: Final = (Field.BILLED, Field.ADJUSTMENT, Field.PAID)
-OUTCOME_FIELDS: Final = (Field.CARC, Field.STATUS)
-NEEDED: Final = (
-    "the claim number (e.g. Claim ID)",
-    "the payer (e.g. Payer Name)",
-    "an amount (billed, paid or adjustment)",
-    "reason codes (CARC) or a claim status",
+OUTCOME_FIELDS: Final = (Field.CARC, Field.STATUS, Field.REASON_TEXT)
+# Patient data: never shown as a sample value (in `denials columns`, the Slack modal).
+PHI_FIELDS: Final = frozenset(
+    {Field.PATIENT_NAME, Field.DOB, Field.MEMBER_ID, Field.PATIENT_ACCOUNT}
 )
+
+
+@dataclass(frozen=True, slots=True)
+class NeededField:
+    """Something every import needs, and the fields any one of which provides it."""
+
+    what: str  # "the claim number (e.g. Claim ID)"
+    fields: tuple[Field, ...]
+
+
+def needed_fields() -> tuple[NeededField, ...]:
+    return (
+        NeededField("the claim number (e.g. Claim ID)", CLAIM_KEYS),
+        NeededField("the payer (e.g. Payer Name)", (Field.PAYER,)),
+        NeededField("an amount (billed, paid or adjustment)", AMOUNT_FIELDS),
+        NeededField("reason codes (CARC) or a claim status", OUTCOME_FIELDS),
+    )
+
+
+NEEDED: Final = tuple(need.what for need in needed_fields())
 MAPPING_HINT: Final = (
     "If the report names them differently, name the columns with "
     "--columns claim=<header>,payer=<header>,billed=<header>,carc=<header> "
@@ -122,6 +140,11 @@ _ALIASES: Final = {
 def normalise(header: str) -> str:
     """`Check/EFT #` → `checkeft`: lower case, letters and digits only."""
     return re.sub(r"[^0-9a-z]", "", header.lower())
+
+
+def lookup_synonym(header: str) -> tuple[Field, int] | None:
+    """(field, rank among its headers) when the header is in the synonym table."""
+    return _lookup().get(normalise(header))
 
 
 @cache
@@ -213,62 +236,6 @@ class Header:
     def has(self, name: Field) -> bool:
         return bool(self.columns.get(name))
 
-    def missing(self) -> list[str]:
-        groups = (CLAIM_KEYS, (Field.PAYER,), AMOUNT_FIELDS, OUTCOME_FIELDS)
-        return [
-            need
-            for need, fields in zip(NEEDED, groups, strict=True)
-            if not any(self.has(f) for f in fields)
-        ]
-
-
-def match_header(cells: Sequence[str], mapping: ColumnMapping | None = None) -> Header | None:
-    """Fields found in one record read as a header; None when the mapping's headers are absent.
-
-    Blank cells are skipped: Kareo exports put an empty column between every real column.
-    """
-    normalised = [normalise(cell) for cell in cells]
-    ranked: dict[Field, list[tuple[int, int]]] = {}
-    for position, key in enumerate(normalised):
-        if key and key in _lookup():
-            name, rank = _lookup()[key]
-            ranked.setdefault(name, []).append((rank, position))
-    columns = {name: [p for _, p in sorted(found)] for name, found in ranked.items()}
-    if mapping is not None:
-        keys = [normalise(text) for text in mapping.headers.values()]
-        if any(key not in normalised for key in keys):
-            return None
-        chosen = {normalised.index(key) for key in keys}
-        # A column the user named serves only the field(s) it was named for.
-        columns = {name: [p for p in found if p not in chosen] for name, found in columns.items()}
-        for name, text in mapping.headers.items():
-            columns[name] = [normalised.index(normalise(text))]
-    return Header(0, list(cells), {k: v for k, v in columns.items() if v})
-
-
-def find_header(
-    records: Iterable[Sequence[str]], mapping: ColumnMapping | None = None, *, scan: int = 50
-) -> Header | None:
-    """The record with the most recognised fields among the first `scan` (title lines first)."""
-    best: Header | None = None
-    for index, cells in enumerate(records):
-        if index >= scan:
-            break
-        found = match_header(cells, mapping)
-        if found is None:
-            continue
-        found.index = index
-        score = len(found.columns)
-        if mapping is not None:
-            return found  # the first record holding every header the user named
-        if (
-            score >= 3
-            and any(found.has(k) for k in CLAIM_KEYS)
-            and (best is None or score > len(best.columns))
-        ):
-            best = found
-    return best
-
 
 # Which system a header looks like: (layout name, normalised headers that all must be there).
 LAYOUTS: Final = (
@@ -282,9 +249,11 @@ LAYOUTS: Final = (
 )
 
 
-def layout_name(header: Header, mapping: ColumnMapping | None) -> str:
+def layout_name(header: Header, mapping: ColumnMapping | None, grid: str = "") -> str:
+    """`NextGen ERA import posting`, or `generic denial export (tab-separated)`."""
     present = {normalise(text) for text in header.texts}
-    for name, needed in LAYOUTS:
-        if all(key in present for key in needed):
-            return name
-    return "columns named by --columns" if mapping else "generic denial export"
+    name = next(
+        (name for name, needed in LAYOUTS if all(key in present for key in needed)),
+        "columns named for this layout" if mapping else "generic denial export",
+    )
+    return name if grid in ("", "comma-separated") else f"{name} ({grid})"

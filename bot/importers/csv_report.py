@@ -10,10 +10,6 @@ remittance.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Final, TextIO
@@ -29,16 +25,16 @@ from bot.importers.csv_columns import (
     ColumnMapping,
     Field,
     Header,
-    find_header,
     layout_name,
     normalise,
 )
+from bot.importers.csv_detect import Detection, detect
+from bot.importers.csv_mapping_text import inferred_text, proposal_text
 from bot.importers.csv_rows import MissingClaimNumberError, parse_row
+from bot.importers.csv_table import Grid, read_grids, signatures
 from bot.importers.csv_values import CellError, clean
 
-DELIMITERS: Final = (",", "\t", ";", "|")
 _TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
-_EXCEL_MAGIC: Final = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 CLP02_COLUMN: Final = "_clp02"
 STATUS_COLUMN: Final = "_status"
 LINE_COLUMN: Final = "_line"
@@ -51,16 +47,73 @@ class CsvReport:
     warnings: list[ImportWarning]
     layout: str  # what the header looked like, e.g. "Tebra/Kareo service-line payments"
     data_rows: int  # rows that were records (imported, rejected or skipped as not submitted)
+    columns: str = ""  # the inferred mapping (`claim=CLAIMID, payer=…`), "" when all known
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A report file read as grids, before its columns are decided."""
+
+    file_name: str
+    grids: list[Grid]
+    warnings: list[ImportWarning]
+
+    def signatures(self) -> list[str]:
+        """Header signatures of every record that could be the header (remembered mappings)."""
+        return signatures(self.grids)
+
+
+class ColumnsNeeded(ImportRefused):
+    """The header was found but a field every import needs was not: says which, and what
+    was understood, so the CLI can print a --columns line and Slack can ask."""
+
+    def __init__(self, message: str, detection: Detection, grid: str, line: int) -> None:
+        super().__init__(message, line_number=line)
+        self.detection = detection
+        self.grid = grid
 
 
 def read_csv_report(
     stream: BinaryIO | TextIO, *, file_name: str = "", mapping: ColumnMapping | None = None
 ) -> CsvReport:
-    """Read one CSV report; raises ImportRefused when no usable header is found."""
+    """Read one report (CSV, TSV, … or .xlsx); raises ImportRefused when no usable header."""
+    return read_report(read_table(stream.read(), file_name), mapping)
+
+
+def read_table(raw: bytes | str, file_name: str = "") -> Table:
     warnings: list[ImportWarning] = []
-    text = _decode(stream.read(), file_name, warnings)
-    delimiter, header = _locate_header(text, mapping)
-    records = _records(text, delimiter)
+    return Table(file_name, read_grids(raw, file_name, warnings), warnings)
+
+
+def detect_columns(table: Table, mapping: ColumnMapping | None = None) -> tuple[Grid, Detection]:
+    """The grid whose header is understood best, and that understanding; raises
+    ImportRefused when there is no header (or none holding every header `mapping` names)."""
+    candidates = []
+    for order, grid in enumerate(table.grids):
+        found = detect([cells for _, cells in grid.head()], mapping)
+        if found is not None:
+            candidates.append((_score(found), -order, grid, found))
+    if not candidates:
+        raise _no_header(table, mapping)
+    *_, grid, detection = max(candidates, key=lambda c: (c[0], c[1]))
+    return grid, detection
+
+
+def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport:
+    grid, detection = detect_columns(table, mapping)
+    header = detection.header
+    line = grid.head()[header.index][0]
+    missing = detection.missing()
+    if missing:
+        raise ColumnsNeeded(
+            f"the header has no column for {'; '.join(m.what for m in missing)}. "
+            f"{proposal_text(detection)}",
+            detection,
+            grid.description,
+            line,
+        )
+    warnings = list(table.warnings)
+    records = grid.records()
     frame, rejected = _field_frame(records, header)
     shifted = len(rejected)  # rows with more cells than the header are data rows too
     groups = ClaimGroups()
@@ -88,72 +141,22 @@ def read_csv_report(
         claims=groups.claims(),
         rejected=rejected,
         warnings=warnings,
-        layout=layout_name(header, mapping),
+        layout=layout_name(header, mapping, grid.description),
         data_rows=len(frame) + shifted,
+        columns=inferred_text(detection),
     )
 
 
-def _decode(raw: bytes | str, file_name: str, warnings: list[ImportWarning]) -> str:
-    if isinstance(raw, str):
-        text = raw.removeprefix("\ufeff")
-    elif raw.startswith(_EXCEL_MAGIC) or file_name.lower().endswith((".xlsx", ".xls")):
-        raise ImportRefused(
-            "this is an Excel workbook, not a CSV; save it as CSV (UTF-8) and import that file"
-        )
-    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV (Comma delimited)" in the ANSI code page.
-            text = raw.decode("cp1252", errors="replace")
-            warnings.append(ImportWarning("the file is not UTF-8; it was read as Windows-1252"))
-    if not text.strip():
-        raise ImportRefused("the file is empty; export the report again from the PM system")
-    return text.replace("\x00", "")
+def _score(found: Detection) -> float:
+    return sum(choices[0].score for choices in found.choices.values() if choices)
 
 
-def _records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
-    """(first physical line, cells) of each record; blank lines are records with no cells."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    found: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for cells in itertools.islice(reader, limit):
-            found.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        refusal = ImportRefused(f"the file is not a readable CSV ({error})", line_number=start)
-        raise refusal from None
-    return found
-
-
-def _locate_header(text: str, mapping: ColumnMapping | None) -> tuple[str, Header]:
-    """The delimiter whose header recognises the most fields, and that header."""
-    candidates = []
-    for delimiter in DELIMITERS:
-        head = _records(text, delimiter, limit=50)
-        found = find_header((cells for _, cells in head), mapping)
-        if found is not None:
-            candidates.append((len(found.columns), -DELIMITERS.index(delimiter), delimiter, found))
-    if not candidates:
-        raise _no_header(text, mapping)
-    *_, delimiter, header = max(candidates, key=lambda c: (c[0], c[1]))
-    missing = header.missing()
-    if missing:
-        line = _records(text, delimiter, limit=header.index + 1)[header.index][0]
-        raise ImportRefused(
-            f"the header has no column for {'; '.join(missing)}. {MAPPING_HINT}",
-            line_number=line,
-        )
-    return delimiter, header
-
-
-def _no_header(text: str, mapping: ColumnMapping | None) -> ImportRefused:
+def _no_header(table: Table, mapping: ColumnMapping | None) -> ImportRefused:
     if mapping is not None:
-        auto = find_header(cells for _, cells in _records(text, ",", limit=50))
-        present = {normalise(t) for t in auto.texts} if auto else set()
+        auto = next(
+            (d for g in table.grids if (d := detect([c for _, c in g.head()])) is not None), None
+        )
+        present = {normalise(t) for t in auto.header.texts} if auto else set()
         absent = [t for t in mapping.headers.values() if normalise(t) not in present]
         shown = ", ".join(f'"{t}"' for t in absent) if auto else "the columns given"
         return ImportRefused(
@@ -161,8 +164,8 @@ def _no_header(text: str, mapping: ColumnMapping | None) -> ImportRefused:
             "against the report's header"
         )
     return ImportRefused(
-        "no header row was recognised in the first 50 lines. The importer needs columns for "
-        f"{'; '.join(NEEDED)}. {MAPPING_HINT}"
+        "this does not look like a denial report: no row in the first 50 lines reads as a "
+        f"header. The importer needs columns for {'; '.join(NEEDED)}. {MAPPING_HINT}"
     )
 
 

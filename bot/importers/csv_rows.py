@@ -26,6 +26,7 @@ from bot.importers.csv_codes import (
     remark_codes,
 )
 from bot.importers.csv_columns import CLAIM_KEYS, Field
+from bot.importers.csv_evidence import codes_in_text
 from bot.importers.csv_values import CellError, day, money, quantity
 
 MODIFIER_FIELDS = (
@@ -47,6 +48,7 @@ LABELS: dict[Field, str] = {
     Field.COPAY: "copay",
     Field.PATIENT_RESPONSIBILITY: "patient responsibility",
 }
+REASON_TEXT_MAX = 300
 # Kinds that are never adjudicated: a row of these may lack a claim number or a payer.
 NOT_ADJUDICATED = frozenset({ClaimKind.REJECTION, ClaimKind.PENDING})
 
@@ -69,6 +71,7 @@ class ParsedRow:
     patient_responsibility: Decimal | None
     has_codes: bool
     guessed_split: bool  # one amount for several codes that the columns could not split
+    reason_text: str  # the payer's reason in words, as the export wrote it ("" when none)
 
 
 class MissingClaimNumberError(CellError):
@@ -118,6 +121,7 @@ def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -
         patient_responsibility=_patient_share(amounts),
         has_codes=bool(adjustments),
         guessed_split=guessed,
+        reason_text=" ".join(values.get(Field.REASON_TEXT, "").split())[:REASON_TEXT_MAX],
     )
 
 
@@ -157,6 +161,12 @@ def _codes(values: Mapping[Field, str]) -> tuple[list[Slot], tuple[str, ...]]:
         remarks += codes.rarcs
         if codes.carcs:
             slots.append((codes.carcs, amount))
+    if not slots:  # a status-only export: codes written in the reason text still count
+        found = codes_in_text(values.get(Field.REASON_TEXT, ""))
+        carcs = [Code(c.group or group, c.carc) for c in found.carcs]
+        if carcs:
+            slots.append((carcs, money(values.get(Field.ADJUSTMENT, ""), LABELS[Field.ADJUSTMENT])))
+        remarks += found.rarcs
     return slots, tuple(dict.fromkeys(remarks))
 
 

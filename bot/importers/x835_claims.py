@@ -121,6 +121,7 @@ def _slot_setters(cls: type, *names: str) -> tuple[_SlotSetter, ...]:
     _claim_lines,
     _claim_denied_by_status,
     _claim_source_line,
+    _claim_reason_text,
 ) = _slot_setters(
     ClaimRecord,
     "remittance",
@@ -140,6 +141,7 @@ def _slot_setters(cls: type, *names: str) -> tuple[_SlotSetter, ...]:
     "lines",
     "denied_by_status",
     "source_line",
+    "reason_text",
 )
 
 
@@ -493,6 +495,7 @@ class ClaimDraft:
         _claim_lines(claim, tuple([line.build() for line in self.lines]))
         _claim_denied_by_status(claim, False)
         _claim_source_line(claim, self.number)
+        _claim_reason_text(claim, None)
         return claim
 
 

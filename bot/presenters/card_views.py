@@ -68,6 +68,7 @@ def denial_view(
         file_name=source.file_name if source else "",
         patient_name=patient,
         repeat_count_90d=repeat_count(session, denial.pattern_key, denial.denial_date),
+        explanation=denial.explanation,
     )
 
 

@@ -7,14 +7,24 @@ import pytest
 from bot.importers.csv_columns import (
     ColumnMapping,
     Field,
-    find_header,
+    Header,
     layout_name,
     mapping_from_yaml,
-    match_header,
     normalise,
     parse_mapping_option,
     synonyms,
 )
+from bot.importers.csv_detect import Detection, detect, detect_at
+
+
+def match_header(cells: list[str], mapping: ColumnMapping | None = None) -> Header | None:
+    """One record read as the header, without values under it."""
+    found = detect_at([cells], 0, mapping)
+    return None if found is None else found.header
+
+
+def find_header(records: list[list[str]]) -> Detection | None:
+    return detect(records)
 
 
 def test_normalise_ignores_case_spaces_and_punctuation() -> None:
@@ -172,22 +182,28 @@ def test_header_is_found_after_title_lines_and_between_blank_columns() -> None:
         ["Claim ID", "", "Primary Insurance Company Name", "", "Total Charges", "", "Status"],
         ["5101Z88001", "", "Aetna", "", "$150.00", "", "Settled"],
     ]
-    header = find_header(records)
-    assert header is not None
-    assert header.index == 3
-    assert header.columns[Field.CLAIM] == [0]
-    assert header.columns[Field.PAYER] == [2]
-    assert header.missing() == []
+    found = find_header(records)
+    assert found is not None
+    assert found.header.index == 3
+    assert found.header.columns[Field.CLAIM] == [0]
+    assert found.header.columns[Field.PAYER] == [2]
+    assert found.missing() == []
 
 
-def test_no_header_without_a_claim_column() -> None:
-    assert find_header([["Payer", "Billed", "Status"], ["Aetna", "1", "Paid"]]) is None
+def test_a_header_without_a_claim_column_is_found_and_says_so() -> None:
+    found = find_header([["Payer", "Billed", "Status"], ["Aetna", "1.00", "Paid"]])
+    assert found is not None
+    assert [need.what for need in found.missing()] == ["the claim number (e.g. Claim ID)"]
+
+
+def test_a_title_line_alone_is_no_header() -> None:
+    assert find_header([["Denial report for October"], ["printed 11/02/2026"]]) is None
 
 
 def test_missing_lists_what_the_importer_needs() -> None:
-    header = find_header([["Claim ID", "DOS", "CPT"]])
-    assert header is not None
-    missing = header.missing()
+    found = find_header([["Claim ID", "DOS", "CPT"]])
+    assert found is not None
+    missing = [need.what for need in found.missing()]
     assert len(missing) == 3
     assert any("payer" in need for need in missing)
     assert any("amount" in need for need in missing)
@@ -280,5 +296,6 @@ def test_layout_name_recognises_systems_and_falls_back() -> None:
     assert layout_name(nextgen, None) == "NextGen ERA import posting"
     assert layout_name(plain, None) == "generic denial export"
     assert layout_name(plain, parse_mapping_option("claim=Claim ID")) == (
-        "columns named by --columns"
+        "columns named for this layout"
     )
+    assert layout_name(plain, None, "tab-separated") == "generic denial export (tab-separated)"

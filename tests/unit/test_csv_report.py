@@ -557,9 +557,14 @@ def test_a_header_missing_a_needed_column_is_refused_at_its_line() -> None:
     assert str(refusal.value).startswith("line 1: the header has no column for the payer")
 
 
-def test_an_excel_workbook_is_refused_with_the_fix() -> None:
-    with pytest.raises(ImportRefused, match="save it as CSV"):
+def test_a_zip_archive_is_refused_with_the_fix() -> None:
+    with pytest.raises(ImportRefused, match="ZIP archive, not a report; unzip it"):
         read_bytes(b"PK\x03\x04rest-of-a-zip")
+
+
+def test_a_legacy_xls_workbook_is_refused_with_the_fix() -> None:
+    with pytest.raises(ImportRefused, match=r"old-style Excel workbook \(.xls\); .* save it as"):
+        read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
 
 
 # --- explicit column mapping -----------------------------------------------------------------
@@ -575,7 +580,7 @@ def test_an_explicit_mapping_reads_a_report_with_unknown_headers() -> None:
     assert claim.claim_number == "R1"
     assert adjustments(claim) == [("CO", "197", "100.00")]
     assert claim.remittance.report_date == date(2026, 10, 20)
-    assert report.layout == "columns named by --columns"
+    assert report.layout == "columns named for this layout"
 
 
 def test_a_partial_mapping_leaves_the_other_columns_to_auto_detection() -> None:
