@@ -81,8 +81,26 @@ def remark_codes(value: str, label: str) -> list[str]:
     return remarks
 
 
+# Group codes written out in words (Epic's remittance tables, some clearinghouse viewers).
+GROUP_WORDS: Final = {
+    "contractual obligation": "CO",
+    "contractual obligations": "CO",
+    "other adjustment": "OA",
+    "other adjustments": "OA",
+    "payer initiated reductions": "PI",
+    "payor initiated reductions": "PI",
+    "payer initiated": "PI",
+    "payor initiated": "PI",
+    "patient responsibility": "PR",
+    "correction and reversal": "CR",
+    "corrections and reversals": "CR",
+}
+
+
 def group_code(value: str, label: str) -> str:
-    text = value.strip().upper()
+    """`CO`, or `Contractual Obligation` → CO; "" when blank."""
+    text = " ".join(value.split()).upper()
+    text = GROUP_WORDS.get(text.lower(), text)
     if text and text not in GROUPS:
         raise CellError(f"{label}{quoted(text)} is not a group code (CO, OA, PI, PR, CR)")
     return text

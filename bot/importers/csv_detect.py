@@ -31,7 +31,7 @@ from bot.importers.csv_columns import (
     normalise,
 )
 from bot.importers.csv_evidence import Kind, Profile, profile
-from bot.importers.csv_header_rules import word_scores
+from bot.importers.csv_header_rules import UNLESS, word_scores
 from bot.importers.csv_values import clean
 from bot.importers.csv_words import content_words
 
@@ -319,7 +319,10 @@ def _header_candidates(
 def _value_candidates(column: int, text: str, found: Profile) -> list[Choice]:
     """Fields whose values are so particular that the values alone name the column."""
     candidates = []
+    words = content_words(text)
     for name, (kind, weight) in VALUE_ONLY.items():
+        if words & UNLESS[name]:
+            continue  # `Billing NPI` holds NPIs, but its header rules out the rendering one
         share = found.share(kind)
         if found.filled and share >= VALUES_ONLY_SHARE:
             candidates.append(

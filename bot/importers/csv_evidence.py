@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
-from bot.importers.csv_codes import GROUPS, Code, Codes, read_status
+from bot.importers.csv_codes import GROUP_WORDS, GROUPS, Code, Codes, read_status
 from bot.importers.csv_values import CellError, clean, day, money
 
 
@@ -117,7 +117,9 @@ def is_rarc_cell(cell: str) -> bool:
 
 
 def is_group_code(cell: str) -> bool:
-    return cell.strip().upper() in GROUPS
+    """`CO`, `pr`, or the group in words (`Contractual Obligation`)."""
+    text = " ".join(cell.split())
+    return text.upper() in GROUPS or text.lower() in GROUP_WORDS
 
 
 def is_npi(cell: str) -> bool:

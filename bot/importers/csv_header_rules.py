@@ -66,7 +66,7 @@ service_date: service date | date | from date | service from date | service star
     from | billed service date | service from
     unless: post posted posting check received remit payment paid deposit birth denial denied
     adjudication adjudicated process processed end to entry created submission submitted
-    age days eob era remittance issue transaction response last
+    age days eob era remittance issue transaction response last thru through
 notice_date: check date | remit date | remittance date | era date | eob date | payment date |
     paid date | adjudication date | adjudicated date | process date | processed date |
     received date | denial date | denied date | response date | check issue date |

@@ -1,9 +1,10 @@
-"""The six sample exports of tests/data/csv against every row of their README tables.
+"""The sample exports of tests/data/csv against every row of their README tables.
 
-The expectations are read from the README itself (copied unchanged from the shared samples),
-so a row added there is asserted here. The README's rows are per data row; findings are per
-claim adjudication, so rows that land in one claim are checked together: the claim's denied
-amount is the sum of its rows', its category that of its largest denied row.
+The expectations are read from the README itself (sections 1-6 copied unchanged from the
+shared samples, 7-13 written for issue 11), so a row added there is asserted here. The
+README's rows are per data row; findings are per claim adjudication, so rows that land in one
+claim are checked together: the claim's denied amount is the sum of its rows', its category
+that of its largest denied row.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from bot.domain.denial_rules import classify_claim
@@ -22,10 +24,20 @@ from bot.domain.findings import DenialFinding, RootCause
 from bot.domain.payer_rules import is_medicare
 from bot.domain.records import ClaimKind, ClaimRecord
 from bot.importers.csv_report import CsvReport, read_csv_report
+from tests.support.sample_workbook import sheet_rows
 
 DATA = Path(__file__).parent.parent / "data" / "csv"
 README = (DATA / "README.md").read_text(encoding="utf-8")
-HEADER_LINE = {"tebra_kareo_service_line_payments.csv": 4}  # three title lines first
+# Where the header is (title lines first), and how each text file is delimited and encoded.
+HEADER_LINE = {
+    "tebra_kareo_service_line_payments.csv": 4,
+    "waystar_remit_denials.txt": 4,
+    "advancedmd_denial_detail.xlsx": 4,
+}
+DELIMITER = {".tsv": "\t", ".txt": "|"}
+SEMICOLON = {"eclinicalworks_claim_denials.csv"}
+ENCODING = {"eclinicalworks_claim_denials.csv": "cp1252"}
+DATA_SHEET = "Denial Detail"
 CATEGORIES = {
     "AUTH": RootCause.AUTHORIZATION,
     "ELIG": RootCause.ELIGIBILITY,
@@ -88,16 +100,42 @@ def overview(file_name: str) -> tuple[int, int, Decimal]:
 
 
 def data_row_lines(file_name: str) -> list[int]:
-    """Line in the file of each data row: after the header, neither blank nor `Totals`."""
-    with (DATA / file_name).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        lines, start = [], 1
-        for cells in reader:
-            values = [c for c in cells if c.strip()]
-            if start > HEADER_LINE.get(file_name, 1) and values and values[0] != "Totals":
-                lines.append(start)
-            start = reader.line_num + 1
+    """Line in the file (row in the sheet) of each data row: after the header, neither blank
+    nor a totals row."""
+    lines = []
+    for start, cells in raw_records(file_name):
+        values = [c for c in cells if c.strip()]
+        if start > HEADER_LINE.get(file_name, 1) and values and values[0] not in TOTALS:
+            lines.append(start)
     return lines
+
+
+TOTALS = {"Totals", "Total"}
+
+
+def raw_records(file_name: str) -> list[tuple[int, list[str]]]:
+    """(line, cells) read with the stdlib (or openpyxl for the workbook), independently of the
+    importer."""
+    path = DATA / file_name
+    if path.suffix == ".xlsx":
+        book = openpyxl.load_workbook(path, read_only=True)
+        sheet = book[DATA_SHEET]
+        rows = [
+            (n, ["" if v is None else str(v) for v in values])
+            for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        book.close()
+        return rows
+    delimiter = ";" if file_name in SEMICOLON else DELIMITER.get(path.suffix, ",")
+    encoding = ENCODING.get(file_name, "utf-8-sig")
+    found = []
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        start = 1
+        for cells in reader:
+            found.append((start, cells))
+            start = reader.line_num + 1
+    return found
 
 
 def import_sample(file_name: str) -> CsvReport:
@@ -122,11 +160,21 @@ def claim_of(report: CsvReport, row: Row, line: int) -> ClaimRecord | None:
     return max(found, key=lambda c: c.source_line or 0, default=None)
 
 
-SAMPLES = sorted(p.name for p in DATA.glob("*.csv"))
+SAMPLES = sorted(p.name for p in DATA.iterdir() if p.suffix in (".csv", ".tsv", ".txt", ".xlsx"))
+ISSUE_11_SAMPLES = {
+    "officeally_era_remit_detail.tsv",
+    "athenaone_denials_worklist.csv",
+    "advancedmd_denial_detail.xlsx",
+    "eclinicalworks_claim_denials.csv",
+    "waystar_remit_denials.txt",
+    "practicefusion_era_lines.csv",
+    "availity_remittance_viewer.csv",
+}
 
 
 def test_every_sample_has_a_readme_table() -> None:
-    assert len(SAMPLES) == 6
+    assert len(SAMPLES) == 13
+    assert set(SAMPLES) >= ISSUE_11_SAMPLES
     for name in SAMPLES:
         assert len(readme_rows(name)) == overview(name)[0], name
 
@@ -266,3 +314,56 @@ def test_sample_messages_carry_no_patient_data() -> None:
         report = import_sample(name)
         text = " ".join([w.message for w in report.warnings] + [r.reason for r in report.rejected])
         assert not re.search(r"TESTPATIENT|ZZT|TESTMBI|MCD0", text, re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("file_name", "layout"),
+    [
+        ("officeally_era_remit_detail.tsv", "generic denial export (tab-separated)"),
+        ("athenaone_denials_worklist.csv", "generic denial export"),
+        ("advancedmd_denial_detail.xlsx", "generic denial export (sheet “Denial Detail”)"),
+        ("eclinicalworks_claim_denials.csv", "generic denial export (semicolon-separated)"),
+        ("waystar_remit_denials.txt", "generic denial export (pipe-separated)"),
+    ],
+)
+def test_new_layouts_name_their_format(file_name: str, layout: str) -> None:
+    assert import_sample(file_name).layout == layout
+
+
+@pytest.mark.parametrize(
+    ("file_name", "pairs"),
+    [
+        (
+            "athenaone_denials_worklist.csv",
+            ["claim=CLAIMID", "payer=PRIMARYINSURANCE", "reason_text=DENIALREASON"],
+        ),
+        ("officeally_era_remit_detail.tsv", ["carc=Grp/Rsn", "rarc=Rmk Cd", "payer=Carrier"]),
+        ("advancedmd_denial_detail.xlsx", ["carc=Adj Reason Codes", "rendering_npi=Rendering NPI"]),
+    ],
+)
+def test_an_inferred_mapping_is_named(file_name: str, pairs: list[str]) -> None:
+    columns = import_sample(file_name).columns
+    for pair in pairs:
+        assert pair in columns.split(", ")
+    assert "Billing NPI" not in columns
+
+
+def test_a_status_only_denial_keeps_its_text_for_the_card() -> None:
+    report = import_sample("athenaone_denials_worklist.csv")
+    claim = next(c for c in report.claims if c.claim_number == "7781003")
+    result = finding(claim)
+    assert result is not None
+    assert result.category is RootCause.OTHER
+    assert "Patient not eligible on date of service" in result.explanation
+
+
+def test_the_workbook_holds_what_its_generator_writes() -> None:
+    book = openpyxl.load_workbook(DATA / "advancedmd_denial_detail.xlsx", read_only=True)
+    assert book.sheetnames == ["Report Criteria", DATA_SHEET]
+    written = [
+        [v for v in values if v is not None]
+        for values in book[DATA_SHEET].iter_rows(values_only=True)
+    ]
+    book.close()
+    expected = [[v for v in values if v is not None] for values in sheet_rows()]
+    assert written == expected
