@@ -17,8 +17,10 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.handlers import card_actions, commands, files, group_actions, home, modals
+from bot.handlers import card_actions, commands, files, group_actions, home, letters, modals
 from bot.presenters.card_renderer import CardRenderer
+from bot.letters.compose import LetterTemplates
+from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
 from bot.slack.after_ack import AfterAck, tell_something_went_wrong
@@ -26,7 +28,7 @@ from bot.slack.after_ack import AfterAck, tell_something_went_wrong
 log = logging.getLogger(__name__)
 
 # Every listener module registers itself here, explicitly, once.
-LISTENERS = (card_actions, group_actions, modals, home, files, commands)
+LISTENERS = (card_actions, group_actions, modals, letters, home, files, commands)
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -75,6 +77,9 @@ def build_deps(
         renderer=renderer,
         poster=poster,
         after_ack=AfterAck(),
+        letters=AppealLetters(
+            runtime.sessions, runtime.rulebook, LetterTemplates(settings.letter_templates)
+        ),
     )
 
 

@@ -95,6 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
     find.set_defaults(handler=cli_commands.find)
 
+    letter = commands.add_parser(
+        "letter", help="write the complete appeal letter of a claim (.docx and .pdf) to a folder"
+    )
+    letter.add_argument("claim", help="claim number or denial id (D-1042)")
+    letter.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="folder for the files (default: DENIALS_LETTERS_DIR, else the current folder)",
+    )
+    letter.add_argument("--level", type=_level, help="appeal level 1-5 (default: the next one)")
+    letter.add_argument("--today", type=_day, help="date the letter as of this day (YYYY-MM-DD)")
+    letter.set_defaults(handler=cli_commands.letter)
+
     jobs = commands.add_parser("jobs", help="scheduled jobs")
     job_commands = jobs.add_subparsers(title="jobs commands", metavar="ACTION", required=True)
     job_run = job_commands.add_parser("run", help="run one scheduled job now")
@@ -123,6 +137,12 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
+
+
+def _level(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an appeal level from 1 to 5")
+    return int(text)
 
 
 def _user() -> str:

@@ -156,6 +156,12 @@ def find(args: argparse.Namespace) -> int:
     return find_command(runtime(args), args.claim)
 
 
+def letter(args: argparse.Namespace) -> int:
+    from bot.cli_letters import letter_command
+
+    return letter_command(runtime(args), args.claim, out=args.out, level=args.level)
+
+
 def run_job(args: argparse.Namespace) -> int:
     from bot.cli_jobs import run_job_command
 

@@ -19,14 +19,15 @@ NOTHING = "Nothing to show."
 
 
 def trends_command(runtime: Runtime, words: Sequence[str]) -> int:
-    return _print(answer(" ".join(["trends", *words]), _context(runtime)))
+    return _print(answer(" ".join(["trends", *words]), terminal_context(runtime)))
 
 
 def find_command(runtime: Runtime, claim: str) -> int:
-    return _print(answer(f"find {claim}", _context(runtime)))
+    return _print(answer(f"find {claim}", terminal_context(runtime)))
 
 
-def _context(runtime: Runtime) -> CommandContext:
+def terminal_context(runtime: Runtime) -> CommandContext:
+    """The command table at the terminal: a manager who sees everything, text only."""
     settings = runtime.settings
     return CommandContext(
         sessions=runtime.sessions,

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     root_cause_table: Path | None = Field(default=None, alias="DENIALS_ROOT_CAUSES")
     inbox: Path | None = Field(default=None, alias="DENIALS_INBOX")
     phi: PhiMode = Field(default=PhiMode.MINIMAL, alias="DENIALS_PHI")
+    letter_templates: Path | None = Field(default=None, alias="DENIALS_TEMPLATES")
+    letters_dir: Path | None = Field(default=None, alias="DENIALS_LETTERS_DIR")
     port: int = Field(default=3000, alias="PORT")
     digest_cron: str = Field(default="mon 08:00", alias="DENIALS_DIGEST_AT")
     warning_days: Annotated[tuple[int, ...], NoDecode] = Field(
@@ -77,6 +79,16 @@ class Settings(BaseSettings):
                 "DENIALS_WARNING_DAYS must be whole days before the deadline, like 14,7,3,1"
             )
         return tuple(sorted(set(value), reverse=True))
+
+    @field_validator("letter_templates")
+    @classmethod
+    def _templates_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(
+                f"DENIALS_TEMPLATES={value} is not a folder: point it at the folder that holds "
+                "your letter templates (files named like the built-in ones), or unset it"
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod

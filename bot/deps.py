@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.rulebook import Rulebook
 from bot.presenters.card_renderer import CardRenderer
+from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Actor, Triage
 from bot.slack.after_ack import AfterAck
@@ -28,6 +29,7 @@ class Deps:
     renderer: CardRenderer
     poster: SlackPoster
     after_ack: AfterAck  # what a listener does once it has acknowledged
+    letters: AppealLetters  # drafts appeal letters (templates loaded once)
 
     def actor(self, body: dict[str, Any]) -> Actor:
         """Who clicked or typed: people are keyed by (team id, user id)."""

@@ -68,6 +68,8 @@ class Remittance(Base):
     payer_name: Mapped[str] = mapped_column(String())
     payer_id: Mapped[str | None] = mapped_column(String())
     check_number: Mapped[str | None] = mapped_column(String())
+    payee_name: Mapped[str | None] = mapped_column(String())  # N1*PE: the billing provider
+    payee_npi: Mapped[str | None] = mapped_column(String())  # N1*PE04 when N103 is XX
     payment_amount: Mapped[Decimal | None] = mapped_column(Money)
     production_date: Mapped[date | None] = mapped_column(Date)
     payment_date: Mapped[date | None] = mapped_column(Date)

@@ -63,6 +63,7 @@ CLOSED_HISTORY = "{claim} · {cause} · {codes} · {outcome} · worked by {assig
 CONTEXT = "D-{id} · imported {date} from {file}"
 ASSIGN_PLACEHOLDER = "Assign"
 LOG_APPEAL = "Log appeal"
+OVERFLOW_DRAFT_LETTER = "Draft appeal letter"
 OVERFLOW_CORRECTED = "Corrected claim sent"
 OVERFLOW_PAID = "Mark paid"
 OVERFLOW_WRITE_OFF = "Write off"
@@ -228,6 +229,7 @@ def _overflow(status: str) -> OverflowMenuElement:
         choices = [(OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN)]
     else:
         choices = [
+            (OVERFLOW_DRAFT_LETTER, ids.OVERFLOW_DRAFT_LETTER),
             (OVERFLOW_CORRECTED, ids.OVERFLOW_CORRECTED),
             (OVERFLOW_PAID, ids.OVERFLOW_PAID),
             (OVERFLOW_WRITE_OFF, ids.OVERFLOW_WRITE_OFF),

@@ -30,12 +30,13 @@ CARD_OVERFLOW = "denial.overflow"
 CARD_ACTIONS_BLOCK = "denial.actions"  # prefix; the block id is "denial.actions|1042:3"
 
 # overflow option values
+OVERFLOW_DRAFT_LETTER = "draft_letter"
 OVERFLOW_CORRECTED = "corrected"
 OVERFLOW_PAID = "paid"
 OVERFLOW_WRITE_OFF = "write_off"
 OVERFLOW_REOPEN = "reopen"
 OVERFLOW_VALUES = frozenset(
-    {OVERFLOW_CORRECTED, OVERFLOW_PAID, OVERFLOW_WRITE_OFF, OVERFLOW_REOPEN}
+    {OVERFLOW_DRAFT_LETTER, OVERFLOW_CORRECTED, OVERFLOW_PAID, OVERFLOW_WRITE_OFF, OVERFLOW_REOPEN}
 )
 
 # --- the grouped burst card -----------------------------------------------------------------------
@@ -62,6 +63,9 @@ APPEAL_NOTE_BLOCK, APPEAL_NOTE_INPUT = "appeal.note", "appeal.note.input"
 WRITE_OFF_REASON_BLOCK, WRITE_OFF_REASON_INPUT = "write_off.reason", "write_off.reason.input"
 MARK_PAID_AMOUNT_BLOCK, MARK_PAID_AMOUNT_INPUT = "mark_paid.amount", "mark_paid.amount.input"
 RECORD_FIX_TEXT_BLOCK, RECORD_FIX_TEXT_INPUT = "record_fix.text", "record_fix.text.input"
+# "Draft appeal letter" inside the Log appeal form (value = the denial reference); the section
+# that holds it says when the draft is posted.
+APPEAL_LETTER_BLOCK, DRAFT_LETTER_BUTTON = "appeal.letter", "appeal.draft_letter"
 
 # Interactive elements in messages and Home: each needs an `app.action(...)` handler.
 ALL_ACTION_IDS = frozenset(
@@ -75,6 +79,7 @@ ALL_ACTION_IDS = frozenset(
         GROUP_SHOW_EACH,
         GROUP_RECORD_FIX,
         OPEN_CARD_BUTTON,
+        DRAFT_LETTER_BUTTON,
     }
 )
 # Each needs an `app.view(...)` handler.

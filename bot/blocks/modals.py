@@ -12,11 +12,14 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
+    MarkdownTextObject,
     NumberInputElement,
     PlainTextInputElement,
+    SectionBlock,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -29,6 +32,10 @@ CANCEL = "Cancel"
 APPEAL_TITLE = "Log appeal"
 APPEAL_SUBMIT = "Log appeal"
 APPEAL_INTRO = "Appeal for claim *{claim}*. The card and its thread are updated when you submit."
+APPEAL_LETTER = (
+    "Need the letter? I can draft it from the claim's facts and post it in the card's thread."
+)
+DRAFT_LETTER = "Draft appeal letter"
 APPEAL_LEVEL = "Level"
 APPEAL_METHOD = "Sent by"
 APPEAL_SENT_ON = "Date sent"
@@ -77,13 +84,26 @@ MAX_TEXT = 2000
 
 
 def appeal_modal(
-    denial_ref: str, claim_number: str, *, today: date, level_default: int | str = 1
+    denial_ref: str,
+    claim_number: str,
+    *,
+    today: date,
+    level_default: int | str = 1,
+    letter_note: str | None = None,
 ) -> dict[str, Any]:
-    """Level, method, date sent (today by default), reference number and a note."""
+    """Level, method, date sent (today by default), reference number and a note; above them, a
+    button that drafts the letter (`letter_note` replaces its words once it has been used)."""
     levels = options((label, value) for value, label in APPEAL_LEVELS)
     initial = next((o for o in levels if o.value == str(level_default)), None)
     blocks: list[Block] = [
         section(APPEAL_INTRO.format(claim=clip(claim_number, 80))),
+        SectionBlock(
+            block_id=ids.APPEAL_LETTER_BLOCK,
+            text=MarkdownTextObject(text=letter_note or APPEAL_LETTER),
+            accessory=ButtonElement(
+                text=DRAFT_LETTER, action_id=ids.DRAFT_LETTER_BUTTON, value=denial_ref
+            ),
+        ),
         _input(
             ids.APPEAL_LEVEL_BLOCK,
             APPEAL_LEVEL,
@@ -121,6 +141,20 @@ def appeal_modal(
         ),
     ]
     return _modal(ids.APPEAL_MODAL, APPEAL_TITLE, APPEAL_SUBMIT, denial_ref, blocks)
+
+
+def with_letter_note(view: dict[str, Any], note: str) -> dict[str, Any]:
+    """The open Log appeal form as it was, with `note` where the letter button's words were
+    (what `views.update` takes: the form's own fields, nothing Slack added)."""
+    kept = ("type", "callback_id", "title", "submit", "close", "private_metadata", "blocks")
+    updated = {key: view[key] for key in kept if key in view}
+    blocks = []
+    for block in updated.get("blocks", []):
+        if block.get("block_id") == ids.APPEAL_LETTER_BLOCK:
+            block = {**block, "text": {"type": "mrkdwn", "text": clip(note, 3000)}}
+        blocks.append(block)
+    updated["blocks"] = blocks
+    return updated
 
 
 def write_off_modal(denial_ref: str, claim_number: str, *, amount: Decimal) -> dict[str, Any]:

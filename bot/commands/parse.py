@@ -16,6 +16,7 @@ from bot.commands.requests import (
     DueRequest,
     FindRequest,
     HelpRequest,
+    LetterRequest,
     OutcomeRequest,
     Result,
     TrendsRequest,
@@ -48,11 +49,13 @@ PARTIAL_NEEDS_AMOUNT = "A partial win needs the amount the payer paid, like `par
 LOST_HAS_NO_AMOUNT = "A lost appeal recovers nothing: leave the amount off."
 NEED_WHO = "Assign to whom? Give `@someone`, `me`, or `nobody`."
 NEED_CAUSE = "Which root cause? For example `authorization` or `coding`."
+BAD_LETTER_LEVEL = "`{word}` is not an appeal level: give a number from 1 to 5, like `2`."
 BAD_DIMENSION = (
     "I can't break trends down by `{word}`. Use `category`, `payer`, `cpt`, `provider` or `carc`."
 )
 
 DEFAULT_SPAN = Span(30, "d")
+MAX_LETTER_LEVEL = 5
 RESULTS: dict[str, Result] = {
     **dict.fromkeys(("won", "win", "overturned", "paid"), "won"),
     **dict.fromkeys(("lost", "lose", "upheld", "denied"), "lost"),
@@ -175,6 +178,20 @@ def parse_find(words: list[Word], text: str, today: date) -> FindRequest:
     if rest:
         raise BadInput(UNKNOWN_WORD.format(word=rest[0].text))
     return FindRequest(claim)
+
+
+def parse_letter(words: list[Word], text: str, today: date) -> LetterRequest:
+    claim, rest = _claim(words)
+    if rest and rest[0].text.lower() == "level":
+        rest = rest[1:]
+    if len(rest) > 1:
+        raise BadInput(UNKNOWN_WORD.format(word=rest[1].text))
+    if not rest:
+        return LetterRequest(claim)
+    word = rest[0].text
+    if not (word.isdigit() and 1 <= int(word) <= MAX_LETTER_LEVEL):
+        raise BadInput(BAD_LETTER_LEVEL.format(word=word))
+    return LetterRequest(claim, int(word))
 
 
 def parse_assign(words: list[Word], text: str, today: date) -> AssignRequest:

@@ -8,6 +8,7 @@ prints the message as text.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +18,7 @@ from bot.clock import Clock
 from bot.config import PhiMode
 from bot.domain.rulebook import Rulebook
 from bot.presenters.trend_chart import ChartFile
+from bot.services.appeal_letters import AppealLetters, SlackDraft
 from bot.services.appeals import Appeals
 from bot.services.triage import Actor, TriageResult
 
@@ -52,6 +54,8 @@ class CommandContext:
     actor: Actor
     people: People
     phi: PhiMode = PhiMode.MINIMAL
+    letters: AppealLetters | None = None  # drafts appeal letters (Slack only)
+    letters_dir: Path | None = None  # where complete letters are kept (DENIALS_LETTERS_DIR)
     share: bool = False  # the person added `share`: the answer goes to the channel
     charts: bool = True  # draw chart images (Slack); the terminal prints text only
 
@@ -60,13 +64,15 @@ class CommandContext:
 class Reply:
     """One answer. `message` goes back to the person (in the channel when `share`), `modal`
     is opened with the command's trigger, `change` refreshes a card and notes it in its thread,
-    `chart` is uploaded (to the channel when shared, else to the person's DM)."""
+    `chart` is uploaded (to the channel when shared, else to the person's DM), `letter` is
+    posted in its card's thread (else the person's DM)."""
 
     message: Message | None = None
     share: bool = False
     modal: dict[str, Any] | None = None
     change: TriageResult | None = None
     chart: ChartFile | None = None
+    letter: SlackDraft | None = None
     ok: bool = True  # False for bad input, refusals and lookups that found no single denial
 
 

@@ -91,6 +91,14 @@ class CategorizeRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class LetterRequest:
+    """`letter CLAIM [level]`: draft the appeal letter; the level is the next one unless given."""
+
+    claim: str
+    level: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class HelpRequest:
     topic: str | None = None  # a subcommand name: its usage and an example
     unknown: str | None = None  # the word we did not understand, when help is the fallback
@@ -104,5 +112,6 @@ Request = (
     | FindRequest
     | AssignRequest
     | CategorizeRequest
+    | LetterRequest
     | HelpRequest
 )

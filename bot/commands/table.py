@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.command_replies import help_message, plain, usage_error
-from bot.commands import answers, changes
+from bot.commands import answers, changes, letters
 from bot.commands.parse import (
     parse_appeal,
     parse_assign,
@@ -21,6 +21,7 @@ from bot.commands.parse import (
     parse_due,
     parse_find,
     parse_help,
+    parse_letter,
     parse_outcome,
     parse_trends,
 )
@@ -120,6 +121,14 @@ TABLE: tuple[Subcommand, ...] = (
         "/denials categorize 5101Z88001 authorization",
         parse_categorize,
         changes.categorize,
+    ),
+    Subcommand(
+        "letter",
+        "letter CLAIM [level]",
+        "draft the appeal letter (.docx, .pdf) in the card's thread; next level unless given",
+        "/denials letter 5101Z88001",
+        parse_letter,
+        letters.letter,
     ),
     Subcommand(
         "help",

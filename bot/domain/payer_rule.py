@@ -18,6 +18,20 @@ class Anchor(StrEnum):
     BPR16 = "bpr16"
 
 
+@dataclass(frozen=True, slots=True)
+class AppealAddress:
+    """Where a payer takes appeals (the `appeals` of a rules row); empty where not on file.
+
+    Only what a source shows is filled in: a letter shows a marked blank for the rest.
+    """
+
+    mail: tuple[str, ...] = ()  # address lines
+    fax: str | None = None
+    portal: str | None = None
+    source: tuple[str, ...] = ()
+    note: str = ""
+
+
 def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
@@ -40,6 +54,7 @@ class PayerRule:
     # days of the request, per `records_source` (none: the conservative default, see the file).
     records_days: int = 30
     records_source: tuple[str, ...] = ()
+    appeals: AppealAddress = AppealAddress()
     _names: tuple[re.Pattern[str], ...] = field(default=(), init=False, repr=False, compare=False)
     _not_names: tuple[re.Pattern[str], ...] = field(
         default=(), init=False, repr=False, compare=False

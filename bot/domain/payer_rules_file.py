@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from bot.domain.payer_rule import Anchor, PayerRule
+from bot.domain.payer_rule import Anchor, AppealAddress, PayerRule
 from bot.errors import InputError
 
 ROW_FIELDS = frozenset(
@@ -28,8 +28,10 @@ ROW_FIELDS = frozenset(
         "note",
         "records_days",
         "records_source",
+        "appeals",
     }
 )
+APPEALS_FIELDS = frozenset({"mail", "fax", "portal", "source", "note"})
 MATCH_FIELDS = frozenset({"ids", "names", "not_names"})
 KEY_PATTERN = re.compile(r"[a-z0-9_]+")
 # A row that does not say: the shortest initial filing limit in the reference (BCBS MA,
@@ -113,6 +115,32 @@ def _read_row(row: object) -> PayerRule:
         note=" ".join(str(row.get("note") or "").split()),
         records_days=_days(row, "records_days", default=DEFAULT_RECORDS_DAYS),
         records_source=_strings(row, "records_source"),
+        appeals=_appeals(row.get("appeals")),
+    )
+
+
+def _appeals(section: object) -> AppealAddress:
+    """Where the payer takes appeals; every value needs a source, like the windows do."""
+    if section is None:
+        return AppealAddress()
+    if not isinstance(section, dict):
+        raise _RowError("appeals", "must be a mapping with mail, fax, portal, source")
+    unknown = sorted(str(name) for name in section if name not in APPEALS_FIELDS)
+    if unknown:
+        allowed = ", ".join(sorted(APPEALS_FIELDS))
+        raise _RowError(f"appeals.{unknown[0]}", f"is not known (allowed: {allowed})")
+    mail = _strings(section, "mail", prefix="appeals.")
+    fax = _strings(section, "fax", prefix="appeals.", allow_numbers=True)
+    portal = _strings(section, "portal", prefix="appeals.")
+    sources = _strings(section, "source", prefix="appeals.")
+    if (mail or fax or portal) and not sources:
+        raise _RowError("appeals.source", "is required: say where the address comes from")
+    return AppealAddress(
+        mail=mail,
+        fax=fax[0] if fax else None,
+        portal=portal[0] if portal else None,
+        source=sources,
+        note=" ".join(str(section.get("note") or "").split()),
     )
 
 

@@ -93,6 +93,7 @@ class RemittanceInfo:
     report_date: date | None = None  # CSV: check / adjudication / denied date column
     version: str | None = None  # GS08, e.g. 005010X221A1
     transaction: str | None = None  # ST02 (835) or None
+    payee_npi: str | None = None  # N1*PE04 when N1*PE03 is XX (the billing provider's NPI)
 
 
 @dataclass(frozen=True, slots=True)

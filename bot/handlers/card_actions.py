@@ -1,4 +1,5 @@
-"""Listeners for the controls on a denial card: root cause, assign, log appeal, overflow."""
+"""Listeners for the controls on a denial card: root cause, assign, log appeal, overflow
+(corrected, paid, write off, reopen, draft appeal letter)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.blocks.modals import appeal_modal, mark_paid_modal, write_off_modal
 from bot.deps import Deps
 from bot.domain.findings import RootCause
 from bot.handlers.feedback import refuse, show_change, show_latest
+from bot.handlers.letters import draft_from_card
 from bot.services.lookup import find_denial
 from bot.services.triage import GONE, AppealForm, TriageRefused, TriageResult
 
@@ -62,6 +64,8 @@ def register(app: App, deps: Deps) -> None:
             _run(deps, respond, action, lambda i, v: deps.triage.log_appeal(i, v, form, actor, now))
         elif choice == ids.OVERFLOW_REOPEN:
             _run(deps, respond, action, lambda i, v: deps.triage.reopen(i, v, actor, now))
+        elif choice == ids.OVERFLOW_DRAFT_LETTER:
+            deps.after_ack(lambda: draft_from_card(deps, body, action, respond), respond)
         elif choice in (ids.OVERFLOW_PAID, ids.OVERFLOW_WRITE_OFF):
             deps.after_ack(lambda: _open_form(deps, body, action, respond, choice), respond)
 

@@ -16,11 +16,14 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.letter_note import FAILED, POSTED_IN_DM, POSTED_IN_THREAD
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
 from bot.deps import Deps
 from bot.handlers.feedback import refuse, show_change
 from bot.presenters.trend_chart import ChartFile
+from bot.handlers.letters import post_letter
+from bot.services.appeal_letters import SlackDraft
 from bot.services.appeals import Appeals
 from bot.services.triage import TriageRefused
 from bot.slack.advice import error_code, explain
@@ -77,6 +80,8 @@ class Wiring:
             actor=deps.actor(body),
             people=self.people,
             phi=deps.settings.phi,
+            letters=deps.letters,
+            letters_dir=deps.settings.letters_dir,
         )
 
 
@@ -96,6 +101,23 @@ def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) ->
         show_change(deps, reply.change)
     if reply.chart is not None:
         upload_chart(deps.client, command, respond, reply.chart, share=reply.share)
+    if reply.letter is not None:
+        send_letter(deps.client, command, respond, reply.letter)
+
+
+def send_letter(
+    client: WebClient, command: dict[str, Any], respond: Respond, draft: SlackDraft
+) -> None:
+    """The files in the card's thread (or the DM), then a word to the person where they are."""
+    claim = draft.letter.claim_number
+    try:
+        place = post_letter(client, draft, user=str(command["user_id"]))
+    except SlackApiError as error:
+        log.warning("appeal letter upload failed: %s", error_code(error))
+        refuse(respond, FAILED.format(reason=explain(error)))
+        return
+    text = (POSTED_IN_THREAD if place == "thread" else POSTED_IN_DM).format(claim=claim)
+    respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def upload_chart(

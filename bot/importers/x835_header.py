@@ -16,6 +16,7 @@ from bot.importers.x835_values import Warn, amount, element, parse_date, shown
 
 _PRODUCTION_DATE: Final = "405"
 _PAYER_ID_REF: Final = "2U"  # REF*2U in loop 1000A: the payer's id, preferred over N1*PR04
+_NPI: Final = "XX"  # N1*PE03: N104 is the payee's NPI
 
 
 class HeaderDraft:
@@ -24,6 +25,7 @@ class HeaderDraft:
     __slots__ = (
         "check_number",
         "payee",
+        "payee_npi",
         "payer_id_n1",
         "payer_id_ref",
         "payer_name",
@@ -38,6 +40,7 @@ class HeaderDraft:
         self.payer_id_n1: str | None = None
         self.payer_id_ref: str | None = None
         self.payee = Party()
+        self.payee_npi: str | None = None
         self.check_number: str | None = None
         self.payment_amount: Decimal | None = None
         self.payment_method: str | None = None
@@ -78,6 +81,8 @@ class HeaderDraft:
                 self.payer_id_n1 = element(fields, 4).strip()
         elif entity == "PE":
             self.payee = Party(name, element(fields, 4).strip() or None)
+            # N1*PE03 says what N104 is: XX an NPI; FI a tax id, which never goes in a letter.
+            self.payee_npi = self.payee.identifier if element(fields, 3) == _NPI else None
 
     def ref(self, fields: list[str]) -> None:
         if element(fields, 1) == _PAYER_ID_REF and element(fields, 2):
@@ -89,6 +94,7 @@ class HeaderDraft:
         return RemittanceInfo(
             payer=Payer(self.payer_name, self.payer_id_ref or self.payer_id_n1),
             payee=self.payee,
+            payee_npi=self.payee_npi,
             check_number=self.check_number,
             payment_amount=self.payment_amount,
             payment_method=self.payment_method,

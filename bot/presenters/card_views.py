@@ -51,7 +51,7 @@ def denial_view(
         paid=denial.paid_amount,
         denied=denial.denied_amount,
         reasons=tuple(
-            ReasonView(r["code"], _without_codes(r["explanation"])) for r in _unique_reasons(denial)
+            ReasonView(r["code"], reason_words(r["explanation"])) for r in unique_reasons(denial)
         ),
         rarcs=tuple(ReasonView(code, table.describe_rarc(code)) for code in denial.rarcs),
         category=RootCause(denial.category),
@@ -120,12 +120,12 @@ def repeat_count(session: Session, pattern_key: str, as_of: date) -> int:
     )
 
 
-def _without_codes(explanation: str) -> str:
+def reason_words(explanation: str) -> str:
     """The card shows the codes beside the words; drop the "(CO-11, M76)" inside the words."""
     return _CODES_IN_WORDS.sub("", explanation, count=1)
 
 
-def _unique_reasons(denial: Denial) -> list[dict[str, str]]:
+def unique_reasons(denial: Denial) -> list[dict[str, str]]:
     seen: dict[str, dict[str, str]] = {}
     for reason in denial.reasons:
         seen.setdefault(reason["code"], reason)

@@ -125,7 +125,7 @@ class Appeals(Triage):
 
     def _lost(self, denial: Denial, appeal: Appeal, actor: Actor, seen: OutcomeResult) -> str:
         denial.status = DenialStatus.IN_PROGRESS
-        level = _level_number(appeal, self._rule(denial))
+        level = level_number(appeal, self._rule(denial))
         deadline = (
             next_level_deadline(self._rule(denial), level, appeal.decided_on or date.min)
             if level is not None
@@ -147,7 +147,7 @@ class Appeals(Triage):
         return self._rules.get(denial.rule_key) or self._rules.match(Payer(denial.payer_name))
 
 
-def _level_number(appeal: Appeal, rule: PayerRule) -> int | None:
+def level_number(appeal: Appeal, rule: PayerRule) -> int | None:
     """Level 1 is the first appeal. Medicare's redetermination is level 1 and its
     reconsideration (QIC) level 2; elsewhere a reconsideration is the first level. A corrected
     claim is not an appeal level: losing it leaves the appeal deadline as it was."""

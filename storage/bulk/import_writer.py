@@ -418,6 +418,8 @@ class ImportWriter:
             payer_name=info.payer.name,
             payer_id=info.payer.identifier,
             check_number=info.check_number,
+            payee_name=info.payee.name or None,
+            payee_npi=info.payee_npi,
             payment_amount=info.payment_amount,
             production_date=info.production_date,
             payment_date=info.payment_date,
