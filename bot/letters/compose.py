@@ -121,7 +121,7 @@ class LetterTemplates:
     def _broken(self, error: Exception, name: str | None = None) -> TemplateProblem:
         name = name or str(getattr(error, "name", None) or getattr(error, "filename", "") or "?")
         line = getattr(error, "lineno", None) or _line_of(error)
-        problem = getattr(error, "message", None) or str(error)
+        problem = str(getattr(error, "message", None) or error).rstrip(".")
         where = f"{PRACTICE} ({self.folder})" if self.folder else "the built-in templates"
         source = PRACTICE if self._from_practice(Path(name).name) else BUILT_IN
         return TemplateProblem(

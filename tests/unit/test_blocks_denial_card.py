@@ -57,7 +57,12 @@ def test_controls_are_root_cause_assign_log_appeal_and_overflow() -> None:
     assert "initial_user" not in users
     assert button["text"]["text"] == "Log appeal"
     assert button["value"] == "1042:3"
-    assert [o["value"] for o in overflow["options"]] == ["corrected", "paid", "write_off"]
+    assert [o["value"] for o in overflow["options"]] == [
+        "draft_letter",
+        "corrected",
+        "paid",
+        "write_off",
+    ]
     assert action_ids(blocks) <= ids.ALL_ACTION_IDS
 
 

@@ -52,6 +52,12 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
         group_card(make_group(), today=TODAY).blocks,
         due_list(make_due(make_rows(5))).blocks,
         home_view(make_home()),
+        # the Log appeal form's "Draft appeal letter" button (its inputs go to the view handler)
+        [
+            block
+            for block in appeal_modal("1042:3", "5101Z88001", today=TODAY)["blocks"]
+            if block["type"] != "input"
+        ],
     ]
     emitted = set().union(*(action_ids(p) for p in payloads))
     assert emitted == ids.ALL_ACTION_IDS

@@ -1,0 +1,260 @@
+"""Letters drafted from what the database holds: facts, level, refusals, audit, files, CLI."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli import main
+from bot.clock import Clock
+from bot.config import PhiMode
+from bot.services.appeal_letters import AppealLetters, LetterRefused, write_files
+from bot.services.appeals import Appeals, Outcome
+from bot.services.importing import ImportContext, import_file
+from bot.services.rulebook import Rulebook
+from bot.services.triage import Actor, AppealForm
+from storage.models import AuditEvent, Denial
+from tests.support.x835 import ClaimSpec, Line, denied, make_835
+
+TODAY = date(2026, 11, 30)
+MARIA = Actor("T1", "UMARIA")
+
+
+@pytest.fixture
+def letters(sessions: sessionmaker[Session], rulebook: Rulebook) -> AppealLetters:
+    return AppealLetters(sessions, rulebook, rulebook.letters)
+
+
+def load(
+    sessions: sessionmaker[Session],
+    rulebook: Rulebook,
+    clock: Clock,
+    *claims: ClaimSpec,
+    payer: str = "AETNA",
+) -> int:
+    context = ImportContext(
+        sessions=sessions, rulebook=rulebook, actor="cli:test", now=clock.now(), today=TODAY
+    )
+    outcome = import_file(make_835(list(claims), payer=payer), context, file_name=f"{payer}.835")
+    assert outcome.status == "imported", outcome.summary_line()
+    with sessions() as session:
+        return session.scalars(select(Denial.id).order_by(Denial.id.desc())).first() or 0
+
+
+def draft(letters: AppealLetters, clock: Clock, denial_id: int, **options: object):  # type: ignore[no-untyped-def]
+    defaults: dict[str, object] = {"phi": PhiMode.MINIMAL, "to": "slack"}
+    return letters.draft(
+        denial_id,
+        actor=MARIA.key,
+        now=clock.now(),
+        today=TODAY,
+        **{**defaults, **options},  # type: ignore[arg-type]
+    )
+
+
+def pdf_words(content: bytes) -> str:
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())
+
+
+def test_a_draft_is_filled_from_the_remittance_and_audited(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    claim = ClaimSpec(
+        number="5101Z88001",
+        billed="560",
+        paid="140",
+        lines=[
+            Line(
+                code="99213",
+                billed="160",
+                modifiers=["25"],
+                cas=[("CO", "197", "160")],
+                rarcs=["N54"],
+            ),
+            Line(code="97110", billed="400", paid="140", cas=[("CO", "45", "260")]),
+        ],
+    )
+    denial_id = load(sessions, rulebook, clock, claim)
+
+    letter = draft(letters, clock, denial_id, phi=PhiMode.FULL, to="file")
+
+    assert [f.name for f in letter.files] == [
+        "appeal-5101Z88001-level1.docx",
+        "appeal-5101Z88001-level1.pdf",
+    ]
+    words = pdf_words(letter.files[1].content)
+    for fact in (
+        "5101Z88001",
+        "ICN1",  # the payer's claim number
+        "Oct 1, 2026",
+        "99213-25",
+        "$160.00",  # denied
+        "CO-197",
+        "N54",
+        "LEE, DANA, NPI 1234567893",  # rendering
+        "EXAMPLE CLINIC, NPI 1999999992",  # billing: the 835's payee
+        "TESTPATIENT",  # complete: it goes to a file on this machine
+        "ZZT0001",
+        "Availity",  # Aetna's portal, from the payer rules
+    ):
+        assert fact in words
+    assert letter.template == "authorization.txt"
+    assert letter.level.number == 1
+    with sessions() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "letter")).one()
+    assert event.actor == "slack:T1:UMARIA"
+    assert event.detail == {
+        "template": "authorization.txt",
+        "frame": "frame_appeal.txt",
+        "source": "built-in",
+        "level": 1,
+        "phi": "complete",
+        "to": "file",
+    }
+
+
+def test_the_slack_copy_leaves_the_patient_out_under_minimal(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    denial_id = load(sessions, rulebook, clock, denied("5101Z88001"))
+
+    letter = draft(letters, clock, denial_id)
+
+    assert letter.without_phi
+    document = docx.Document(io.BytesIO(letter.files[0].content))
+    texts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    ]
+    for content in ("\n".join(texts), pdf_words(letter.files[1].content)):
+        assert "TESTPATIENT" not in content
+        assert "ZZT0001" not in content
+        assert "patient name" in content
+
+
+def test_after_a_lost_appeal_the_draft_is_the_next_level(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    denial_id = load(sessions, rulebook, clock, denied("M1"), payer="MEDICARE PART B")
+    appeals = Appeals(sessions, (), rulebook.payer_rules)
+    form = AppealForm(
+        level="redetermination", method="mail", sent_on=date(2026, 11, 2), reference="R-9"
+    )
+    appeals.log_appeal(denial_id, None, form, MARIA, clock.now())
+
+    reprint = draft(letters, clock, denial_id)  # waiting for a decision: the same level again
+    appeals.record_outcome(denial_id, None, Outcome("lost", date(2026, 11, 20)), MARIA, clock.now())
+    second = draft(letters, clock, denial_id)
+
+    assert (reprint.level.number, reprint.frame) == (1, "frame_medicare_redetermination.txt")
+    assert (second.level.number, second.frame) == (2, "frame_medicare_reconsideration.txt")
+    words = pdf_words(second.files[1].content)
+    assert "second-level Medicare appeal" in words
+    assert "reference R-9" in words
+    assert "Nov 20, 2026" in words
+
+
+def test_no_appeal_rights_and_closed_denials_get_no_letter(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    unprocessable = load(
+        sessions, rulebook, clock, denied("U1", carc="16", remark="MA130"), payer="MEDICARE PART B"
+    )
+    with pytest.raises(LetterRefused, match="no appeal rights \\(MA130\\)"):
+        draft(letters, clock, unprocessable)
+
+    paid_later = load(sessions, rulebook, clock, denied("P1"))
+    Appeals(sessions, (), rulebook.payer_rules).mark_paid(
+        paid_later, None, Decimal(100), MARIA, clock.now()
+    )
+    with pytest.raises(LetterRefused, match="closed"):
+        draft(letters, clock, paid_later)
+
+    with pytest.raises(LetterRefused, match="no longer in the database"):
+        draft(letters, clock, 999_999)
+    with sessions() as session:
+        assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "letter")).all()
+
+
+def test_written_files_never_replace_an_earlier_draft(
+    sessions: sessionmaker[Session],
+    rulebook: Rulebook,
+    clock: Clock,
+    letters: AppealLetters,
+    tmp_path: Path,
+) -> None:
+    denial_id = load(sessions, rulebook, clock, denied("5101Z88001"))
+    letter = draft(letters, clock, denial_id, to="file")
+    (tmp_path / "appeal-5101Z88001-level1.docx").write_bytes(b"edited by staff")
+
+    paths = write_files(letter, tmp_path)
+
+    assert [p.name for p in paths] == [
+        "appeal-5101Z88001-level1-2.docx",
+        "appeal-5101Z88001-level1.pdf",
+    ]
+    assert (tmp_path / "appeal-5101Z88001-level1.docx").read_bytes() == b"edited by staff"
+
+
+def test_slack_draft_keeps_the_complete_letter_in_the_letters_folder(
+    sessions: sessionmaker[Session],
+    rulebook: Rulebook,
+    clock: Clock,
+    letters: AppealLetters,
+    tmp_path: Path,
+) -> None:
+    denial_id = load(sessions, rulebook, clock, denied("5101Z88001"))
+
+    draft_for_slack = letters.draft_for_slack(
+        denial_id,
+        actor=MARIA.key,
+        now=clock.now(),
+        today=TODAY,
+        phi=PhiMode.MINIMAL,
+        letters_dir=tmp_path,
+    )
+
+    assert draft_for_slack.without_patient
+    assert draft_for_slack.saved_files == (
+        "appeal-5101Z88001-level1.docx",
+        "appeal-5101Z88001-level1.pdf",
+    )
+    assert "TESTPATIENT" in pdf_words((tmp_path / "appeal-5101Z88001-level1.pdf").read_bytes())
+    assert "TESTPATIENT" not in pdf_words(draft_for_slack.letter.files[1].content)
+
+
+def test_denials_letter_writes_the_complete_letter_where_asked(
+    sessions: sessionmaker[Session],
+    rulebook: Rulebook,
+    clock: Clock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    load(sessions, rulebook, clock, denied("5101Z88001", carc="50"))
+    monkeypatch.setenv("DENIALS_DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+
+    code = main(
+        ["letter", "5101z88001", "--out", str(tmp_path / "letters"), "--today", "2026-11-30"]
+    )
+    out, err = capsys.readouterr()
+
+    assert code == 0, err
+    assert "claim 5101Z88001 (Reconsideration (first-level appeal), Medical necessity" in out
+    assert "Letter of medical necessity signed by the treating provider" in out
+    pdf = tmp_path / "letters" / "appeal-5101Z88001-level1.pdf"
+    assert "TESTPATIENT" in pdf_words(pdf.read_bytes())
+
+    code = main(["letter", "NOPE"])
+    assert code == 1
+    assert "couldn't find claim NOPE" in capsys.readouterr().err
