@@ -18,8 +18,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import card_actions, commands, files, group_actions, home, letters, modals
-from bot.presenters.card_renderer import CardRenderer
 from bot.letters.compose import LetterTemplates
+from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage

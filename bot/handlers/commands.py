@@ -21,8 +21,8 @@ from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
 from bot.deps import Deps
 from bot.handlers.feedback import refuse, show_change
-from bot.presenters.trend_chart import ChartFile
 from bot.handlers.letters import post_letter
+from bot.presenters.trend_chart import ChartFile
 from bot.services.appeal_letters import SlackDraft
 from bot.services.appeals import Appeals
 from bot.services.triage import TriageRefused

@@ -26,8 +26,8 @@ from bot.blocks.modals import with_letter_note
 from bot.deps import Deps
 from bot.handlers.feedback import refuse
 from bot.services.appeal_letters import LetterRefused, SlackDraft
-from bot.slack.advice import explain
 from bot.services.triage import Actor
+from bot.slack.advice import explain
 
 log = logging.getLogger(__name__)
 

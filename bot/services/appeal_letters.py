@@ -21,6 +21,7 @@ from bot.config import PhiMode
 from bot.domain.findings import RootCause
 from bot.domain.payer_rules import MEDICARE_KEY, PayerRule
 from bot.domain.records import Payer
+from bot.domain.rulebook import Rulebook
 from bot.letters.compose import LetterTemplates, TemplateProblem
 from bot.letters.docx_file import docx_bytes
 from bot.letters.facts import (
@@ -33,9 +34,8 @@ from bot.letters.facts import (
     Reason,
 )
 from bot.letters.pdf_file import pdf_bytes
-from bot.services.appeals import level_number
 from bot.presenters.card_views import reason_words, unique_reasons
-from bot.domain.rulebook import Rulebook
+from bot.services.appeals import level_number
 from bot.services.triage import CLOSED_FIRST, GONE, TriageRefused
 from storage.models import Appeal, AuditEvent, Claim, Denial, Remittance, SlackPost
 
