@@ -17,7 +17,8 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.http_server import serve_http, stop_http
 from bot.jobs.scheduler import create_scheduler
-from bot.slack.advice import explain
+from bot.slack.advice import error_code, explain
+from bot.socket_mode import UNREACHABLE, SocketModeServer
 
 log = logging.getLogger(__name__)
 
@@ -26,59 +27,99 @@ HOW_TO = (
     "manifest), install it, then set the tokens in the environment or a .env file. "
     "See the README's 'Run it in Slack'."
 )
+_APP_LEVEL_STEPS = (
+    "create a new app-level token with the connections:write scope (Basic Information > "
+    "App-Level Tokens, xapp-...) and set it as SLACK_APP_TOKEN"
+)
+TOKEN_ADVICE = {
+    ("SLACK_BOT_TOKEN", "invalid_auth"): (
+        "the token is not valid; reinstall the app and copy the new Bot User OAuth Token "
+        "(xoxb-...) from OAuth & Permissions"
+    ),
+    (
+        "SLACK_APP_TOKEN",
+        "invalid_auth",
+    ): f"the token is not valid or was revoked; {_APP_LEVEL_STEPS}",
+    ("SLACK_APP_TOKEN", "token_revoked"): f"the token was revoked; {_APP_LEVEL_STEPS}",
+    (
+        "SLACK_APP_TOKEN",
+        "not_allowed_token_type",
+    ): f"it is not an app-level token; {_APP_LEVEL_STEPS}",
+}
 
 
 def run_bot(settings: Settings) -> int:
     problems = settings.slack_problems()
     if problems:
-        print(
-            "denials run cannot start:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr
-        )
-        print(HOW_TO, file=sys.stderr)
-        return 2
+        return _cannot_start(problems)
     deps = build_deps(settings)
     try:
         identity = deps.client.auth_test()
     except SlackApiError as error:
-        print(
-            f"denials run cannot start: Slack refused the bot token ({explain(error)}).",
-            file=sys.stderr,
-        )
-        return 2
+        return _cannot_start([_refused("SLACK_BOT_TOKEN", error)])
     except (SlackClientError, OSError) as error:
-        print(
-            f"denials run cannot start: Slack could not be reached ({type(error).__name__}).",
-            file=sys.stderr,
-        )
-        return 2
+        return _unreachable(error)
     log.info("connected to Slack as %s", identity.get("user"))
     app = create_app(settings, deps=deps)
+    socket_mode: SocketModeServer | None = None
+    if settings.slack_app_token:
+        socket_mode = SocketModeServer(app, settings.slack_app_token)
+        try:
+            socket_mode.start()  # before the scheduler: a refused app token starts nothing
+        except SlackApiError as error:
+            return _cannot_start([_refused("SLACK_APP_TOKEN", error)])
+        except UNREACHABLE as error:
+            return _unreachable(error)
     scheduler = create_scheduler(deps)
     scheduler.start()
     try:
-        if settings.slack_app_token:
-            _serve_socket_mode(app, settings.slack_app_token)
+        if socket_mode is not None:
+            _serve_socket_mode(socket_mode)
         else:
             _serve_http(app, deps, settings.port)
     finally:
         scheduler.shutdown(wait=False)
         deps.after_ack.close()  # clicks already acknowledged are finished, not lost
+        log.info("stopped")
     return 0
 
 
-def _serve_socket_mode(app: App, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def _cannot_start(problems: list[str]) -> int:
+    """Every refusal of `denials run` reads the same: each problem, then how to fix them."""
+    print("denials run cannot start:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr)
+    print(HOW_TO, file=sys.stderr)
+    return 2
 
+
+def _refused(setting: str, error: SlackApiError) -> str:
+    code = error_code(error)
+    advice = TOKEN_ADVICE.get((setting, code)) or explain(error)
+    return f"Slack refused {setting} ({code}): {advice}"
+
+
+def _unreachable(error: Exception) -> int:
+    print(
+        f"denials run cannot start: Slack could not be reached ({type(error).__name__}).",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _serve_socket_mode(server: SocketModeServer) -> None:
+    """Wait for SIGTERM (a deploy, `docker stop`) or Ctrl-C, then close the connection.
+
+    The handler only sets an Event: the main thread does nothing else here, and the socket is
+    closed on this thread, never from inside a signal handler.
+    """
     log.info("serving Slack over Socket Mode")
-    handler = SocketModeHandler(app, app_token)
-    # The main thread only waits on an Event here, so raising from the handler is safe.
-    signal.signal(signal.SIGTERM, _raise_stop)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
     try:
-        handler.start()  # type: ignore[no-untyped-call]
-    except _Stop:
+        while not stop.wait(1.0):
+            pass
         log.info("stopping")
     finally:
-        handler.close()  # type: ignore[no-untyped-call]
+        server.close()
 
 
 def _serve_http(app: App, deps: Deps, port: int) -> None:
@@ -121,11 +162,3 @@ class _HttpStopper:
             self._thread.join()
         else:
             stop_http(self._server, from_other_thread=False)
-
-
-class _Stop(Exception):  # noqa: N818 - a signal, not an error
-    """SIGTERM in Socket Mode: leave the waiting main thread and shut down cleanly."""
-
-
-def _raise_stop(_signum: int, _frame: FrameType | None) -> None:
-    raise _Stop

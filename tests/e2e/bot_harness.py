@@ -1,5 +1,6 @@
-"""The real bot under test: `create_app` served by the production HTTP server on 127.0.0.1:0,
-its Slack client pointed at the local stand-in, a migrated database behind it."""
+"""The real bot under test: `create_app` served as `denials run` serves it, by the production
+HTTP server on 127.0.0.1:0 or over Socket Mode to the stand-in's websocket, its Slack client
+pointed at the local stand-in, a migrated database behind it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import build_deps, create_app
@@ -21,10 +23,14 @@ from bot.domain.rulebook import Rulebook
 from bot.http_server import EVENTS_PATH, serve_http, stop_http
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import PostReport
+from bot.socket_mode import SocketModeServer
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
 
 BOT_TOKEN = "xoxb-test"
+APP_TOKEN = "xapp-test"
+HTTP, SOCKET_MODE = "http", "socket_mode"
+TRANSPORTS = (HTTP, SOCKET_MODE)
 CHANNEL = "C0DENIALS"
 MANAGER = "UMANAGER"
 STAFF = ("UMARIA", "UJAMES")
@@ -37,7 +43,8 @@ class BotUnderTest:
     deps: Deps
     slack: SlackStandIn
     driver: SlackDriver
-    url: str
+    url: str  # HTTP: where the bot listens; Socket Mode: ""
+    transport: str = HTTP
 
     def import_bytes(self, data: bytes, name: str) -> FileOutcome:
         context = ImportContext(
@@ -65,6 +72,7 @@ def running_bot(
     today: date = TODAY,
     post_interval: float = 0.0,
 ) -> Iterator[BotUnderTest]:
+    """Over Socket Mode when `settings` has an app token, as `denials run` decides."""
     slack.add_channel(CHANNEL, name="denials", members=(MANAGER, *STAFF))
     for user in (MANAGER, *STAFF):
         slack.add_user(user, name=user.lower()[1:], team="T1")
@@ -73,26 +81,55 @@ def running_bot(
     runtime = Runtime(runtime.settings, runtime.engine, runtime.sessions, runtime.rulebook, clock)
     deps = build_deps(settings, client=client, runtime=runtime, post_interval=post_interval)
     app = create_app(settings, deps=deps)
-    server = serve_http(app, deps, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
-    thread.start()
-    port = server.effective_port
-    url = f"http://127.0.0.1:{port}"
-    driver = SlackDriver(
-        url + EVENTS_PATH, settings.slack_signing_secret or "", standin=slack, team_id="T1"
-    )
+    serve = _over_socket_mode if settings.slack_app_token else _over_http
     try:
-        yield BotUnderTest(settings, deps, slack, driver, url)
+        with serve(app, deps, slack) as (driver, url):
+            transport = SOCKET_MODE if settings.slack_app_token else HTTP
+            yield BotUnderTest(settings, deps, slack, driver, url, transport)
     finally:
-        stop_http(server, from_other_thread=True)
-        thread.join(timeout=5)
         deps.after_ack.close()  # no listener talks to a stand-in that has stopped
 
 
-def e2e_settings(database_url: str, slack: SlackStandIn) -> Settings:
+@contextmanager
+def _over_http(app: App, deps: Deps, slack: SlackStandIn) -> Iterator[tuple[SlackDriver, str]]:
+    server = serve_http(app, deps, host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}"
+    secret = deps.settings.slack_signing_secret or ""
+    driver = SlackDriver(url + EVENTS_PATH, secret, standin=slack, team_id="T1")
+    try:
+        yield driver, url
+    finally:
+        stop_http(server, from_other_thread=True)
+        thread.join(timeout=5)
+
+
+@contextmanager
+def _over_socket_mode(
+    app: App, deps: Deps, slack: SlackStandIn
+) -> Iterator[tuple[SlackDriver, str]]:
+    socket_mode = slack.socket_mode
+    opened = len(socket_mode.links())
+    server = SocketModeServer(app, deps.settings.slack_app_token or "")
+    server.start()
+    try:
+        socket_mode.wait_for(
+            lambda: len(socket_mode.links()) > opened, 10, "the bot's Socket Mode connection"
+        )
+        driver = SlackDriver("", "", standin=slack, team_id="T1").over_socket_mode(socket_mode)
+        yield driver, ""
+    finally:
+        server.close()
+
+
+def e2e_settings(database_url: str, slack: SlackStandIn, transport: str = HTTP) -> Settings:
+    """HTTP mode's signing secret, or Socket Mode's app token (then no signing secret)."""
+    over_socket_mode = transport == SOCKET_MODE
     return Settings(
         SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET="e2e-signing-secret",
+        SLACK_SIGNING_SECRET=None if over_socket_mode else "e2e-signing-secret",
+        SLACK_APP_TOKEN=APP_TOKEN if over_socket_mode else None,
         SLACK_API_URL=slack.url,
         DENIALS_DATABASE_URL=database_url,
         DENIALS_CHANNEL=CHANNEL,

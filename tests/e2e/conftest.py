@@ -14,12 +14,41 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.bootstrap import Runtime
 from bot.clock import Clock
 from tests.e2e.app_server import BoltHTTPServer
-from tests.e2e.bot_harness import TODAY, BotUnderTest, e2e_settings, rulebook_for, running_bot
+from tests.e2e.bot_harness import (
+    HTTP,
+    TODAY,
+    TRANSPORTS,
+    BotUnderTest,
+    e2e_settings,
+    rulebook_for,
+    running_bot,
+)
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
 
 BOT_TOKEN = "xoxb-test"
 SIGNING_SECRET = "e2e-signing-secret"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_transports: run the journey over HTTP and again over Socket Mode (the `bot` "
+        "fixture), to show both ways Slack reaches the bot behave the same",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "transport" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_transports"
+    ):
+        metafunc.parametrize("transport", TRANSPORTS, indirect=True)
+
+
+@pytest.fixture
+def transport(request: pytest.FixtureRequest) -> str:
+    """How the `bot` fixture is reached: HTTP, unless the test is marked `both_transports`."""
+    return str(getattr(request, "param", HTTP))
 
 
 @pytest.fixture
@@ -70,10 +99,11 @@ def serve_app() -> Iterator[Callable[[App], BoltHTTPServer]]:
 
 @pytest.fixture
 def bot(
-    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session]
+    slack: SlackStandIn, database_url: str, sessions: sessionmaker[Session], transport: str
 ) -> Iterator[BotUnderTest]:
-    """The real bot on 127.0.0.1, its Slack pointed at the stand-in, on the test database."""
-    settings = e2e_settings(database_url, slack)
+    """The real bot, its Slack pointed at the stand-in, on the test database: served over HTTP
+    on 127.0.0.1, or connected to the stand-in over Socket Mode (`transport`)."""
+    settings = e2e_settings(database_url, slack, transport)
     runtime = Runtime(
         settings, sessions.kw["bind"], sessions, rulebook_for(settings), Clock(settings.zone, TODAY)
     )

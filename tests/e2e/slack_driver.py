@@ -1,9 +1,17 @@
-"""Plays Slack's side towards the app: signed HTTP requests shaped like Slack's.
+"""Plays Slack's side towards the app: signed HTTP requests shaped like Slack's, or the same
+payloads as Socket Mode envelopes.
 
     driver = SlackDriver(server.events_url, SIGNING_SECRET, standin=slack)
     answer = driver.slash("/denials", "due", user="U1")
     assert answer.status == 200
     driver.wait_for(slack.responses)
+
+    socket = driver.over_socket_mode(slack.socket_mode)   # the same people, other transport
+    socket.slash("/denials", "due", user="U1")            # an envelope; returns its ack
+
+Over Socket Mode every envelope must be acknowledged within Slack's three seconds (the driver
+fails the test otherwise); `redeliver(answer)` sends an envelope or request again as Slack's
+retry (`retry_attempt` / `X-Slack-Retry-Num`).
 
 With a stand-in, slash commands and block actions carry a response_url on the stand-in and
 a fresh trigger_id it accepts once; a block action on a message the stand-in holds picks up
@@ -21,13 +29,14 @@ import secrets
 import time
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 
 from tests.e2e import slack_payloads as payloads
 from tests.e2e.slack_standin import SlackStandIn
+from tests.e2e.standin_socket import ACK_WITHIN, SocketModeStandIn
 from tests.e2e.standin_state import View
 
 T = TypeVar("T")
@@ -35,11 +44,26 @@ STALE_AGE = 6 * 60  # Slack's rule, applied by Bolt: refuse timestamps over five
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """What Slack sends, whatever the transport: a Socket Mode envelope type and its payload
+    (over HTTP: a slash command's form, an interaction's `payload=`, an event's JSON body)."""
+
+    kind: str  # slash_commands, interactive, events_api
+    payload: dict[str, Any]
+    retry_attempt: int = 0
+    retry_reason: str = ""
+
+
+@dataclass(frozen=True)
 class Response:
+    """The app's answer: the HTTP response, or the envelope's acknowledgement (status 200, or
+    504 when the stand-in was told to lose it; `text`/`body` are the ack's payload)."""
+
     status: int
     headers: dict[str, str]  # lower-case names
     text: str
     body: Any  # parsed JSON when the app answered JSON, else the text
+    delivery: Delivery | None = None
 
 
 def wait_for(
@@ -77,6 +101,55 @@ class SlackDriver:
         self._forge = False
         self._age = 0
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self.socket_mode: SocketModeStandIn | None = None
+
+    def over_socket_mode(self, socket_mode: SocketModeStandIn) -> SlackDriver:
+        """A copy that sends everything as envelopes over the stand-in's Socket Mode side."""
+        over_socket = copy.copy(self)
+        over_socket.socket_mode = socket_mode
+        return over_socket
+
+    # -- delivering ---------------------------------------------------------------------------
+
+    def send(self, delivery: Delivery) -> Response:
+        if self.socket_mode is not None:
+            return self._send_envelope(self.socket_mode, delivery)
+        retry: dict[str, str] = {}
+        if delivery.retry_attempt:
+            retry = {
+                "X-Slack-Retry-Num": str(delivery.retry_attempt),
+                "X-Slack-Retry-Reason": delivery.retry_reason or "http_timeout",
+            }
+        if delivery.kind == "slash_commands":
+            answer = self.post_form(delivery.payload, retry)
+        elif delivery.kind == "interactive":
+            answer = self.post_form({"payload": json.dumps(delivery.payload)}, retry)
+        else:
+            answer = self.post_json(delivery.payload, retry)
+        return replace(answer, delivery=delivery)
+
+    def redeliver(
+        self, answer: Response, retry_attempt: int = 1, retry_reason: str = "timeout"
+    ) -> Response:
+        """Send what `answer` answered again, as Slack's retry after a lost acknowledgement."""
+        assert answer.delivery is not None, "that answer came from no delivery"
+        again = replace(answer.delivery, retry_attempt=retry_attempt, retry_reason=retry_reason)
+        return self.send(again)
+
+    def _send_envelope(self, socket_mode: SocketModeStandIn, delivery: Delivery) -> Response:
+        envelope_id = socket_mode.deliver(
+            delivery.kind,
+            delivery.payload,
+            retry_attempt=delivery.retry_attempt,
+            retry_reason=delivery.retry_reason,
+        )
+        ack = socket_mode.wait_ack(envelope_id, timeout=self.timeout)
+        assert ack.delay < ACK_WITHIN, (
+            f"envelope {delivery.kind} acknowledged after {ack.delay:.2f}s; Slack allows 3 s"
+        )
+        text = json.dumps(ack.payload) if ack.payload else ""
+        body = ack.payload if ack.payload else ""
+        return Response(504 if ack.lost else 200, {}, text, body, delivery)
 
     # -- signing and sending --------------------------------------------------------------
 
@@ -119,8 +192,8 @@ class SlackDriver:
             with refusal:
                 return _response(refusal.code, dict(refusal.headers.items()), refusal.read())
 
-    def post_form(self, fields: dict[str, str]) -> Response:
-        return self.post(urlencode(fields), "application/x-www-form-urlencoded")
+    def post_form(self, fields: dict[str, str], headers: dict[str, str] | None = None) -> Response:
+        return self.post(urlencode(fields), "application/x-www-form-urlencoded", headers)
 
     def post_json(self, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
         return self.post(json.dumps(payload), "application/json", headers)
@@ -134,7 +207,7 @@ class SlackDriver:
         form = payloads.slash_form(
             self.team, command, text, user, channel, response_url, self._trigger_id(user)
         )
-        return self.post_form(form)
+        return self.send(Delivery("slash_commands", dict(form)))
 
     def block_action(
         self,
@@ -181,7 +254,7 @@ class SlackDriver:
             payload["channel"] = {"id": channel, "name": "denials"}
             payload["message"] = message or {"type": "message", "ts": ts, "text": ""}
             payload["response_url"] = self._response_url(user, channel, ts)
-        return self.post_form({"payload": json.dumps(payload)})
+        return self.send(Delivery("interactive", payload))
 
     def view_submission(
         self,
@@ -210,17 +283,17 @@ class SlackDriver:
         shown["state"] = payloads.state(values)
         payload = payloads.interaction("view_submission", self.team, user, self._trigger_id(user))
         payload.update(view=shown, response_urls=[])
-        answer = self.post_form({"payload": json.dumps(payload)})
+        answer = self.send(Delivery("interactive", payload))
         if view is not None and self.standin is not None and answer.status == 200:
             self.standin.view_submitted(view.id, answer.body if answer.text else None)
         return answer
 
     def event(self, event: dict[str, Any], *, retry_num: int | None = None) -> Response:
         """An Events API delivery of `event`; `retry_num` marks it as Slack's retry."""
-        headers = {}
+        delivery = Delivery("events_api", payloads.event_envelope(self.team, event))
         if retry_num is not None:
-            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
-        return self.post_json(payloads.event_envelope(self.team, event), headers)
+            delivery = replace(delivery, retry_attempt=retry_num, retry_reason="http_timeout")
+        return self.send(delivery)
 
     def url_verification(self, challenge: str = "challenge-token") -> Response:
         token = payloads.VERIFICATION_TOKEN

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from tests.e2e.standin_api import WebApi
 from tests.e2e.standin_http import DEFAULT_ERRORS, Fault, Router, StandInHandler
 from tests.e2e.standin_responses import apply_view_ack
+from tests.e2e.standin_socket import SocketModeStandIn
 from tests.e2e.standin_state import (
     Call,
     Channel,
@@ -45,13 +46,16 @@ class SlackStandIn:
         self,
         *,
         tokens: tuple[str, ...] = ("xoxb-test",),
+        app_tokens: tuple[str, ...] = ("xapp-test",),
         team_id: str = "T1",
         trigger_ttl: float = 3.0,
     ) -> None:
         self.team_id = team_id
         self._ws = Workspace(team_id=team_id)
         self._api = WebApi(self._ws, root_url="", trigger_ttl=trigger_ttl)
-        self._router = Router(self._ws, self._api, set(tokens))
+        self._router = Router(self._ws, self._api, set(tokens), app_tokens=set(app_tokens))
+        self._socket_mode: SocketModeStandIn | None = None
+        self._router.socket_url = lambda: self.socket_mode.open_url()
         self._lock = self._router.lock
         self._port = 0
         self._server: ThreadingHTTPServer | None = None
@@ -76,6 +80,13 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
+        """Stop serving; the Socket Mode side too, unless only the Web API goes down."""
+        self._stop_http()
+        if self._socket_mode is not None:
+            self._socket_mode.stop()
+            self._socket_mode = None
+
+    def _stop_http(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
         if server is not None:
@@ -98,6 +109,32 @@ class SlackStandIn:
     def url(self) -> str:
         """The Web API base URL: `WebClient(base_url=...)` / `SLACK_API_URL`."""
         return f"{self.root}/api/"
+
+    @property
+    def socket_mode(self) -> SocketModeStandIn:
+        """Slack's Socket Mode side, started on first use: `apps.connections.open` (with an
+        app-level token) answers with a URL on it."""
+        with self._lock:
+            if self._socket_mode is None:
+                self._socket_mode = SocketModeStandIn().start()
+            return self._socket_mode
+
+    def revoke_app_token(self, token: str) -> None:
+        """`apps.connections.open` answers `invalid_auth` for `token` from now on."""
+        with self._lock:
+            self._router.app_tokens.discard(token)
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls to `method` wait until the returned Event is set (at most 30 s)."""
+        release = threading.Event()
+        with self._lock:
+            self._router.holds[method] = release
+        return release
+
+    def held(self, method: str) -> int:
+        """How many calls to `method` have waited on `hold` so far."""
+        with self._lock:
+            return self._router.held.count(method)
 
     # -- what the workspace holds ---------------------------------------------------------
 
@@ -198,7 +235,7 @@ class SlackStandIn:
         with self._lock:
             self._router.down = True
         if refuse_connections:
-            self.stop()
+            self._stop_http()
 
     def come_back(self) -> None:
         with self._lock:

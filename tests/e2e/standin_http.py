@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -43,7 +44,11 @@ class Router:
     lock: threading.RLock = field(default_factory=threading.RLock)
     faults: dict[str, list[Fault]] = field(default_factory=dict)  # method or "*" -> queue
     latency: dict[str, float] = field(default_factory=dict)
+    holds: dict[str, threading.Event] = field(default_factory=dict)  # method -> until set
+    held: list[str] = field(default_factory=list)  # methods of the calls that waited on a hold
     down: bool = False
+    app_tokens: set[str] = field(default_factory=set)  # xapp-: apps.connections.open only
+    socket_url: Callable[[], str] | None = None  # a new Socket Mode URL, when there is one
 
     def route(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         parts = urlsplit(path)
@@ -66,6 +71,14 @@ class Router:
         with self.lock:
             return self.latency.get(method, self.latency.get("*", 0.0))
 
+    def hold_for(self, path: str) -> threading.Event | None:
+        method = urlsplit(path).path.removeprefix("/api/")
+        with self.lock:
+            hold = self.holds.get(method)
+            if hold is not None and not hold.is_set():
+                self.held.append(method)
+            return hold
+
     def _web_api(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> Reply:
         call = Call(method, params, time.monotonic())
         self.ws.calls.append(call)
@@ -83,13 +96,28 @@ class Router:
         try:
             if not token:
                 raise ApiError("not_authed")
-            if token not in self.tokens:
+            if method == "apps.connections.open":
+                answer = self._connections_open(token)
+            elif token in self.app_tokens:
+                raise ApiError("not_allowed_token_type")
+            elif token not in self.tokens:
                 raise ApiError("invalid_auth")
-            answer = self.api.call(method, params)
+            else:
+                answer = self.api.call(method, params)
         except ApiError as refusal:
             call.error = refusal.error
             answer = {"ok": False, "error": refusal.error, **refusal.extra}
         return json_reply(200, answer)
+
+    def _connections_open(self, token: str) -> dict[str, Any]:
+        """Socket Mode's door: an app-level token gets a websocket URL, a bot token is refused."""
+        if token in self.tokens:
+            raise ApiError("not_allowed_token_type")
+        if token not in self.app_tokens:
+            raise ApiError("invalid_auth")
+        if self.socket_url is None:
+            raise ApiError("internal_error")
+        return {"ok": True, "url": self.socket_url()}
 
     def _take_fault(self, method: str) -> Fault | None:
         for key in (method, "*"):
@@ -176,6 +204,9 @@ class StandInHandler(BaseHTTPRequestHandler):
         delay = router.delay_for(self.path)
         if delay:
             time.sleep(delay)
+        hold = router.hold_for(self.path)
+        if hold is not None:
+            hold.wait(timeout=30)  # released by the test; never hangs a run
         status, reply_headers, data = router.route(verb, self.path, headers, body)
         self.send_response(status)
         for key, value in reply_headers.items():

@@ -24,6 +24,7 @@ def one_card(bot: BotUnderTest) -> Any:
     return card
 
 
+@pytest.mark.both_transports
 def test_clicks_are_acknowledged_at_once_even_while_every_worker_is_busy(
     bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,6 +62,7 @@ def test_clicks_are_acknowledged_at_once_even_while_every_worker_is_busy(
     )
 
 
+@pytest.mark.both_transports
 def test_a_command_is_acknowledged_while_its_answer_is_still_being_built(
     bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -83,6 +85,7 @@ def test_a_command_is_acknowledged_while_its_answer_is_still_being_built(
     bot.driver.wait_for(lambda: bot.slack.responses(), what="the due list")
 
 
+@pytest.mark.both_transports
 def test_a_failure_after_the_acknowledgement_is_told_to_the_person_not_logged_with_data(
     bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -1,4 +1,5 @@
-"""`denials run` as a real process in HTTP mode: starts, serves Slack and /healthz, stops."""
+"""`denials run` as a real process, in HTTP mode and in Socket Mode: starts, serves Slack (and
+/healthz over HTTP), stops cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
+from tests.e2e.standin_socket import Link
 
 SECRET = "run-signing-secret"
 
@@ -28,36 +30,68 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start_bot(database_url: str, cwd: Path, **settings: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DENIALS_DATABASE_URL": database_url, "DENIALS_CHANNEL": "C0DENIALS"}
+    for name in ("SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "PORT"):
+        env.pop(name, None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env={**env, "SLACK_BOT_TOKEN": "xoxb-test", **settings},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stopped(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait(timeout=10)
+    if process.stdout:
+        process.stdout.close()
+
+
 @pytest.fixture
 def bot_process(
     slack: SlackStandIn, database_url: str, tmp_path: Path
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     port = free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.url,
-        "DENIALS_DATABASE_URL": database_url,
-        "DENIALS_CHANNEL": "C0DENIALS",
-        "PORT": str(port),
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    process = start_bot(
+        database_url,
+        tmp_path,
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=slack.url,
+        PORT=str(port),
     )
     try:
         yield process, port
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
+        stopped(process)
+
+
+@pytest.fixture
+def socket_mode_process(
+    slack: SlackStandIn, database_url: str, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], Link]]:
+    """`denials run` with an app token, connected to the stand-in's Socket Mode side."""
+    socket_mode = slack.socket_mode
+    process = start_bot(
+        database_url, tmp_path, SLACK_APP_TOKEN="xapp-test", SLACK_API_URL=slack.url
+    )
+    try:
+        link = socket_mode.wait_for(
+            lambda: (socket_mode.links() and socket_mode.links()[-1]) or process.poll() is not None,
+            30,
+            "the bot's Socket Mode connection",
+        )
+        assert isinstance(link, Link), output(process)
+        yield process, link
+    finally:
+        stopped(process)
+
+
+def output(process: subprocess.Popen[bytes]) -> str:
+    return process.stdout.read().decode() if process.stdout else ""
 
 
 def wait_healthy(port: int, timeout: float = 30) -> dict[str, object]:
@@ -88,10 +122,10 @@ def test_denials_run_serves_slack_over_http_and_stops_on_sigterm(
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
-    output = process.stdout.read().decode() if process.stdout else ""
-    assert "serving Slack over HTTP" in output
-    assert "stopping" in output
-    assert "TESTPATIENT" not in output
+    said = output(process)
+    assert "serving Slack over HTTP" in said
+    assert "stopping" in said
+    assert "TESTPATIENT" not in said
 
 
 def test_denials_run_stops_on_sigterm_while_requests_are_arriving(
@@ -122,3 +156,46 @@ def test_denials_run_stops_on_sigterm_while_requests_are_arriving(
         stop_asking.set()
         for asker in askers:
             asker.join(timeout=5)
+
+
+def test_denials_run_serves_slack_over_socket_mode_and_stops_on_sigterm(
+    socket_mode_process: tuple[subprocess.Popen[bytes], Link], slack: SlackStandIn
+) -> None:
+    process, link = socket_mode_process
+    socket_mode = slack.socket_mode
+    driver = SlackDriver("", "", standin=slack).over_socket_mode(socket_mode)
+
+    assert driver.slash(text="help", user="UMARIA", channel="C0DENIALS").status == 200
+    reply = driver.wait_for(lambda: slack.responses(), what="help reply")[-1]
+    assert "/denials due" in reply.text
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    socket_mode.wait_for(lambda: not link.is_open, 5, "the connection to close")
+    assert link.close_code == 1000  # a close frame: Slack knows at once, nothing is lost
+    said = output(process)
+    assert "serving Slack over Socket Mode" in said
+    assert "stopping" in said
+    assert said.rstrip().endswith("stopped")  # the scheduler and the work in hand, then exit
+    assert "xapp-test" not in said
+
+
+def test_on_sigterm_an_acknowledged_command_is_still_answered_before_the_bot_exits(
+    socket_mode_process: tuple[subprocess.Popen[bytes], Link], slack: SlackStandIn
+) -> None:
+    process, link = socket_mode_process
+    socket_mode = slack.socket_mode
+    driver = SlackDriver("", "", standin=slack).over_socket_mode(socket_mode)
+    release = slack.hold("conversations.members")  # /denials due checks the channel's members
+    try:
+        assert driver.slash(text="due", user="UMARIA", channel="C0DENIALS").status == 200
+        driver.wait_for(lambda: slack.held("conversations.members"), what="the answer underway")
+
+        process.send_signal(signal.SIGTERM)
+        socket_mode.wait_for(lambda: not link.is_open, 15, "the connection to close")
+        assert process.poll() is None  # still finishing the answer
+    finally:
+        release.set()
+
+    driver.wait_for(lambda: slack.responses(), timeout=15, what="the answer to /denials due")
+    assert process.wait(timeout=15) == 0

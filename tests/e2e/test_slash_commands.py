@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.blocks import ids
@@ -63,6 +64,7 @@ def denial(bot: BotUnderTest, claim: str = "5101Z88001") -> Denial:
 # -- help and bad input ----------------------------------------------------------------------
 
 
+@pytest.mark.both_transports
 def test_help_lists_every_command_just_for_the_asker(bot: BotUnderTest) -> None:
     reply = say(bot, "help")
     assert reply.response_type == "ephemeral"
@@ -78,6 +80,7 @@ def test_help_lists_every_command_just_for_the_asker(bot: BotUnderTest) -> None:
         assert usage in shown(reply)
 
 
+@pytest.mark.both_transports
 def test_an_unknown_subcommand_answers_with_help(bot: BotUnderTest) -> None:
     reply = say(bot, "dew 7")
     assert shown(reply).startswith("I don't know dew. Here is what I can do:")
@@ -131,6 +134,7 @@ def test_a_claim_number_two_payers_share_lists_both(bot: BotUnderTest) -> None:
 # -- due -------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_transports
 def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTest) -> None:
     posted_card(bot, denied("R1", amount="100"), denied("R2", amount="50"), payer="ACME", pid="1")
     say(bot, "assign R1 me")
@@ -145,6 +149,7 @@ def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTes
     assert reply.response_type == "ephemeral"
 
 
+@pytest.mark.both_transports
 def test_due_for_someone_else_and_shared_in_the_channel(bot: BotUnderTest) -> None:
     posted_card(bot, denied("R1"), payer="ACME", pid="1")
     say(bot, "assign R1 <@UJAMES|james>")
@@ -178,6 +183,7 @@ def test_appeal_with_details_updates_the_card_and_its_thread(bot: BotUnderTest) 
     assert "<@UJAMES> logged appeal level 1 · portal · ref 88-2231" in thread[0].text
 
 
+@pytest.mark.both_transports
 def test_appeal_with_only_the_claim_opens_the_cards_form(bot: BotUnderTest) -> None:
     posted_card(bot, denied("5101Z88001"))
 
@@ -204,6 +210,7 @@ def test_a_corrected_claim_is_recorded_as_resubmitted(bot: BotUnderTest) -> None
     assert "Resubmitted" in card_now(bot, card)
 
 
+@pytest.mark.both_transports
 def test_a_won_appeal_closes_the_card_as_recovered(bot: BotUnderTest) -> None:
     card = posted_card(bot, denied("5101Z88001", amount="420"))
     say(bot, "appeal 5101Z88001 1 portal")
@@ -277,6 +284,7 @@ def test_trends_are_for_managers(bot: BotUnderTest) -> None:
     assert bot.slack.files() == []
 
 
+@pytest.mark.both_transports
 def test_a_manager_gets_trends_and_the_chart_in_a_dm(bot: BotUnderTest) -> None:
     posted_card(bot, denied("R1", amount="100"), denied("R2", amount="50"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from bot.blocks import ids
@@ -68,6 +69,7 @@ def test_cards_are_paced_to_one_message_per_second(bot: BotUnderTest) -> None:
     assert bot.slack.max_rate_per_channel(window=0.9) <= 1
 
 
+@pytest.mark.both_transports
 def test_a_file_shared_in_the_channel_is_imported_and_summarised_in_its_thread(
     bot: BotUnderTest,
 ) -> None:
@@ -85,6 +87,7 @@ def test_a_file_shared_in_the_channel_is_imported_and_summarised_in_its_thread(
     bot.driver.wait_for(lambda: len(bot.cards()) == 3, what="two cards after the upload")
 
 
+@pytest.mark.both_transports
 def test_a_refused_upload_says_why_in_the_thread(bot: BotUnderTest) -> None:
     file_id = bot.slack.add_file("claims.835", b"ISA*00*bad", user=MARIA, channel=CHANNEL)
     share = bot.deps.client.chat_postMessage(channel=CHANNEL, text="upload")
@@ -97,6 +100,7 @@ def test_a_refused_upload_says_why_in_the_thread(bot: BotUnderTest) -> None:
     assert "Nothing from this file was stored" in thread[0].text
 
 
+@pytest.mark.both_transports
 def test_the_app_home_lists_my_denials_and_the_team_summary(bot: BotUnderTest) -> None:
     bot.import_bytes(make_835([denied("H1"), denied("H2", carc="27")]), "h.835")
     with bot.deps.sessions() as session, session.begin():
@@ -111,6 +115,7 @@ def test_the_app_home_lists_my_denials_and_the_team_summary(bot: BotUnderTest) -
     assert "Unassigned" in text
 
 
+@pytest.mark.both_transports
 def test_a_click_on_a_card_whose_denial_is_gone_explains_and_changes_nothing(
     bot: BotUnderTest,
 ) -> None:
@@ -133,6 +138,7 @@ def test_a_click_on_a_card_whose_denial_is_gone_explains_and_changes_nothing(
     assert bot.slack.thread(CHANNEL, card.ts) == []
 
 
+@pytest.mark.both_transports
 def test_two_people_changing_different_things_at_once_keep_both(bot: BotUnderTest) -> None:
     bot.import_bytes(make_835([denied("C1")]), "c.835")
     bot.post_cards()

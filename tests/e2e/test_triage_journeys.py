@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.blocks import ids
@@ -34,6 +35,7 @@ def card_ref(card: Any) -> str:
     raise AssertionError("no actions block on the card")
 
 
+@pytest.mark.both_transports
 def test_an_imported_denial_is_posted_once_as_a_card(bot: BotUnderTest) -> None:
     card = one_card(bot)
     bot.post_cards()  # a second round posts nothing again
@@ -45,6 +47,7 @@ def test_an_imported_denial_is_posted_once_as_a_card(bot: BotUnderTest) -> None:
     assert "TESTPATIENT" not in str(card.blocks) + card.text  # no PHI by default
 
 
+@pytest.mark.both_transports
 def test_categorize_updates_the_card_in_place_and_notes_it_in_the_thread(
     bot: BotUnderTest,
 ) -> None:
@@ -69,6 +72,7 @@ def test_categorize_updates_the_card_in_place_and_notes_it_in_the_thread(
     assert len(bot.cards()) == 1
 
 
+@pytest.mark.both_transports
 def test_assign_records_an_audit_event(bot: BotUnderTest) -> None:
     card = one_card(bot)
 
@@ -85,6 +89,7 @@ def test_assign_records_an_audit_event(bot: BotUnderTest) -> None:
         assert (event.actor, event.action) == ("slack:T1:UMARIA", "assign")
 
 
+@pytest.mark.both_transports
 def test_log_appeal_through_the_modal_with_a_bad_date_first(bot: BotUnderTest) -> None:
     card = one_card(bot)
     bot.driver.block_action(
@@ -189,6 +194,7 @@ def test_a_second_appeal_from_the_card_is_refused_while_one_is_pending(bot: BotU
         assert session.scalars(select(Denial.status)).one() == "appealed"
 
 
+@pytest.mark.both_transports
 def test_a_write_off_by_staff_is_refused_and_changes_nothing(bot: BotUnderTest) -> None:
     card = one_card(bot)
 
@@ -207,6 +213,7 @@ def test_a_write_off_by_staff_is_refused_and_changes_nothing(bot: BotUnderTest) 
         assert session.scalars(select(Denial.status)).one() == "new"
 
 
+@pytest.mark.both_transports
 def test_a_manager_writes_off_through_the_form(bot: BotUnderTest) -> None:
     card = one_card(bot)
     bot.driver.block_action(
@@ -226,6 +233,7 @@ def test_a_manager_writes_off_through_the_form(bot: BotUnderTest) -> None:
     assert "Written off" in updated.text or "Written off" in str(updated.blocks)
 
 
+@pytest.mark.both_transports
 def test_two_people_assigning_at_once_lose_nothing_silently(bot: BotUnderTest) -> None:
     card = one_card(bot)
     barrier = threading.Barrier(2)
