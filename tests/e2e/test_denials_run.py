@@ -13,13 +13,14 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.slack_driver import SlackDriver
 from tests.e2e.slack_standin import SlackStandIn
-from tests.e2e.standin_socket import Link
+from tests.e2e.standin_socket import Link, SocketModeStandIn
 
 SECRET = "run-signing-secret"
 
@@ -69,10 +70,18 @@ def bot_process(
         stopped(process)
 
 
+@dataclass(frozen=True)
+class SocketModeBot:
+    process: subprocess.Popen[bytes]
+    link: Link  # its connection to the stand-in
+    socket_mode: SocketModeStandIn
+    driver: SlackDriver  # people, their commands sent as envelopes
+
+
 @pytest.fixture
 def socket_mode_process(
     slack: SlackStandIn, database_url: str, tmp_path: Path
-) -> Iterator[tuple[subprocess.Popen[bytes], Link]]:
+) -> Iterator[SocketModeBot]:
     """`denials run` with an app token, connected to the stand-in's Socket Mode side."""
     socket_mode = slack.socket_mode
     process = start_bot(
@@ -85,7 +94,8 @@ def socket_mode_process(
             "the bot's Socket Mode connection",
         )
         assert isinstance(link, Link), output(process)
-        yield process, link
+        driver = SlackDriver("", "", standin=slack).over_socket_mode(socket_mode)
+        yield SocketModeBot(process, link, socket_mode, driver)
     finally:
         stopped(process)
 
@@ -159,11 +169,13 @@ def test_denials_run_stops_on_sigterm_while_requests_are_arriving(
 
 
 def test_denials_run_serves_slack_over_socket_mode_and_stops_on_sigterm(
-    socket_mode_process: tuple[subprocess.Popen[bytes], Link], slack: SlackStandIn
+    socket_mode_process: SocketModeBot, slack: SlackStandIn
 ) -> None:
-    process, link = socket_mode_process
-    socket_mode = slack.socket_mode
-    driver = SlackDriver("", "", standin=slack).over_socket_mode(socket_mode)
+    process, link, driver = (
+        socket_mode_process.process,
+        socket_mode_process.link,
+        socket_mode_process.driver,
+    )
 
     assert driver.slash(text="help", user="UMARIA", channel="C0DENIALS").status == 200
     reply = driver.wait_for(lambda: slack.responses(), what="help reply")[-1]
@@ -171,7 +183,7 @@ def test_denials_run_serves_slack_over_socket_mode_and_stops_on_sigterm(
 
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
-    socket_mode.wait_for(lambda: not link.is_open, 5, "the connection to close")
+    slack.socket_mode.wait_for(lambda: not link.is_open, 5, "the connection to close")
     assert link.close_code == 1000  # a close frame: Slack knows at once, nothing is lost
     said = output(process)
     assert "serving Slack over Socket Mode" in said
@@ -181,18 +193,17 @@ def test_denials_run_serves_slack_over_socket_mode_and_stops_on_sigterm(
 
 
 def test_on_sigterm_an_acknowledged_command_is_still_answered_before_the_bot_exits(
-    socket_mode_process: tuple[subprocess.Popen[bytes], Link], slack: SlackStandIn
+    socket_mode_process: SocketModeBot, slack: SlackStandIn
 ) -> None:
-    process, link = socket_mode_process
-    socket_mode = slack.socket_mode
-    driver = SlackDriver("", "", standin=slack).over_socket_mode(socket_mode)
+    process, driver = socket_mode_process.process, socket_mode_process.driver
     release = slack.hold("conversations.members")  # /denials due checks the channel's members
     try:
         assert driver.slash(text="due", user="UMARIA", channel="C0DENIALS").status == 200
         driver.wait_for(lambda: slack.held("conversations.members"), what="the answer underway")
 
         process.send_signal(signal.SIGTERM)
-        socket_mode.wait_for(lambda: not link.is_open, 15, "the connection to close")
+        link = socket_mode_process.link
+        slack.socket_mode.wait_for(lambda: not link.is_open, 15, "the connection to close")
         assert process.poll() is None  # still finishing the answer
     finally:
         release.set()
