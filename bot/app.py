@@ -17,7 +17,16 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.handlers import card_actions, commands, files, group_actions, home, letters, modals
+from bot.handlers import (
+    card_actions,
+    column_mapping,
+    commands,
+    files,
+    group_actions,
+    home,
+    letters,
+    modals,
+)
 from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
@@ -28,7 +37,16 @@ from bot.slack.after_ack import AfterAck, tell_something_went_wrong
 log = logging.getLogger(__name__)
 
 # Every listener module registers itself here, explicitly, once.
-LISTENERS = (card_actions, group_actions, modals, letters, home, files, commands)
+LISTENERS = (
+    card_actions,
+    group_actions,
+    modals,
+    letters,
+    home,
+    files,
+    column_mapping,
+    commands,
+)
 
 
 def make_client(settings: Settings) -> WebClient:

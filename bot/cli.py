@@ -74,6 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--today", type=_day, help="import as of this day (YYYY-MM-DD)")
     imp.set_defaults(handler=cli_commands.import_files)
 
+    cols = commands.add_parser(
+        "columns", help="the CSV columns an import would read (--list, --forget saved layouts)"
+    )
+    cols.add_argument("file", nargs="?", type=Path, metavar="FILE")
+    cols.add_argument("--columns", metavar="MAPPING", help="try this mapping instead")
+    cols.add_argument("--list", action="store_true", help="list the saved layouts")
+    cols.add_argument("--forget", metavar="NUMBER|FILE", help="drop a saved layout")
+    cols.set_defaults(handler=cli_commands.columns)
+
     export = commands.add_parser("export", help="one record per denial to stdout")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--all", action="store_true", help="include closed denials")

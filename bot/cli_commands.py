@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,9 +17,16 @@ from bot.clock import Clock
 from bot.domain.payer_rules import format_rules_table
 from bot.errors import InputError
 from bot.importers.csv_columns import ColumnMapping, mapping_from_yaml, parse_mapping_option
+from bot.importers.csv_mapping_text import columns_option, proposed_columns
 from bot.services.due import DueFilter, due_view
 from bot.services.export import export_records, write_csv, write_jsonl
-from bot.services.importing import FileOutcome, ImportContext, Progress, import_paths
+from bot.services.importing import (
+    FileOutcome,
+    ImportContext,
+    Progress,
+    expand_paths,
+    import_paths,
+)
 from storage.db import make_engine, upgrade
 
 PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
@@ -43,7 +51,7 @@ def runtime(args: argparse.Namespace) -> Runtime:
 def import_files(args: argparse.Namespace) -> int:
     rt = runtime(args)
     try:
-        mapping = _column_mapping(args.columns) if args.columns else None
+        mapping = column_mapping(args.columns) if args.columns else None
     except ValueError as error:
         raise CommandError(f"--columns: {error}") from None
     context = ImportContext(
@@ -58,14 +66,15 @@ def import_files(args: argparse.Namespace) -> int:
     if missing:
         raise CommandError(f"No such file or folder: {', '.join(missing)}")
     outcomes = import_paths(args.paths, context, progress=_progress_bar)
-    for outcome in outcomes:
-        _print_outcome(outcome)
+    paths = list(expand_paths(args.paths))
+    for index, outcome in enumerate(outcomes):
+        _print_outcome(outcome, paths[index] if index < len(paths) else None)
     if not outcomes:
         print("No files found to import.", file=sys.stderr)
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def _column_mapping(option: str) -> ColumnMapping:
+def column_mapping(option: str) -> ColumnMapping:
     """`field=Header,...` on the command line, or a YAML file of the same pairs."""
     path = Path(option)
     if path.suffix in (".yml", ".yaml") and path.is_file():
@@ -73,11 +82,16 @@ def _column_mapping(option: str) -> ColumnMapping:
     return parse_mapping_option(option)
 
 
-def _print_outcome(outcome: FileOutcome) -> None:
+def _print_outcome(outcome: FileOutcome, path: Path | None = None) -> None:
     stream = sys.stdout if outcome.ok else sys.stderr
     print(outcome.summary_line(), file=stream)
     for line in outcome.detail_lines():
         print(line, file=stream)
+    if outcome.columns_needed is not None:
+        wanted = proposed_columns(outcome.columns_needed.detection)
+        target = shlex.quote(str(path)) if path is not None else "FILE"
+        print(f"  run: denials import {target} {columns_option(wanted)}", file=stream)
+        print("  (replace each <header>; `denials columns FILE` shows every column)", file=stream)
 
 
 def _progress_bar(path: Path) -> Progress | None:
@@ -160,6 +174,12 @@ def letter(args: argparse.Namespace) -> int:
     from bot.cli_letters import letter_command
 
     return letter_command(runtime(args), args.claim, out=args.out, level=args.level)
+
+
+def columns(args: argparse.Namespace) -> int:
+    from bot.cli_columns import columns_command
+
+    return columns_command(runtime(args), args)
 
 
 def run_job(args: argparse.Namespace) -> int:

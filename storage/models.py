@@ -302,6 +302,27 @@ class PatternFix(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class SavedColumnMapping(Base):
+    """A report layout's columns as a person confirmed them (Slack's "Map the columns", or
+    `denials import --columns`): the next file with the same headers imports without asking.
+
+    `signature` is the hash of the layout's header texts (order, case and punctuation
+    ignored); `columns` maps field names to header texts (`{"claim": "Clm #"}`).
+    """
+
+    __tablename__ = "column_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signature: Mapped[str] = mapped_column(String(), unique=True)
+    headers: Mapped[list[Any]] = mapped_column(default=list)  # the header texts, as in the file
+    columns: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    example_file: Mapped[str] = mapped_column(String())  # the file it was made for
+    saved_by: Mapped[str] = mapped_column(String())  # "slack:T1:U1", "cli:maria"
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ProviderLevelAdjustment(Base):
     """PLB entries, recorded as sent (recoupments, interest, forward balances)."""
 

@@ -46,6 +46,12 @@ GROUP_SHOW_EACH = "group.show_each"
 GROUP_RECORD_FIX = "group.record_fix"
 GROUP_ACTIONS_BLOCK = "group.actions"  # prefix; the block id is "group.actions|17:2"
 
+# --- a shared file whose columns were not all understood ----------------------------------------
+MAP_COLUMNS_BUTTON = "file.map_columns"  # value: the file reference (see column_mapping.py)
+MAP_COLUMNS_MODAL = "modal.map_columns"
+MAP_COLUMNS_BLOCK = "map_columns"  # prefix; the block id is "map_columns.claim", ...
+MAP_COLUMNS_INPUT = "map_columns.select"
+
 # --- /denials due and App Home rows (value = the bare denial id) ---------------------------------
 OPEN_CARD_BUTTON = "denial.open"
 
@@ -80,11 +86,12 @@ ALL_ACTION_IDS = frozenset(
         GROUP_RECORD_FIX,
         OPEN_CARD_BUTTON,
         DRAFT_LETTER_BUTTON,
+        MAP_COLUMNS_BUTTON,
     }
 )
 # Each needs an `app.view(...)` handler.
 ALL_VIEW_CALLBACK_IDS = frozenset(
-    {APPEAL_MODAL, WRITE_OFF_MODAL, MARK_PAID_MODAL, RECORD_FIX_MODAL}
+    {APPEAL_MODAL, WRITE_OFF_MODAL, MARK_PAID_MODAL, RECORD_FIX_MODAL, MAP_COLUMNS_MODAL}
 )
 
 _BLOCK_SEPARATOR = "|"

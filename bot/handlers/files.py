@@ -1,4 +1,8 @@
-"""An 835 or CSV shared in the denials channel is imported; the summary goes in its thread."""
+"""An 835 or CSV shared in the denials channel is imported; the summary goes in its thread.
+
+A report whose columns are not all understood gets a "Map the columns" reply instead
+(bot/handlers/column_mapping.py answers its button and form).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.blocks.column_mapping import FileRef, columns_needed_message
 from bot.deps import Deps
-from bot.services.importing import ImportContext, import_file
+from bot.importers.csv_columns import ColumnMapping
+from bot.importers.csv_question import column_question
+from bot.services.importing import FileOutcome, ImportContext, import_file
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +25,21 @@ TOO_BIG = "{name} is larger than 200 MB; import it with `denials import` on the 
 FETCH_FAILED = (
     "I couldn't download {name} from Slack ({why}). Share it again, or use `denials import`."
 )
-IMPORTABLE = (".835", ".txt", ".edi", ".x12", ".era", ".dat", ".csv")
+IMPORTABLE = (
+    ".835",
+    ".txt",
+    ".edi",
+    ".x12",
+    ".era",
+    ".dat",
+    ".csv",
+    ".tsv",
+    ".psv",
+    ".xlsx",
+    ".xlsm",
+    ".xls",  # refused with how to save it as .xlsx, rather than silently ignored
+)
+MAX_DETAIL_LINES = 20
 
 
 def register(app: App, deps: Deps) -> None:
@@ -35,19 +56,37 @@ def _import_shared(deps: Deps, event: dict[str, Any], channel: str) -> None:
     name = str(info.get("name") or "upload")
     if not name.lower().endswith(IMPORTABLE):
         return
-    thread = _share_ts(info, channel)
-    summary = _import(
-        deps, info, name, actor=f"slack:{event.get('team_id', '')}:{event.get('user_id', '')}"
-    )
-    deps.client.chat_postMessage(channel=channel, thread_ts=thread, text=summary)
+    thread = share_ts(info, channel)
+    result = import_shared_file(deps, info, name, actor=slack_actor(event), mapping=None)
+    if isinstance(result, FileOutcome) and result.columns_needed is not None:
+        needed = result.columns_needed
+        message = columns_needed_message(
+            name,
+            [need.what for need in needed.detection.missing()],
+            column_question(needed.detection),
+            FileRef(str(event["file_id"]), channel, thread),
+        )
+        deps.client.chat_postMessage(
+            channel=channel, thread_ts=thread, text=message.text, blocks=message.blocks
+        )
+        return
+    deps.client.chat_postMessage(channel=channel, thread_ts=thread, text=outcome_text(result))
     deps.poster.post_pending()
 
 
-def _import(deps: Deps, info: dict[str, Any], name: str, *, actor: str) -> str:
+def import_shared_file(
+    deps: Deps,
+    info: dict[str, Any],
+    name: str,
+    *,
+    actor: str,
+    mapping: ColumnMapping | None,
+) -> FileOutcome | str:
+    """The import's outcome, or the text saying why the file could not be fetched."""
     if int(info.get("size") or 0) > MAX_BYTES:
         return TOO_BIG.format(name=name)
     try:
-        data = _download(str(info["url_private_download"]), deps.settings.slack_bot_token or "")
+        data = download(info, deps.settings.slack_bot_token or "")
     except (OSError, KeyError) as error:
         log.warning("file download failed: %s", type(error).__name__)
         return FETCH_FAILED.format(name=name, why=type(error).__name__)
@@ -57,23 +96,38 @@ def _import(deps: Deps, info: dict[str, Any], name: str, *, actor: str) -> str:
         actor=actor,
         now=deps.clock.now(),
         today=deps.clock.today(),
+        csv_mapping=mapping,
     )
-    outcome = import_file(data, context, file_name=name)
-    lines = [outcome.summary_line(), *outcome.detail_lines()[:20]]
-    return "\n".join(lines)
+    return import_file(data, context, file_name=name)
 
 
-def _download(url: str, token: str) -> bytes:
+def outcome_text(result: FileOutcome | str) -> str:
+    if isinstance(result, str):
+        return result
+    return "\n".join([result.summary_line(), *result.detail_lines()[:MAX_DETAIL_LINES]])
+
+
+def download(info: dict[str, Any], token: str) -> bytes:
     # url_private needs the bot token; Slack serves it over HTTPS (tests: the local stand-in).
+    url = str(info["url_private_download"])
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         return bytes(response.read(MAX_BYTES + 1))
 
 
-def _share_ts(info: dict[str, Any], channel: str) -> str | None:
+def share_ts(info: dict[str, Any], channel: str) -> str | None:
     shares = info.get("shares") or {}
     for kind in ("public", "private"):
         entries = (shares.get(kind) or {}).get(channel) or []
         if entries:
             return str(entries[0].get("ts"))
     return None
+
+
+def slack_actor(body: dict[str, Any]) -> str:
+    """`slack:<team>:<user>` from an event or an interaction payload."""
+    user = body.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else body.get("user_id")
+    team = body.get("team")
+    team_id = team.get("id") if isinstance(team, dict) else body.get("team_id")
+    return f"slack:{team_id or ''}:{user_id or ''}"

@@ -33,7 +33,7 @@ from bot.importers.csv_columns import (
 from bot.importers.csv_evidence import Kind, Profile, profile
 from bot.importers.csv_header_rules import UNLESS, word_scores
 from bot.importers.csv_values import clean
-from bot.importers.csv_words import content_words
+from bot.importers.csv_words import FILLER, content_words, header_words
 
 MONEY_KINDS: Final = (Kind.MONEY, Kind.NUMBER)
 # What the values of a field look like; fields not listed hold anything (ids, names of
@@ -360,7 +360,7 @@ def _given_choice(name: Field, column: int, text: str, found: Profile) -> Choice
 
 
 def _words_why(text: str) -> str:
-    words = " ".join(sorted(content_words(text)))
+    words = " ".join(dict.fromkeys(w for w in header_words(text) if w not in FILLER))
     return f'header words "{words}"' if words else "no header"
 
 

@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-from bot.importers.csv_columns import CLAIM_KEYS, Field
+from bot.importers.csv_columns import CLAIM_KEYS, PHI_FIELDS, Field
 from bot.importers.csv_detect import Detection
 
 # The fields people check first, in the order they read a denial.
@@ -54,12 +54,18 @@ def inferred_text(detection: Detection) -> str:
     return ", ".join(f"{name.value}={header}" for name, header in pairs(detection).items())
 
 
+def proposed_columns(detection: Detection) -> dict[Field, str]:
+    """The main fields found, and `<header>` for each one missing."""
+    wanted = pairs(detection)
+    for need in detection.missing():
+        wanted[need.fields[0]] = "<header>"
+    return wanted
+
+
 def proposal_text(detection: Detection) -> str:
     """What was understood and the --columns line that completes it."""
     found = pairs(detection)
-    wanted = dict(found)
-    for need in detection.missing():
-        wanted[need.fields[0]] = "<header>"
+    wanted = proposed_columns(detection)
     headers = [t.strip() for t in detection.header.texts if t.strip()]
     shown = ", ".join(f'"{h}"' for h in headers[:MAX_HEADERS_SHOWN])
     if len(headers) > MAX_HEADERS_SHOWN:
@@ -69,3 +75,27 @@ def proposal_text(detection: Detection) -> str:
         f"Understood: {understood}. The header has {shown}. Name the missing column(s) with "
         f"{columns_option(wanted)}"
     )
+
+
+def mapping_table(detection: Detection) -> list[str]:
+    """One line per field found: field, column, why, a sample value (never patient data)."""
+    rows = [("field", "column", "why", "sample")]
+    for name in Field:
+        for rank, choice in enumerate(detection.choices.get(name, [])):
+            label = name.value if rank == 0 else f"  (then {name.value})"
+            where = f"{choice.header or '(no header)'} [col {choice.column + 1}]"
+            sample = "(patient data)" if name in PHI_FIELDS else choice.sample
+            rows.append((label, where, choice.why, sample))
+    widths = [min(max(len(row[i]) for row in rows), cap) for i, cap in enumerate((24, 34, 70))]
+    return [
+        "  ".join(
+            [*(cell[:w].ljust(w) for cell, w in zip(row[:3], widths, strict=True)), row[3]]
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def unused_headers(detection: Detection) -> list[str]:
+    """Headers of columns no field reads."""
+    used = {c.column for cs in detection.choices.values() for c in cs}
+    return [t.strip() for i, t in enumerate(detection.header.texts) if t.strip() and i not in used]

@@ -31,7 +31,7 @@ from bot.importers.csv_columns import (
 from bot.importers.csv_detect import Detection, detect
 from bot.importers.csv_mapping_text import inferred_text, proposal_text
 from bot.importers.csv_rows import MissingClaimNumberError, parse_row
-from bot.importers.csv_table import Grid, read_grids, signatures
+from bot.importers.csv_table import Grid, header_signature, read_grids, signatures
 from bot.importers.csv_values import CellError, clean
 
 _TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
@@ -48,6 +48,8 @@ class CsvReport:
     layout: str  # what the header looked like, e.g. "Tebra/Kareo service-line payments"
     data_rows: int  # rows that were records (imported, rejected or skipped as not submitted)
     columns: str = ""  # the inferred mapping (`claim=CLAIMID, payer=…`), "" when all known
+    signature: str | None = None  # of the header: what a remembered mapping is saved under
+    header: tuple[str, ...] = ()  # the header's texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport
         layout=layout_name(header, mapping, grid.description),
         data_rows=len(frame) + shifted,
         columns=inferred_text(detection),
+        signature=header_signature(header.texts),
+        header=tuple(header.texts),
     )
 
 

@@ -26,8 +26,9 @@ from bot.blocks import thread_notes
 from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
 from bot.domain.rulebook import Rulebook
 from bot.importers.csv_columns import ColumnMapping
-from bot.importers.csv_report import read_csv_report
+from bot.importers.csv_report import ColumnsNeeded, CsvReport, read_report, read_table
 from bot.importers.x835 import read_835
+from bot.services.column_mappings import find_saved, mark_used, remember
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
 from storage.bulk.outbox import enqueue_cards
@@ -54,6 +55,8 @@ class FileOutcome:
     rejected: list[RejectedRow] = field(default_factory=list)
     reason: str = ""
     previously_imported_at: datetime | None = None
+    columns: str = ""  # how a CSV's columns were decided, when worth saying (inferred, saved)
+    columns_needed: ColumnsNeeded | None = None  # refused for want of a column: what was seen
 
     @property
     def ok(self) -> bool:
@@ -76,7 +79,8 @@ class FileOutcome:
             parts.append(f"{len(self.rejected)} rows rejected")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
-        return f"{self.file_name}: imported {', '.join(parts)}."
+        columns = f" Columns {self.columns}." if self.columns else ""
+        return f"{self.file_name}: imported {', '.join(parts)}.{columns}"
 
     def detail_lines(self) -> list[str]:
         """Warnings and rejected rows, one line each, for the CLI and the Slack thread."""
@@ -144,6 +148,8 @@ def import_file(
     try:
         with _open(source) as stream, _older_objects_frozen():
             return _import_stream(stream, name, digest, size, context, progress)
+    except ColumnsNeeded as refusal:
+        return FileOutcome(name, "refused", reason=refusal.describe(), columns_needed=refusal)
     except ImportRefused as refusal:
         return FileOutcome(name, "refused", reason=refusal.describe())
     except Exception as error:  # a bug must not take the bot down or half-store a file
@@ -192,8 +198,9 @@ def _import_stream(
             actor=context.actor,
             paid_note=partial(thread_notes.paid_by_remittance, file_name=name),
         ) as writer:
-            warnings, rejected = _write_records(stream, kind, name, size, writer, context, progress)
+            read = _write_records(stream, kind, name, size, writer, context, progress, session)
             writer.flush()
+        warnings, rejected, columns = read
         if progress:
             progress(size, size)
         counts = writer.counts
@@ -211,6 +218,7 @@ def _import_stream(
             recovered=counts.recovered,
             warnings=warning_texts,
             rejected=rejected,
+            columns=columns,
         )
 
 
@@ -243,19 +251,46 @@ def _write_records(
     writer: ImportWriter,
     context: ImportContext,
     progress: Progress | None,
-) -> tuple[list[ImportWarning], list[RejectedRow]]:
-    """Read the file's records into the writer; its warnings and rejected rows."""
+    session: Session,
+) -> tuple[list[ImportWarning], list[RejectedRow], str]:
+    """Read the file's records into the writer; its warnings, rejected rows and, for a CSV,
+    how its columns were decided."""
     if kind == "835":
         remittance = read_835(stream, file_name=name)
         for count, item in enumerate(remittance, start=1):
             writer.add(item)
             if progress and count % 500 == 0:
                 progress(remittance.bytes_read, size)
-        return remittance.warnings, []
-    report = read_csv_report(stream, file_name=name, mapping=context.csv_mapping)
+        return remittance.warnings, [], ""
+    report, columns = _read_report(stream, name, context, session)
     for claim in report.claims:
         writer.add(claim)
-    return report.warnings, report.rejected
+    return report.warnings, report.rejected, columns
+
+
+def _read_report(
+    stream: BinaryIO, name: str, context: ImportContext, session: Session
+) -> tuple[CsvReport, str]:
+    """The report read with the mapping given, else the one saved for its layout, else what
+    detection finds; a given mapping is saved for the next file with these headers."""
+    table = read_table(stream.read(), name)
+    saved = None if context.csv_mapping else find_saved(session, table.signatures())
+    report = read_report(table, context.csv_mapping or (saved.mapping if saved else None))
+    if saved is not None:
+        mark_used(session, saved.id, context.now)
+        return report, f"as {saved.source()} (mapping {saved.id})"
+    if context.csv_mapping is not None and report.signature:
+        remember(
+            session,
+            signature=report.signature,
+            headers=report.header,
+            mapping=context.csv_mapping,
+            file_name=name,
+            actor=context.actor,
+            now=context.now,
+        )
+        return report, "as named; saved for the next file with these headers"
+    return report, f"inferred: {report.columns}" if report.columns else ""
 
 
 def detect_format(head: bytes) -> Literal["835", "csv"]:

@@ -186,6 +186,28 @@ class SlackStandIn:
             if channel not in stored.channels:
                 stored.channels.append(channel)
 
+    def upload_to_channel(self, name: str, content: bytes, *, user: str, channel: str) -> str:
+        """A person uploads a file into `channel`: the file, and the message that shows it
+        there (its ts is the file's share, where replies about the file thread). Returns the
+        file id; send `file_shared` with the driver next."""
+        file_id = self.add_file(name, content, user=user, channel=channel)
+        with self._lock:
+            stored = self._ws.files[file_id]
+            ts = self._ws.next_ts()
+            self._ws.add_message(
+                Message(
+                    channel=channel,
+                    ts=ts,
+                    text="",
+                    blocks=[],
+                    user=user,
+                    bot_id="",
+                    files=[stored.to_api()],
+                )
+            )
+            stored.share_ts[channel] = ts
+        return file_id
+
     def issue_trigger(self, user: str = "U1") -> str:
         """A trigger_id that views.open / views.push accept once, within `trigger_ttl`."""
         with self._lock:

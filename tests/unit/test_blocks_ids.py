@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 
 from bot.blocks import ids
+from bot.blocks.column_mapping import columns_needed_message
 from bot.blocks.denial_card import denial_card
 from bot.blocks.due_list import due_list
 from bot.blocks.group_card import group_card
 from bot.blocks.home import home_view
+from bot.blocks.message import Message
 from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from tests.unit.test_blocks_column_mapping import REF, question
 from tests.unit.view_builders import (
     TODAY,
     action_ids,
@@ -43,6 +46,10 @@ def test_the_ref_comes_from_a_button_value_or_the_block_id() -> None:
         ids.ref_from_action({"action_id": ids.ASSIGN_SELECT, "block_id": "abc"})
 
 
+def mapping_question_message() -> Message:
+    return columns_needed_message("a.csv", ["the payer"], question(), REF)
+
+
 def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
     payloads: list[object] = [
         denial_card(make_denial(status=status), today=TODAY).blocks
@@ -58,6 +65,7 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
             for block in appeal_modal("1042:3", "5101Z88001", today=TODAY)["blocks"]
             if block["type"] != "input"
         ],
+        mapping_question_message().blocks,
     ]
     emitted = set().union(*(action_ids(p) for p in payloads))
     assert emitted == ids.ALL_ACTION_IDS

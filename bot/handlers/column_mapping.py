@@ -1,0 +1,158 @@
+""" "Map the columns": the button under a shared report the importer did not understand, and
+its form. On submit the file is imported with the columns picked (and the layout saved for the
+next file like it); the summary goes in the file's thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.blocks import ids
+from bot.blocks.column_mapping import (
+    FileRef,
+    block_id,
+    column_mapping_modal,
+    columns_mapped_message,
+    columns_needed_message,
+    field_of_block,
+    loading_modal,
+    notice_modal,
+)
+from bot.deps import Deps
+from bot.domain.records import ImportRefused
+from bot.handlers.files import download, import_shared_file, outcome_text, slack_actor
+from bot.importers.csv_columns import ColumnMapping, Field
+from bot.importers.csv_question import answer_mapping, answer_problems, column_question
+from bot.services.column_mappings import preview_columns
+from bot.services.importing import FileOutcome
+
+log = logging.getLogger(__name__)
+
+FORM_OUT_OF_DATE = "This form is out of date. Close it and click Map the columns again."
+FETCH_FAILED = "I couldn't download {name} from Slack. Share it again, or use `denials import`."
+NOTHING_TO_MAP = (
+    "The columns of {name} are known now (someone mapped a file like it): importing it; the "
+    "summary will be in the file's thread."
+)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ids.MAP_COLUMNS_BUTTON)
+    def map_columns(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            ref = FileRef.decode(str(action.get("value") or ""))
+        except ValueError:
+            return  # not a button we drew
+        message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get(
+            "message_ts"
+        )
+        ref = replace(ref, message_ts=str(message_ts) if message_ts else None)
+        trigger = str(body.get("trigger_id") or "")
+        deps.after_ack(lambda: _open_form(deps, ref, trigger, slack_actor(body)))
+
+    @app.view(ids.MAP_COLUMNS_MODAL)
+    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values = (view.get("state") or {}).get("values") or {}
+        first = next(iter(values), "")
+        try:
+            ref = FileRef.decode(str(view.get("private_metadata") or ""))
+        except ValueError:
+            ack(response_action="errors", errors={first: FORM_OUT_OF_DATE})
+            return
+        answers = _answers(values)
+        problems = answer_problems(_asks(ref), answers)
+        if problems:
+            ack(
+                response_action="errors",
+                errors={block_id(name): text for name, text in problems.items()},
+            )
+            return
+        ack()
+        user = str((body.get("user") or {}).get("id") or "")
+        actor = slack_actor(body)
+        mapping = answer_mapping(answers)
+        deps.after_ack(lambda: _import_mapped(deps, ref, mapping, actor=actor, user=user))
+
+
+def _open_form(deps: Deps, ref: FileRef, trigger: str, actor: str) -> None:
+    """Open a form at once (the trigger lives 3 s), then fill it once the file is read."""
+    opened = deps.client.views_open(trigger_id=trigger, view=loading_modal())
+    view_id = str(opened["view"]["id"])
+    info = deps.client.files_info(file=ref.file_id)["file"]
+    name = str(info.get("name") or "upload")
+    try:
+        data = download(info, deps.settings.slack_bot_token or "")
+        preview = preview_columns(deps.sessions, data, name)
+    except (OSError, KeyError) as error:
+        log.warning("file download failed: %s", type(error).__name__)
+        deps.client.views_update(view_id=view_id, view=notice_modal(FETCH_FAILED.format(name=name)))
+        return
+    except ImportRefused as refusal:
+        deps.client.views_update(
+            view_id=view_id, view=notice_modal(f"{name} can't be imported: {refusal.describe()}")
+        )
+        return
+    question = column_question(preview.detection)
+    if not question.asks:
+        deps.client.views_update(
+            view_id=view_id, view=notice_modal(NOTHING_TO_MAP.format(name=name))
+        )
+        _import_mapped(deps, ref, None, actor=actor, user="")
+        return
+    deps.client.views_update(view_id=view_id, view=column_mapping_modal(name, question, ref))
+
+
+def _import_mapped(
+    deps: Deps, ref: FileRef, mapping: ColumnMapping | None, *, actor: str, user: str
+) -> None:
+    """Import the file with the columns picked; answer in its thread; post the new cards."""
+    info = deps.client.files_info(file=ref.file_id)["file"]
+    name = str(info.get("name") or "upload")
+    result = import_shared_file(deps, info, name, actor=actor, mapping=mapping)
+    if isinstance(result, FileOutcome) and result.columns_needed is not None:
+        needed = result.columns_needed  # still something missing: ask again
+        message = columns_needed_message(
+            name,
+            [need.what for need in needed.detection.missing()],
+            column_question(needed.detection),
+            ref,
+        )
+        deps.client.chat_postMessage(
+            channel=ref.channel, thread_ts=ref.thread_ts, text=message.text, blocks=message.blocks
+        )
+        return
+    if isinstance(result, FileOutcome) and result.ok and ref.message_ts and user:
+        done = columns_mapped_message(name, user)
+        deps.client.chat_update(
+            channel=ref.channel, ts=ref.message_ts, text=done.text, blocks=done.blocks
+        )
+    deps.client.chat_postMessage(
+        channel=ref.channel, thread_ts=ref.thread_ts, text=outcome_text(result)
+    )
+    deps.poster.post_pending()
+
+
+def _answers(values: dict[str, Any]) -> dict[Field, str | None]:
+    answers: dict[Field, str | None] = {}
+    for block, actions in values.items():
+        name = field_of_block(str(block))
+        if name is None or not isinstance(actions, dict):
+            continue
+        selected = (actions.get(ids.MAP_COLUMNS_INPUT) or {}).get("selected_option")
+        answers[name] = str(selected["value"]) if isinstance(selected, dict) else None
+    return answers
+
+
+def _asks(ref: FileRef) -> list[tuple[Field, str]]:
+    found = []
+    for name, need in ref.asks:
+        try:
+            found.append((Field(name), need))
+        except ValueError:
+            continue
+    return found
