@@ -13,6 +13,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import build_deps, create_app
+from bot.bootstrap import build_runtime
 from bot.config import Settings
 from bot.deps import Deps
 from bot.http_server import serve_http, stop_http
@@ -52,7 +53,14 @@ def run_bot(settings: Settings) -> int:
     problems = settings.slack_problems()
     if problems:
         return _cannot_start(problems)
-    deps = build_deps(settings)
+    runtime = build_runtime(settings)
+    try:
+        return _run(settings, build_deps(settings, runtime=runtime))
+    finally:
+        runtime.close()  # the database connections, whether the bot ran or could not start
+
+
+def _run(settings: Settings, deps: Deps) -> int:
     try:
         identity = deps.client.auth_test()
     except SlackApiError as error:

@@ -110,6 +110,7 @@ class SlackConnection(BaseSocketModeClient):
         self.connect_operation_lock = threading.Lock()
         self._ping_interval = ping_interval
         self._connection: ClientConnection | None = None
+        self._readers: list[threading.Thread] = []
         self._stopping = threading.Event()
 
     def is_connected(self) -> bool:
@@ -134,6 +135,7 @@ class SlackConnection(BaseSocketModeClient):
             target=self._read, args=(connection,), name="socket-mode-reader", daemon=True
         )
         reader.start()
+        self._readers = [each for each in self._readers if each.is_alive()] + [reader]
         if previous is not None:
             previous.close()  # its reader sees it was replaced and ends quietly
         log.info("connected to Slack over Socket Mode")
@@ -157,6 +159,8 @@ class SlackConnection(BaseSocketModeClient):
         self._stopping.set()
         self.message_workers.shutdown(wait=True)
         self.disconnect()
+        for reader in self._readers:
+            reader.join(timeout=5)
 
     def _read(self, connection: ClientConnection) -> None:
         try:
