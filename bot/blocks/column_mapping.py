@@ -50,6 +50,7 @@ FORM_INTRO = (
 FORM_FOUND = "Already found: {pairs}"
 LOADING = "Reading the columns of the file…"
 OPTIONAL_HINT = "Pick one if the file has it."
+GUESS_HINT = "A guess from the column's values: change it if it's wrong."
 GROUP_HINTS = {
     "amount": "At least one amount: billed, paid or adjustment.",
     "outcome": "The reason-code column, or the claim-status column if there are no codes.",
@@ -183,7 +184,9 @@ def field_of_block(block: str) -> Field | None:
 def _ask_block(ask: Ask, choices: list[Option]) -> InputBlock:
     initial = next((o for o in choices if ask.current and o.value == ask.current), None)
     required = ask.need in ("claim", "payer")
-    hint = GROUP_HINTS.get(ask.need) or (None if required else OPTIONAL_HINT)
+    hint = GROUP_HINTS.get(ask.need) or (
+        None if required else GUESS_HINT if ask.current else OPTIONAL_HINT
+    )
     return InputBlock(
         block_id=block_id(ask.field),
         label=ask.label,

@@ -49,6 +49,10 @@ class Field(StrEnum):
     PAID = "paid"
     ADJUSTMENT = "adjustment"
     ADJUSTMENT2 = "adjustment2"
+    ADJUSTMENT3 = "adjustment3"
+    ADJUSTMENT4 = "adjustment4"
+    ADJUSTMENT5 = "adjustment5"
+    ADJUSTMENT6 = "adjustment6"
     DEDUCTIBLE = "deductible"
     COINSURANCE = "coinsurance"
     COPAY = "copay"
@@ -56,6 +60,15 @@ class Field(StrEnum):
     GROUP = "group"
     CARC = "carc"
     CARC2 = "carc2"
+    CARC3 = "carc3"
+    CARC4 = "carc4"
+    CARC5 = "carc5"
+    CARC6 = "carc6"
+    GROUP2 = "group2"
+    GROUP3 = "group3"
+    GROUP4 = "group4"
+    GROUP5 = "group5"
+    GROUP6 = "group6"
     RARC = "rarc"
     REASON_TEXT = "reason_text"
     CHECK = "check"
@@ -87,6 +100,17 @@ def synonyms() -> dict[Field, tuple[str, ...]]:
     return {name: tuple(texts) for name, texts in table.items()}
 
 
+# Exports flattened from the 835 repeat the CAS triplet in numbered columns (`Adj Grp 1`,
+# `Adj Rsn 1`, `Adj Amt 1`, `Adj Grp 2` …): slot n is (group n, CARC n, amount n); the first
+# slot is the plain group, carc and adjustment fields.
+SLOTS: Final = (
+    (Field.GROUP, Field.CARC, Field.ADJUSTMENT),
+    (Field.GROUP2, Field.CARC2, Field.ADJUSTMENT2),
+    (Field.GROUP3, Field.CARC3, Field.ADJUSTMENT3),
+    (Field.GROUP4, Field.CARC4, Field.ADJUSTMENT4),
+    (Field.GROUP5, Field.CARC5, Field.ADJUSTMENT5),
+    (Field.GROUP6, Field.CARC6, Field.ADJUSTMENT6),
+)
 CLAIM_KEYS: Final = (Field.CLAIM, Field.ENCOUNTER, Field.CLEARINGHOUSE_REF, Field.PAYER_CLAIM)
 AMOUNT_FIELDS: Final = (Field.BILLED, Field.ADJUSTMENT, Field.PAID)
 OUTCOME_FIELDS: Final = (Field.CARC, Field.STATUS, Field.REASON_TEXT)

@@ -22,6 +22,7 @@ from typing import Final
 from bot.importers.csv_columns import (
     CLAIM_KEYS,
     PHI_FIELDS,
+    SLOTS,
     ColumnMapping,
     Field,
     Header,
@@ -47,6 +48,10 @@ VALUE_KINDS: Final[dict[Field, tuple[Kind, ...]]] = {
             Field.PAID,
             Field.ADJUSTMENT,
             Field.ADJUSTMENT2,
+            Field.ADJUSTMENT3,
+            Field.ADJUSTMENT4,
+            Field.ADJUSTMENT5,
+            Field.ADJUSTMENT6,
             Field.DEDUCTIBLE,
             Field.COINSURANCE,
             Field.COPAY,
@@ -57,10 +62,9 @@ VALUE_KINDS: Final[dict[Field, tuple[Kind, ...]]] = {
         name: (Kind.DATE,)
         for name in (Field.SERVICE_DATE, Field.NOTICE_DATE, Field.POSTED_DATE, Field.DOB)
     },
-    Field.CARC: (Kind.CARC, Kind.BARE_CARC),
-    Field.CARC2: (Kind.CARC, Kind.BARE_CARC),
+    **{name: (Kind.CARC, Kind.BARE_CARC) for _, name, _ in SLOTS},
+    **{name: (Kind.GROUP,) for name, _, _ in SLOTS},
     Field.RARC: (Kind.RARC,),
-    Field.GROUP: (Kind.GROUP,),
     Field.RENDERING_NPI: (Kind.NPI,),
     Field.PROCEDURE: (Kind.PROCEDURE,),
     Field.MODIFIERS: (Kind.MODIFIER,),
@@ -238,8 +242,39 @@ def _columns(
             choices.setdefault(choice.field, []).append(choice)
     for found in choices.values():
         found.sort(key=lambda c: (not c.given, c.rank < 0, c.rank, -c.score, c.column))
+    choices = _numbered_slots(choices)
     header = Header(index, texts, {name: [c.column for c in cs] for name, cs in choices.items()})
     return Detection(header, choices, [p.sample for p in profiles])
+
+
+def _numbered_slots(choices: dict[Field, list[Choice]]) -> dict[Field, list[Choice]]:
+    """Numbered repeats of the CAS triplet (`Adj Rsn 1`, `Adj Rsn 2` …) are slots, not
+    fallbacks of one another: the column numbered n goes to slot n's field (an unnumbered
+    one beside them is slot 1)."""
+    for position in range(3):  # group, carc, amount
+        first = SLOTS[0][position]
+        found = choices.get(first, [])
+        numbers = [_slot_number(c.header) or 1 for c in found]
+        if len(found) < 2 or len(set(numbers)) != len(numbers):
+            continue  # one column, or no numbering that tells them apart
+        base = min(numbers)
+        kept = []
+        for choice, number in zip(found, numbers, strict=True):
+            if number - base >= len(SLOTS):
+                continue
+            target = SLOTS[number - base][position]
+            if target is first:
+                kept.append(choice)
+            else:
+                choices[target] = [replace(choice, field=target), *choices.get(target, [])]
+        choices[first] = kept
+    return {name: found for name, found in choices.items() if found}
+
+
+def _slot_number(header: str) -> int | None:
+    """The number in a header such as `Adj Rsn Cd 2` or `CAS2 Reason` (1 to 6), else None."""
+    numbers = [int(w) for w in header_words(header) if w.isdigit() and 1 <= int(w) <= len(SLOTS)]
+    return numbers[0] if len(numbers) == 1 else None
 
 
 def _profiles(records: Sequence[Sequence[str]], index: int, width: int) -> list[Profile]:

@@ -25,7 +25,7 @@ from bot.importers.csv_codes import (
     reason_codes,
     remark_codes,
 )
-from bot.importers.csv_columns import CLAIM_KEYS, Field
+from bot.importers.csv_columns import CLAIM_KEYS, SLOTS, Field
 from bot.importers.csv_evidence import codes_in_text
 from bot.importers.csv_values import CellError, day, money, quantity
 
@@ -43,6 +43,10 @@ LABELS: dict[Field, str] = {
     Field.ALLOWED: "allowed amount",
     Field.ADJUSTMENT: "adjustment amount",
     Field.ADJUSTMENT2: "second adjustment amount",
+    Field.ADJUSTMENT3: "third adjustment amount",
+    Field.ADJUSTMENT4: "fourth adjustment amount",
+    Field.ADJUSTMENT5: "fifth adjustment amount",
+    Field.ADJUSTMENT6: "sixth adjustment amount",
     Field.DEDUCTIBLE: "deductible",
     Field.COINSURANCE: "coinsurance",
     Field.COPAY: "copay",
@@ -144,23 +148,26 @@ Slot = tuple[list[Code], Decimal | None]
 
 
 def _codes(values: Mapping[Field, str]) -> tuple[list[Slot], tuple[str, ...]]:
-    """(codes, amount) per reason column that has codes (Kareo has two), and all RARCs.
+    """(codes, amount) per reason column that has codes (Kareo has two, 835-flattened
+    exports up to six numbered ones), and all RARCs.
 
     RARCs come from the remark column and from reason cells that glue them on (`CO16;N290`).
+    A slot without a group column of its own uses the first one.
     """
     group = group_code(values.get(Field.GROUP, ""), "group code")
     remarks = remark_codes(values.get(Field.RARC, ""), "remark code")
     slots: list[Slot] = []
-    for codes_field, amount_field in (
-        (Field.CARC, Field.ADJUSTMENT),
-        (Field.CARC2, Field.ADJUSTMENT2),
-    ):
+    for group_field, codes_field, amount_field in SLOTS:
         # Read even without codes, so a bad amount is reported wherever it is.
         amount = money(values.get(amount_field, ""), LABELS[amount_field])
-        codes = reason_codes(values.get(codes_field, ""), "reason code", group=group)
+        own_group = group_code(values.get(group_field, ""), "group code") or group
+        codes = reason_codes(values.get(codes_field, ""), "reason code", group=own_group)
         remarks += codes.rarcs
         if codes.carcs:
             slots.append((codes.carcs, amount))
+    if len(slots) > 1 and all(amount is None for _, amount in slots):
+        # `CARC1`, `CARC2` with no amount columns: one cell of codes, split as usual
+        slots = [([code for codes, _ in slots for code in codes], None)]
     if not slots:  # a status-only export: codes written in the reason text still count
         found = codes_in_text(values.get(Field.REASON_TEXT, ""))
         carcs = [Code(c.group or group, c.carc) for c in found.carcs]

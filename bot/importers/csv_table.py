@@ -147,21 +147,23 @@ def _is_xlsx(raw: bytes, file_name: str) -> bool:
 def _sheets(raw: bytes) -> list[Grid]:
     # openpyxl is imported here: only an Excel upload pays for loading it.
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            grids = [
+                Grid(f"sheet “{sheet.title}”", rows=_sheet_records(sheet))
+                for sheet in book.worksheets
+            ]
+        finally:
+            book.close()
+    except ImportRefused:
+        raise
+    except Exception as error:  # whatever a damaged workbook makes openpyxl raise
         raise ImportRefused(
             f"the Excel workbook could not be read ({type(error).__name__}); open it in Excel, "
             "save it again as .xlsx or CSV (UTF-8), and import that file"
         ) from None
-    try:
-        grids = [
-            Grid(f"sheet “{sheet.title}”", rows=_sheet_records(sheet)) for sheet in book.worksheets
-        ]
-    finally:
-        book.close()
     grids = [grid for grid in grids if grid.rows]
     if not grids:
         raise ImportRefused("the Excel workbook has no filled sheet; export the report again")

@@ -75,6 +75,10 @@ ABBREVIATIONS: Final[dict[str, tuple[str, ...]]] = {
     "orig": ("original",),
     "pat": ("patient",),
     "pay": ("payment",),
+    "payor": ("payer",),
+    "insurer": ("payer",),
+    "deny": ("denial",),
+    "receipt": ("payment",),
     "pd": ("paid",),
     "pmt": ("payment",),
     "pmnt": ("payment",),
@@ -140,6 +144,8 @@ WORDS: Final = frozenset(_WORD_LIST.split())
 FILLER: Final = frozenset({"of", "the", "by", "on", "in", "to", "for", "w", "and", "a"})
 _CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
 _UNKNOWN_CHAR_COST: Final = 4.0
+_ABBREVIATION_COST: Final = 1.8  # a whole word explains a run better than an abbreviation
+_SHORT_RUN: Final = 8  # shorter runs are split only into known pieces (`payor` stays whole)
 _MAX_RUN: Final = 40  # longer runs are not headers; keeping the search small keeps it total
 
 
@@ -194,7 +200,10 @@ def segment(run: str) -> list[str]:
     kept together (`primaryinsurance` → primary insurance, `xyzclaim` → xyz claim)."""
     if len(run) > _MAX_RUN:
         return [run]
-    return list(_segment(run))
+    pieces = list(_segment(run))
+    if len(run) < _SHORT_RUN and not all(_known(piece) for piece in pieces):
+        return [run]
+    return pieces
 
 
 @cache
@@ -209,7 +218,8 @@ def _segment(run: str) -> tuple[str, ...]:
             cost_before, before = best[start]
             piece = run[start:end]
             if _known(piece):
-                cost = cost_before + 1.0 + (0.5 if len(piece) <= 2 else 0.0)
+                cost = cost_before + (1.0 if _whole_word(piece) else _ABBREVIATION_COST)
+                cost += 0.5 if len(piece) <= 2 else 0.0
                 candidate = (*before, piece)
             elif end - start == 1:
                 cost = cost_before + _UNKNOWN_CHAR_COST
@@ -224,6 +234,10 @@ def _segment(run: str) -> tuple[str, ...]:
             if cost < best[end][0]:
                 best[end] = (cost, candidate)
     return best[len(run)][1]
+
+
+def _whole_word(piece: str) -> bool:
+    return piece in WORDS or (piece.endswith("s") and piece[:-1] in WORDS)
 
 
 def _known(piece: str) -> bool:

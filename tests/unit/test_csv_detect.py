@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.domain.records import ImportRefused
 from bot.importers.csv_columns import Field, parse_mapping_option
 from bot.importers.csv_detect import Confidence, Detection, detect
 from bot.importers.csv_mapping_text import columns_option, inferred_text, proposal_text
+from bot.importers.csv_report import read_csv_report
 
 
 def columns(found: Detection | None) -> dict[Field, str]:
@@ -288,3 +293,62 @@ def test_detection_never_raises_on_billing_like_headers(records: list[list[str]]
     found = detect(records)
     if found is not None:
         assert all(cs for cs in found.choices.values())
+
+
+CAS_STYLE = (
+    "Claim Number,Payer,Billed,Paid,Adj Group 1,Adj Reason 1,Adj Amount 1,"
+    "Adj Group 2,Adj Reason 2,Adj Amount 2,Adj Group 3,Adj Reason 3,Adj Amount 3\n"
+    "K1,Aetna,200.00,100.00,CO,45,60.00,CO,97,40.00,,,\n"
+    "K2,Aetna,100.00,0.00,CO,45,10.00,PR,1,70.00,PR,96,20.00\n"
+)
+
+
+def test_numbered_adjustment_columns_are_slots_of_their_own() -> None:
+    records = [line.split(",") for line in CAS_STYLE.splitlines()]
+    found = columns(detect(records))
+    assert (found[Field.GROUP], found[Field.CARC], found[Field.ADJUSTMENT]) == (
+        "Adj Group 1",
+        "Adj Reason 1",
+        "Adj Amount 1",
+    )
+    assert (found[Field.GROUP3], found[Field.CARC3], found[Field.ADJUSTMENT3]) == (
+        "Adj Group 3",
+        "Adj Reason 3",
+        "Adj Amount 3",
+    )
+    report = read_csv_report(io.BytesIO(CAS_STYLE.encode()), file_name="cas.csv")
+    codes = {
+        claim.claim_number: [
+            (a.group, a.carc, str(a.amount)) for line in claim.lines for a in line.adjustments
+        ]
+        for claim in report.claims
+    }
+    assert codes == {
+        "K1": [("CO", "45", "60.00"), ("CO", "97", "40.00")],
+        "K2": [("CO", "45", "10.00"), ("PR", "1", "70.00"), ("PR", "96", "20.00")],
+    }
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=400))
+def test_reading_any_text_either_imports_or_refuses(text: str) -> None:
+    with contextlib.suppress(ImportRefused):
+        read_csv_report(io.BytesIO(text.encode("utf-8", "surrogatepass")), file_name="x.csv")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=300))
+def test_reading_any_bytes_either_imports_or_refuses(data: bytes) -> None:
+    for content, name in ((data, "x.csv"), (data, "x.xlsx"), (b"PK\x03\x04" + data, "x.xlsx")):
+        with contextlib.suppress(ImportRefused):
+            read_csv_report(io.BytesIO(content), file_name=name)
+
+
+def test_numbered_reason_columns_without_amounts_share_the_unpaid_charge() -> None:
+    text = (
+        "ClaimNo,InsName,ChargeAmt,AllowedAmt,PaidAmt,CARC1,CARC2\n"
+        "X1,BCBS,150.00,100.00,0.00,CO-45,CO-50\n"
+    )
+    (claim,) = read_csv_report(io.BytesIO(text.encode()), file_name="x.csv").claims
+    amounts = [(a.carc, str(a.amount)) for line in claim.lines for a in line.adjustments]
+    assert amounts == [("45", "50.00"), ("50", "100.00")]

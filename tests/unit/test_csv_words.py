@@ -44,6 +44,9 @@ def test_segment_prefers_known_words_and_keeps_unknown_letters_together() -> Non
     assert segment("xyzclaim") == ["xyz", "claim"]
     assert segment("zzzz") == ["zzzz"]
     assert segment("a" * 500) == ["a" * 500]  # too long to be a header: left whole
+    assert segment("payor") == ["payor"]  # short and not all known words: a word of its own
+    assert segment("receipts") == ["receipts"]  # not "recei" + "pts"
+    assert segment("invoice") == ["invoice"]  # not "in" + "voice"
 
 
 @pytest.mark.parametrize(
@@ -122,6 +125,13 @@ def test_header_words_of_the_issue_headers() -> None:
         ("Rendering Prov", Field.RENDERING_PROVIDER),
         ("Pt Acct #", Field.PATIENT_ACCOUNT),
         ("Claim Adjustment Group Code", Field.GROUP),
+        ("Payor", Field.PAYER),
+        ("Insurer", Field.PAYER),
+        ("Invoice #", Field.CLAIM),
+        ("Receipts", Field.PAID),
+        ("Deny Code", Field.CARC),
+        ("Write Off Amt", Field.ADJUSTMENT),
+        ("ServiceFrom", Field.SERVICE_DATE),
     ],
 )
 def test_word_rules_name_the_field(header: str, field: Field) -> None:
