@@ -96,8 +96,9 @@ VETO_MIN_CELLS: Final = 3
 MIN_SCORE: Final = 0.3
 SURE_SCORE: Final = 0.75
 SCAN_RECORDS: Final = 50  # where the header may be
-SAMPLE_ROWS: Final = 200  # data rows read for value evidence
+SAMPLE_ROWS: Final = 120  # data rows read for value evidence
 HEADER_CANDIDATES: Final = 4  # records examined with their values, best header words first
+CANDIDATE_SHARE: Final = 0.6  # ... when their header words score near the best one's
 
 
 class Confidence(StrEnum):
@@ -178,8 +179,9 @@ def detect(
         key=lambda item: (-item[0], item[1]),
     )
     best: tuple[float, Detection] | None = None
+    top = ranked[0][0] if ranked else 0.0
     for words_total, index in ranked[:HEADER_CANDIDATES]:
-        if words_total < 1.0:
+        if words_total < max(1.0, top * CANDIDATE_SHARE):
             break
         found = _columns(records, index, None)
         total = _total(found)

@@ -81,7 +81,12 @@ def is_number(cell: str) -> bool:
     return cell.isdigit() and len(cell) <= 12
 
 
+_DATE_SHAPE: Final = re.compile(r"\d{1,4}[-/.]?\d{1,2}[-/.]?\d{2,4}")
+
+
 def is_date(cell: str) -> bool:
+    if not _DATE_SHAPE.match(cell.strip()):
+        return False
     try:
         return day(cell, "") is not None
     except CellError:
@@ -215,31 +220,39 @@ DETECTORS: Final = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Profile:
-    """Share of a column's non-blank sampled cells each detector accepts."""
+    """A column's non-blank sampled cells; the share each detector accepts, worked out when
+    first asked (most columns are only ever asked about two or three kinds)."""
 
-    filled: int  # non-blank cells in the sample
-    shares: dict[Kind, float] = field(default_factory=dict)
-    sample: str = ""  # the first non-blank cell
+    values: list[str] = field(default_factory=list)
+    _shares: dict[Kind, float] = field(default_factory=dict, repr=False)
+
+    @property
+    def filled(self) -> int:
+        return len(self.values)
+
+    @property
+    def sample(self) -> str:
+        """The first non-blank cell ("" for an empty column)."""
+        return self.values[0] if self.values else ""
 
     def share(self, *kinds: Kind) -> float:
         """Share of cells that are any of `kinds` (0.0 for an empty column)."""
-        return max((self.shares.get(kind, 0.0) for kind in kinds), default=0.0)
+        return max((self._share(kind) for kind in kinds), default=0.0)
+
+    def _share(self, kind: Kind) -> float:
+        if kind not in self._shares:
+            detector = DETECTORS[kind]
+            accepted = 0
+            for value in self.values:
+                try:
+                    accepted += bool(detector(value))
+                except (ValueError, ArithmeticError):  # a detector must never stop detection
+                    continue
+            self._shares[kind] = accepted / len(self.values) if self.values else 0.0
+        return self._shares[kind]
 
 
 def profile(cells: Iterable[str]) -> Profile:
-    values = [text for text in (clean(c) for c in cells) if text]
-    if not values:
-        return Profile(0)
-    counts = dict.fromkeys(Kind, 0)
-    for value in values:
-        for kind, detector in DETECTORS.items():
-            try:
-                accepted = detector(value)
-            except (ValueError, ArithmeticError):  # a detector must never stop detection
-                accepted = False
-            if accepted:
-                counts[kind] += 1
-    shares = {kind: count / len(values) for kind, count in counts.items() if count}
-    return Profile(len(values), shares, values[0])
+    return Profile([text for text in (clean(c) for c in cells) if text])

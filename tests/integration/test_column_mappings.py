@@ -223,3 +223,14 @@ def test_every_new_layout_imports_into_the_database_without_columns(
     assert outcome.status == "imported", outcome.reason
     assert (outcome.denials, f"{outcome.denied_amount:.2f}") == (denials, total)
     assert outcome.rejected == []
+
+
+def test_a_status_only_denial_keeps_the_payers_words_for_its_card(context: ImportContext) -> None:
+    import_file(DATA / "csv" / "athenaone_denials_worklist.csv", context)
+
+    with context.sessions() as session:
+        denial = session.scalars(select(Denial).where(Denial.claim_number == "7781003")).one()
+        coded = session.scalars(select(Denial).where(Denial.claim_number == "7781001")).one()
+    assert (denial.category, denial.carcs) == ("other", [])
+    assert "Patient not eligible on date of service" in denial.explanation
+    assert (coded.category, coded.carcs) == ("authorization", ["CO-197"])

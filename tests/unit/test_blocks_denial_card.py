@@ -227,3 +227,16 @@ def test_a_write_off_after_a_partial_payment_names_only_the_rest() -> None:
         make_denial(status="written_off", recovered_amount=Decimal("100")), today=TODAY
     )
     assert message.blocks[0]["text"]["text"] == ":heavy_minus_sign: Written off $320.00 · Aetna"
+
+
+def test_a_status_only_denial_shows_the_reports_own_words() -> None:
+    view = make_denial(
+        reasons=(),
+        rarcs=(),
+        explanation="No reason code in the report; it says: “Patient <not> eligible on DOS”",
+    )
+    text = str(denial_card(view, today=TODAY).blocks)
+    assert "*Reason*  No reason code in the report; it says: “Patient &lt;not&gt; eligible" in text
+    assert "the payer sent no reason code" not in text
+    bare = str(denial_card(make_denial(reasons=(), rarcs=()), today=TODAY).blocks)
+    assert "the payer sent no reason code" in bare

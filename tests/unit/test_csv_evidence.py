@@ -159,4 +159,4 @@ def test_no_detector_raises_on_any_cell(cell: str) -> None:
 @given(st.lists(st.text(max_size=40), max_size=30))
 def test_profile_never_raises(cells: list[str]) -> None:
     found = profile(cells)
-    assert all(0.0 <= share <= 1.0 for share in found.shares.values())
+    assert all(0.0 <= found.share(kind) <= 1.0 for kind in Kind)
