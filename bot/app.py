@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -26,17 +28,20 @@ from bot.handlers import (
     home,
     letters,
     modals,
+    unknown,
 )
 from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
-from bot.slack.after_ack import AfterAck, tell_something_went_wrong
+from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
+from bot.slack.signature import refuse
 
 log = logging.getLogger(__name__)
 
-# Every listener module registers itself here, explicitly, once.
+# Every listener module registers itself here, explicitly, once; `unknown` last, as it takes
+# whatever the others did not.
 LISTENERS = (
     card_actions,
     group_actions,
@@ -46,6 +51,7 @@ LISTENERS = (
     files,
     column_mapping,
     commands,
+    unknown,
 )
 
 
@@ -120,11 +126,54 @@ def create_app(
         module.register(app, deps)
 
     @app.error
-    def last_resort(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+    def last_resort(
+        error: Exception, body: dict[str, Any], request: BoltRequest, respond: Any
+    ) -> BoltResponse:
         log.error("listener failed: %s", type(error).__name__)
         log.debug("listener failure", exc_info=error)
+        if not from_slack(request, settings.slack_signing_secret or ""):
+            # Nothing in a request Slack did not sign is acted on: its response_url could be
+            # any address on the internet or our own network.
+            return BoltResponse(status=401, body="")
+        if body.get("type") == "view_submission":
+            return form_error(body)
         if body.get("response_url"):
             tell_something_went_wrong(respond)
-        return None
+        return BoltResponse(status=200, body="")  # acknowledged: the person has been told
 
     return app
+
+
+def from_slack(request: BoltRequest, signing_secret: str) -> bool:
+    """Socket Mode requests come over the app token's websocket; HTTP ones must be signed."""
+    if request.mode == "socket_mode":
+        return True
+
+    def header(name: str) -> str | None:
+        values = request.headers.get(name) or ()
+        return values[0] if values else None
+
+    reason = refuse(
+        signing_secret,
+        header("x-slack-request-timestamp"),
+        header("x-slack-signature"),
+        request.raw_body.encode("utf-8"),
+        time.time(),
+    )
+    return reason is None
+
+
+def form_error(body: dict[str, Any]) -> BoltResponse:
+    """A form whose submission failed stays open, saying so, with what was typed."""
+    view = body.get("view") if isinstance(body.get("view"), dict) else {}
+    inputs = [
+        block.get("block_id")
+        for block in (view or {}).get("blocks") or []
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id")
+    ]
+    if not inputs:
+        return BoltResponse(status=200, body="")
+    answer = {"response_action": "errors", "errors": {str(inputs[0]): SOMETHING_WENT_WRONG}}
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+    )

@@ -45,6 +45,7 @@ class BotUnderTest:
     driver: SlackDriver
     url: str  # HTTP: where the bot listens; Socket Mode: ""
     transport: str = HTTP
+    server: Any = None  # HTTP: the waitress server (`.slack_endpoint.refusals`)
 
     def import_bytes(self, data: bytes, name: str) -> FileOutcome:
         context = ImportContext(
@@ -83,15 +84,15 @@ def running_bot(
     app = create_app(settings, deps=deps)
     serve = _over_socket_mode if settings.slack_app_token else _over_http
     try:
-        with serve(app, deps, slack) as (driver, url):
+        with serve(app, deps, slack) as (driver, url, server):
             transport = SOCKET_MODE if settings.slack_app_token else HTTP
-            yield BotUnderTest(settings, deps, slack, driver, url, transport)
+            yield BotUnderTest(settings, deps, slack, driver, url, transport, server)
     finally:
         deps.after_ack.close()  # no listener talks to a stand-in that has stopped
 
 
 @contextmanager
-def _over_http(app: App, deps: Deps, slack: SlackStandIn) -> Iterator[tuple[SlackDriver, str]]:
+def _over_http(app: App, deps: Deps, slack: SlackStandIn) -> Iterator[tuple[SlackDriver, str, Any]]:
     server = serve_http(app, deps, host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
@@ -99,7 +100,7 @@ def _over_http(app: App, deps: Deps, slack: SlackStandIn) -> Iterator[tuple[Slac
     secret = deps.settings.slack_signing_secret or ""
     driver = SlackDriver(url + EVENTS_PATH, secret, standin=slack, team_id="T1")
     try:
-        yield driver, url
+        yield driver, url, server
     finally:
         stop_http(server, from_other_thread=True)
         thread.join(timeout=5)
@@ -108,7 +109,7 @@ def _over_http(app: App, deps: Deps, slack: SlackStandIn) -> Iterator[tuple[Slac
 @contextmanager
 def _over_socket_mode(
     app: App, deps: Deps, slack: SlackStandIn
-) -> Iterator[tuple[SlackDriver, str]]:
+) -> Iterator[tuple[SlackDriver, str, Any]]:
     socket_mode = slack.socket_mode
     opened = len(socket_mode.links())
     server = SocketModeServer(app, deps.settings.slack_app_token or "")
@@ -118,7 +119,7 @@ def _over_socket_mode(
             lambda: len(socket_mode.links()) > opened, 10, "the bot's Socket Mode connection"
         )
         driver = SlackDriver("", "", standin=slack, team_id="T1").over_socket_mode(socket_mode)
-        yield driver, ""
+        yield driver, "", server
     finally:
         server.close()
 

@@ -54,22 +54,35 @@ class RecordingApp:
         self.events: set[str] = set()
         self.actions: set[str] = set()
         self.views: set[str] = set()
+        self.anything: set[str] = set()  # kinds with a listener for any id (bot.handlers.unknown)
 
-    def _record(self, into: set[str], name: Any) -> Callable[[Any], Any]:
-        into.add(str(name))
+    def _record(self, into: set[str], name: Any, kind: str) -> Callable[[Any], Any]:
+        if isinstance(name, re.Pattern):
+            self.anything.add(kind)
+        else:
+            into.add(str(name))
         return lambda function: function
 
     def command(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.commands, name)
+        return self._record(self.commands, name, "command")
 
     def event(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.events, name)
+        return self._record(self.events, name, "event")
 
     def action(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.actions, name)
+        return self._record(self.actions, name, "action")
 
     def view(self, name: str) -> Callable[[Any], Any]:
-        return self._record(self.views, name)
+        return self._record(self.views, name, "view")
+
+    def view_closed(self, name: Any) -> Callable[[Any], Any]:
+        return self._record(set(), name, "view_closed")
+
+    def options(self, name: Any) -> Callable[[Any], Any]:
+        return self._record(set(), name, "options")
+
+    def shortcut(self, name: Any) -> Callable[[Any], Any]:
+        return self._record(set(), name, "shortcut")
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +133,11 @@ def test_declared_commands_and_events_are_exactly_those_listened_for(
 def test_every_interactive_id_a_builder_emits_has_a_listener(listeners: RecordingApp) -> None:
     assert listeners.actions >= ids.ALL_ACTION_IDS
     assert listeners.views >= ids.ALL_VIEW_CALLBACK_IDS
+
+
+def test_whatever_no_listener_knows_is_still_acknowledged(listeners: RecordingApp) -> None:
+    kinds = {"command", "event", "action", "view", "view_closed", "options", "shortcut"}
+    assert listeners.anything == kinds
 
 
 def test_interactivity_is_on_because_cards_have_controls(manifest: dict[str, Any]) -> None:
