@@ -36,7 +36,9 @@ from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
+from bot.slack.once import OnceApp
 from bot.slack.signature import refuse
+from storage.receipts import Receipts
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,8 @@ def create_app(
     deps: Deps | None = None,
 ) -> App:
     deps = deps or build_deps(settings, client=client)
-    app = App(
+    app = OnceApp(
+        Receipts(deps.sessions),  # a request Slack sends again is acknowledged, not redone
         client=deps.client,
         # Listeners acknowledge in the request's thread and hand the rest to deps.after_ack.
         process_before_response=True,

@@ -290,6 +290,20 @@ class SendClaim(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class SlackReceipt(Base):
+    """A request Slack sent (an event, a command, a click, a form), keyed by what stays the same
+    when Slack sends it again: whoever inserts the key handles it (storage/receipts.py)."""
+
+    __tablename__ = "slack_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(), unique=True)  # e.g. "event:T1:Ev0123"
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    handled_by: Mapped[str] = mapped_column(String())  # host:pid of the replica
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    repeats: Mapped[int] = mapped_column(Integer, default=0)  # times Slack sent it again
+
+
 class PatternFix(Base):
     """A workflow fix recorded for a repeat pattern ("Record a fix" on a grouped card)."""
 

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import SendClaim
+from storage.unique import insert_if_new
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ class SendLedger:
             "detail": detail or {},
         }
         with self.sessions() as session, session.begin():
-            if _inserted(session, values):
+            if insert_if_new(session, SendClaim, values, ["kind", "key"]):
                 return "new"
             taken = session.execute(
                 update(SendClaim)
@@ -186,29 +185,6 @@ class SendLedger:
             raise
         self.mark_sent(kind, key, result)
         return True
-
-
-def _inserted(session: Session, values: dict[str, Any]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: no row back means someone else has it.
-
-    (`rowcount` cannot tell: with RETURNING, psycopg reports -1 whatever happened.)
-    """
-    name = session.get_bind().dialect.name
-    if name not in ("postgresql", "sqlite"):  # any other database: the constraint decides
-        try:
-            with session.begin_nested():
-                session.execute(insert(SendClaim).values(**values))
-        except IntegrityError:
-            return False
-        return True
-    dialect_insert = postgresql.insert if name == "postgresql" else sqlite.insert
-    statement = (
-        dialect_insert(SendClaim)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["kind", "key"])
-        .returning(SendClaim.id)
-    )
-    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -137,7 +137,7 @@ class SocketModeStandIn:
             "payload": payload,
             "accepts_response_payload": _accepts_response_payload(kind, payload),
         }
-        if kind == "events_api":
+        if kind == "events_api" or retry_attempt:
             envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
         link = self.wait_for(self._newest_open, timeout, "an open Socket Mode connection")
         with self._changed:
