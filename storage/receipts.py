@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, text, update
+from sqlalchemy import Connection, Engine, delete, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -109,19 +109,29 @@ class Receipts:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        """One short transaction, waiting at most `WAIT_AT_MOST` for SQLite's write lock."""
-        with self.sessions() as session:
-            sqlite = session.get_bind().dialect.name == "sqlite"
+        """One short transaction, waiting at most `WAIT_AT_MOST` for SQLite's write lock.
+
+        On one connection held throughout: the busy timeout is the connection's, and it goes
+        back to the pool with the bot's usual patience.
+        """
+        engine: Engine = self.sessions.kw["bind"]
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
             if sqlite:
-                session.execute(text(f"PRAGMA busy_timeout={WAIT_AT_MOST * 1000:.0f}"))
+                _busy_timeout(connection, round(WAIT_AT_MOST * 1000))
             try:
-                yield session
-                session.commit()
+                with Session(bind=connection) as session:
+                    yield session
+                    session.commit()
             except OperationalError as error:
-                session.rollback()
                 if sqlite and "locked" in str(error.orig):
                     raise DatabaseBusyError("the database is busy with other work") from None
                 raise
             finally:
-                if sqlite:  # the connection goes back to the pool with the bot's usual patience
-                    session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}"))
+                if sqlite:
+                    _busy_timeout(connection, SQLITE_BUSY_MS)
+
+
+def _busy_timeout(connection: Connection, milliseconds: int) -> None:
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={milliseconds}")
+    connection.commit()
