@@ -29,12 +29,14 @@ from bot.handlers import (
     letters,
     modals,
     unknown,
+    work_actions,
 )
 from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
+from bot.services.work_items import WorkItems
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
 from bot.slack.once import OnceApp
 from bot.slack.signature import refuse
@@ -49,6 +51,7 @@ LISTENERS = (
     group_actions,
     modals,
     letters,
+    work_actions,
     home,
     files,
     column_mapping,
@@ -106,6 +109,7 @@ def build_deps(
         letters=AppealLetters(
             runtime.sessions, runtime.rulebook, LetterTemplates(settings.letter_templates)
         ),
+        work=WorkItems(runtime.sessions, runtime.rulebook.payer_rules),
     )
 
 

@@ -15,6 +15,7 @@ from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
 from bot.services.posting import SlackPoster
 from bot.services.triage import Actor, Triage
+from bot.services.work_items import WorkItems
 from bot.slack.after_ack import AfterAck
 
 
@@ -30,6 +31,7 @@ class Deps:
     poster: SlackPoster
     after_ack: AfterAck  # what a listener does once it has acknowledged
     letters: AppealLetters  # drafts appeal letters (templates loaded once)
+    work: WorkItems  # documentation requests and rejections
 
     def actor(self, body: dict[str, Any]) -> Actor:
         """Who clicked or typed: people are keyed by (team id, user id)."""

@@ -124,7 +124,7 @@ class SlackPost(Base):
     __tablename__ = "slack_posts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String())  # "card" or "group"
+    kind: Mapped[str] = mapped_column(String())  # "card", "group", "request" or "rejection"
     pattern_key: Mapped[str | None] = mapped_column(String())
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"))
     status: Mapped[str] = mapped_column(String(), default="pending", index=True)
@@ -259,12 +259,17 @@ class Appeal(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which denial, and when. Never holds PHI."""
+    """Who did what to which denial (or documentation request, or rejection), and when.
+    Never holds PHI."""
 
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     denial_id: Mapped[int | None] = mapped_column(ForeignKey("denials.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documentation_requests.id"), index=True
+    )
+    rejection_id: Mapped[int | None] = mapped_column(ForeignKey("claim_rejections.id"), index=True)
     actor: Mapped[str] = mapped_column(String())
     action: Mapped[str] = mapped_column(String())
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -349,3 +354,125 @@ class ProviderLevelAdjustment(Base):
     reason: Mapped[str] = mapped_column(String())
     reference: Mapped[str | None] = mapped_column(String())
     amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class DocumentationRequest(Base):
+    """A payer's request for records (277RFAI, a 277 R/P3 status, or a letter logged by staff).
+
+    `identity` is what makes the same request the same row whatever file brings it again (see
+    bot/services/status_import.py). Statuses: bot/domain/statuses.py `RequestStatus`.
+    """
+
+    __tablename__ = "documentation_requests"
+    __table_args__ = (
+        Index("ix_documentation_requests_due", "closed", "status", "due_date"),
+        Index("ix_documentation_requests_claim", "claim_number", "payer_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(), unique=True)
+    # identities of later requests for the same claim merged into this one (payer asked again)
+    merged_identities: Mapped[list[Any]] = mapped_column(default=list)
+    origin: Mapped[str] = mapped_column(String())  # 277RFAI, 277, slack, cli
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"), index=True)
+    payer_key: Mapped[str] = mapped_column(String())
+    payer_name: Mapped[str] = mapped_column(String())
+    payer_id: Mapped[str | None] = mapped_column(String())
+    claim_number: Mapped[str] = mapped_column(String())  # the practice's, else the payer's
+    payer_claim_number: Mapped[str | None] = mapped_column(String())
+    provider_name: Mapped[str | None] = mapped_column(String())
+    provider_npi: Mapped[str | None] = mapped_column(String())
+    patient_name: Mapped[str | None] = mapped_column(String())  # PHI: never logged
+    member_id: Mapped[str | None] = mapped_column(String())  # PHI: never logged
+    service_date: Mapped[date | None] = mapped_column(Date)
+    billed: Mapped[Decimal | None] = mapped_column(Money)
+    asks: Mapped[list[Any]] = mapped_column(default=list)  # [{code, words, line}]
+    what: Mapped[str | None] = mapped_column(Text)  # staff's words, for a logged request
+    received_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    due_source: Mapped[str] = mapped_column(String())  # payer, rule
+    due_note: Mapped[str] = mapped_column(String())  # where the date came from, in words
+    rule_key: Mapped[str] = mapped_column(String())
+    due_days: Mapped[int | None] = mapped_column(Integer)
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(), default="requested")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_method: Mapped[str | None] = mapped_column(String())
+    sent_reference: Mapped[str | None] = mapped_column(String())
+    closed_note: Mapped[str | None] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"), index=True)
+    attachments: Mapped[list[Any]] = mapped_column(default=list)  # [{file, name, by, at}]
+    created_by: Mapped[str] = mapped_column(String())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+
+class RequestDenial(Base):
+    """A denial whose codes say the records were missing, tied to the request that asked."""
+
+    __tablename__ = "request_denials"
+    __table_args__ = (UniqueConstraint("request_id", "denial_id", name="uq_request_denials_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("documentation_requests.id"), index=True)
+    denial_id: Mapped[int] = mapped_column(ForeignKey("denials.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ClaimRejection(Base):
+    """A claim (or a provider's claims, or a whole batch) rejected before adjudication (277CA).
+
+    Statuses: bot/domain/statuses.py `RejectionStatus`.
+    """
+
+    __tablename__ = "claim_rejections"
+    __table_args__ = (
+        Index("ix_claim_rejections_due", "closed", "status", "resubmit_by"),
+        Index("ix_claim_rejections_claim", "claim_number", "payer_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(), unique=True)
+    merged_identities: Mapped[list[Any]] = mapped_column(default=list)
+    origin: Mapped[str] = mapped_column(String())  # 277CA, 277
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"), index=True)
+    level: Mapped[str] = mapped_column(String())  # claim, provider, batch
+    payer_key: Mapped[str] = mapped_column(String())
+    payer_name: Mapped[str] = mapped_column(String())
+    payer_id: Mapped[str | None] = mapped_column(String())
+    from_clearinghouse: Mapped[bool] = mapped_column(Boolean, default=False)
+    claim_number: Mapped[str | None] = mapped_column(String())
+    payer_claim_number: Mapped[str | None] = mapped_column(String())
+    trace: Mapped[str | None] = mapped_column(String())  # the batch / provider trace (TRN02)
+    provider_name: Mapped[str | None] = mapped_column(String())
+    provider_npi: Mapped[str | None] = mapped_column(String())
+    patient_name: Mapped[str | None] = mapped_column(String())  # PHI: never logged
+    service_date: Mapped[date | None] = mapped_column(Date)
+    billed: Mapped[Decimal | None] = mapped_column(Money)
+    claims_count: Mapped[int | None] = mapped_column(Integer)  # provider and batch levels
+    reasons: Mapped[list[Any]] = mapped_column(default=list)  # [{code, words, line}]
+    received_on: Mapped[date] = mapped_column(Date)
+    resubmit_by: Mapped[date] = mapped_column(Date)
+    due_source: Mapped[str] = mapped_column(String())  # rule, rule_from_notice
+    due_note: Mapped[str] = mapped_column(String())  # where the date came from, in words
+    rule_key: Mapped[str] = mapped_column(String())
+    due_days: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(), default="new")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    corrected_on: Mapped[date | None] = mapped_column(Date)
+    correction_note: Mapped[str | None] = mapped_column(Text)
+    closed_note: Mapped[str | None] = mapped_column(Text)
+    assignee: Mapped[str | None] = mapped_column(String(), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API

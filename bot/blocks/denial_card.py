@@ -28,6 +28,7 @@ from bot.blocks.text import (
     truncate,
 )
 from bot.blocks.views import DenialView, ReasonView
+from bot.blocks.work_rows import records_link_line
 from bot.domain.statuses import CLOSED, REOPENABLE, DenialStatus
 
 HEADER_OPEN = ":red_circle: Denied · {payer} · {amount}"
@@ -68,6 +69,7 @@ OVERFLOW_CORRECTED = "Corrected claim sent"
 OVERFLOW_PAID = "Mark paid"
 OVERFLOW_WRITE_OFF = "Write off"
 OVERFLOW_REOPEN = "Reopen"
+OVERFLOW_LOG_REQUEST = "Log a records request"
 
 MAX_REASON_LINES = 8
 MAX_EXPLANATION = 300
@@ -221,6 +223,8 @@ def _deadline_lines(view: DenialView, today: date) -> list[str]:
         lines.append(CLOCK_ON_IMPORT.format(date=long_date(view.imported_on)))
     if view.repeat_count_90d > 1:
         lines.append(REPEAT.format(count=view.repeat_count_90d))
+    if view.records is not None:
+        lines.append(records_link_line(view.records))
     return lines
 
 
@@ -233,6 +237,7 @@ def _overflow(status: str) -> OverflowMenuElement:
             (OVERFLOW_CORRECTED, ids.OVERFLOW_CORRECTED),
             (OVERFLOW_PAID, ids.OVERFLOW_PAID),
             (OVERFLOW_WRITE_OFF, ids.OVERFLOW_WRITE_OFF),
+            (OVERFLOW_LOG_REQUEST, ids.OVERFLOW_LOG_REQUEST),
         ]
         if status in REOPENABLE:
             choices.append((OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN))

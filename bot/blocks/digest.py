@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownT
 
 from bot.blocks.message import Message, header, section, to_message
 from bot.blocks.text import clip, plural, short_date
+from bot.blocks.work_rows import digest_lines
 from bot.domain.digest import DigestSummary, PatternLine, Tally
 
 HEADER = ":calendar: Denials week of {start} – {end}"
@@ -60,6 +61,7 @@ def digest_message(summary: DigestSummary, *, pattern_days: int = 90) -> Message
         section("\n".join(lines)),
         section(new_breakdown(summary)),
         section(AGING.format(items=aging(summary))),
+        *_work(summary),
         DividerBlock(),
         section(patterns_text(summary.patterns, pattern_days)),
         ContextBlock(elements=[MarkdownTextObject(text=QUEUE_HINT)]),
@@ -74,6 +76,12 @@ def digest_message(summary: DigestSummary, *, pattern_days: int = 90) -> Message
         overdue=summary.overdue.count,
     )
     return to_message(text, blocks)
+
+
+def _work(summary: DigestSummary) -> list[Block]:
+    """Records requests and rejected claims, when there are any (their own builder)."""
+    lines = digest_lines(summary.work) if summary.work is not None else ""
+    return [section(lines)] if lines else []
 
 
 def new_breakdown(summary: DigestSummary) -> str:

@@ -11,6 +11,10 @@ from bot.blocks import ids
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message, section, to_message
 from bot.blocks.text import clip, days_short, mention, money, plural
 from bot.blocks.views import DueRow, DueView
+from bot.blocks.work_rows import work_count_words, work_row_block
+from bot.blocks.work_views import WorkRow
+
+Row = DueRow | WorkRow
 
 TOTALS = "Due in the next {days}{filter}: {count} · {amount}{overdue}"
 OVERDUE_SUFFIX = " ({count} overdue)"
@@ -35,7 +39,7 @@ def due_list(view: DueView) -> Message:
     ("unassigned", "mine", "<@U123>") and is not escaped."""
     days = plural(view.window_days, "day")
     filt = f" · {view.filter_description}" if view.filter_description else ""
-    if not view.rows:
+    if not view.rows and not view.work:
         empty = NOTHING_DUE.format(
             filter=f" ({view.filter_description})" if view.filter_description else "", days=days
         )
@@ -48,19 +52,21 @@ def due_list(view: DueView) -> Message:
         amount=money(view.total_amount),
         overdue=overdue,
     )
+    if view.work:
+        totals += " · " + work_count_words(list(view.work))
     blocks: list[Block] = [section(f"*{totals}*")]
     room = MAX_MESSAGE_BLOCKS - len(blocks) - 1  # one block kept for "and N more"
     shown = 0
-    for heading, rows in bucketed(view.rows):
+    for heading, rows in bucketed([*view.rows, *view.work]):
         if room < 2:
             break
         blocks.append(section(heading))
         room -= 1
         for row in rows[:room]:
-            blocks.append(row_block(row))
+            blocks.append(row_block(row) if isinstance(row, DueRow) else work_row_block(row))
             shown += 1
         room -= min(len(rows), room)
-    hidden = view.count - shown
+    hidden = view.count + len(view.work) - shown
     if hidden:
         hint = (
             MORE_HINT_FILTERED.format(filter=filt.replace(" · ", " "))
@@ -72,13 +78,20 @@ def due_list(view: DueView) -> Message:
     return to_message(totals, blocks)
 
 
-def bucketed(rows: Iterable[DueRow]) -> list[tuple[str, list[DueRow]]]:
-    """Rows sorted by deadline and split into the non-empty buckets, most urgent first."""
-    groups: dict[str, list[DueRow]] = {heading: [] for heading, _ in BUCKETS}
-    for row in sorted(rows, key=lambda r: (r.days_left, r.deadline, r.denial_id)):
+def bucketed(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:
+    """Rows sorted by deadline and split into the non-empty buckets, most urgent first;
+    denials, records requests and rejections by the same urgency rules."""
+    groups: dict[str, list[Row]] = {heading: [] for heading, _ in BUCKETS}
+    for row in sorted(rows, key=_urgency):
         heading = next(h for h, last in BUCKETS if last is None or row.days_left <= last)
         groups[heading].append(row)
     return [(heading, rows) for heading, rows in groups.items() if rows]
+
+
+def _urgency(row: Row) -> tuple[int, int, int]:
+    if isinstance(row, DueRow):
+        return (row.days_left, 0, row.denial_id)
+    return (row.days_left, 1 if row.kind.value == "request" else 2, row.item_id)
 
 
 def row_text(row: DueRow) -> str:

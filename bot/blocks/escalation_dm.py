@@ -21,6 +21,7 @@ from bot.domain.findings import DeadlineKind
 
 TITLE_ONE = "1 denial is due tomorrow or overdue ({amount})"
 TITLE_MANY = "{count} denials are due tomorrow or overdue ({amount})"
+TITLE_MIXED = "Due tomorrow or overdue: {what} ({amount})"
 ROW = "{claim} · {payer} · {amount} · {assignee} · {kind} {when}"
 DUE_TOMORROW = "due tomorrow"
 DUE_TODAY = "due today"
@@ -28,7 +29,9 @@ DUE_IN = "due in {days}"
 OVERDUE_BY = "overdue by {days}"
 OPEN = "Open"
 MORE = "and {count} more: `/denials due 1` lists them all"
-HINT = "Assign each one, or log the appeal or corrected claim, to stop these reminders."
+HINT = (
+    "Assign each one, or log the appeal, corrected claim or records sent, to stop these reminders."
+)
 MAX_NAME = 40
 
 
@@ -42,16 +45,20 @@ class EscalationRow:
     deadline: date
     days_left: int  # negative when overdue
     kind: DeadlineKind
+    item: str = "denial"  # or "request" / "rejection": `denial_id` is then that item's id
 
 
 def escalation_dm(rows: Sequence[EscalationRow]) -> Message:
     ordered = sorted(rows, key=lambda r: (r.days_left, r.deadline, r.denial_id))
     total = money(sum((r.amount for r in ordered), Decimal(0)))
-    title = (
-        TITLE_ONE.format(amount=total)
-        if len(ordered) == 1
-        else TITLE_MANY.format(count=len(ordered), amount=total)
-    )
+    if any(r.item != "denial" for r in ordered):
+        title = TITLE_MIXED.format(what=_counted(ordered), amount=total)
+    else:
+        title = (
+            TITLE_ONE.format(amount=total)
+            if len(ordered) == 1
+            else TITLE_MANY.format(count=len(ordered), amount=total)
+        )
     blocks: list[Block] = [section(f"*{title}*")]
     room = MAX_MESSAGE_BLOCKS - 3  # the title, "and N more" and the hint
     blocks += [row_block(row) for row in ordered[:room]]
@@ -75,8 +82,27 @@ def row_text(row: EscalationRow) -> str:
 
 
 def row_block(row: EscalationRow) -> Block:
-    button = ButtonElement(text=OPEN, action_id=ids.OPEN_CARD_BUTTON, value=str(row.denial_id))
+    action = {
+        "request": ids.OPEN_REQUEST_BUTTON,
+        "rejection": ids.OPEN_REJECTION_BUTTON,
+    }.get(row.item, ids.OPEN_CARD_BUTTON)
+    button = ButtonElement(text=OPEN, action_id=action, value=str(row.denial_id))
     return section(row_text(row), accessory=button)
+
+
+def _counted(rows: Sequence[EscalationRow]) -> str:
+    """`2 denials, 1 records request and 1 rejected claim`."""
+    nouns = (
+        ("denial", "denial"),
+        ("request", "records request"),
+        ("rejection", "rejected claim"),
+    )
+    parts = [
+        plural(count, noun)
+        for item, noun in nouns
+        if (count := sum(1 for r in rows if r.item == item))
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def when(days_left: int) -> str:

@@ -13,10 +13,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.due_list import row_block
+from bot.blocks.due_list import Row, row_block
 from bot.blocks.message import SECTION_TEXT_MAX, header, section
 from bot.blocks.text import clip, long_date
-from bot.blocks.views import HomeView, TeamSummary
+from bot.blocks.views import DueRow, HomeView, TeamSummary
+from bot.blocks.work_rows import work_row_block
 
 MY_DENIALS = "My denials"
 MY_DENIALS_EMPTY = (
@@ -29,6 +30,8 @@ TEAM_UNASSIGNED = "*Unassigned*\n{count}"
 TEAM_DUE_THIS_WEEK = "*Due this week*\n{count}"
 TEAM_OVERDUE = "*Overdue*\n{count}"
 TEAM_OVERDUE_ALERT = ":rotating_light: *Overdue*\n{count}"
+TEAM_RECORDS = "*Records to send*\n{count}"
+TEAM_REJECTED = "*Rejected claims to correct*\n{count}"
 HELP = "Commands"
 HELP_LINE = "`{usage}`  {description}"
 
@@ -47,14 +50,23 @@ def home_view(view: HomeView) -> dict[str, Any]:
 
 
 def _my_rows(view: HomeView) -> list[Block]:
-    if not view.my_rows:
+    if not view.my_rows and not view.my_work:
         return [section(MY_DENIALS_EMPTY)]
-    rows = sorted(view.my_rows, key=lambda r: (r.deadline, r.denial_id))
-    blocks = [row_block(row) for row in rows[:MAX_MY_ROWS]]
+    rows: list[Row] = sorted([*view.my_rows, *view.my_work], key=_deadline)
+    blocks = [
+        row_block(row) if isinstance(row, DueRow) else work_row_block(row)
+        for row in rows[:MAX_MY_ROWS]
+    ]
     if len(rows) > MAX_MY_ROWS:
         more = MY_DENIALS_MORE.format(count=len(rows) - MAX_MY_ROWS)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return blocks
+
+
+def _deadline(row: Row) -> tuple[object, int, int]:
+    if isinstance(row, DueRow):
+        return (row.deadline, 0, row.denial_id)
+    return (row.due, 1, row.item_id)
 
 
 def _team(team: TeamSummary) -> Block:
@@ -65,6 +77,11 @@ def _team(team: TeamSummary) -> Block:
         TEAM_DUE_THIS_WEEK.format(count=team.due_this_week),
         overdue.format(count=team.overdue),
     ]
+    if team.records_to_send or team.claims_to_correct:
+        fields += [
+            TEAM_RECORDS.format(count=team.records_to_send),
+            TEAM_REJECTED.format(count=team.claims_to_correct),
+        ]
     return SectionBlock(fields=[MarkdownTextObject(text=field) for field in fields])
 
 

@@ -35,8 +35,16 @@ OVERFLOW_CORRECTED = "corrected"
 OVERFLOW_PAID = "paid"
 OVERFLOW_WRITE_OFF = "write_off"
 OVERFLOW_REOPEN = "reopen"
+OVERFLOW_LOG_REQUEST = "log_request"  # log a records request for the card's claim
 OVERFLOW_VALUES = frozenset(
-    {OVERFLOW_DRAFT_LETTER, OVERFLOW_CORRECTED, OVERFLOW_PAID, OVERFLOW_WRITE_OFF, OVERFLOW_REOPEN}
+    {
+        OVERFLOW_DRAFT_LETTER,
+        OVERFLOW_CORRECTED,
+        OVERFLOW_PAID,
+        OVERFLOW_WRITE_OFF,
+        OVERFLOW_REOPEN,
+        OVERFLOW_LOG_REQUEST,
+    }
 )
 
 # --- the grouped burst card -----------------------------------------------------------------------
@@ -55,11 +63,37 @@ MAP_COLUMNS_INPUT = "map_columns.select"
 # --- /denials due and App Home rows (value = the bare denial id) ---------------------------------
 OPEN_CARD_BUTTON = "denial.open"
 
+# --- documentation requests and rejections (value / block id carry "{id}:{version}") ------------
+REQUEST_ASSIGN_SELECT = "request.assign"
+REQUEST_SENT_BUTTON = "request.sent"
+REQUEST_OVERFLOW = "request.overflow"
+REQUEST_ACTIONS_BLOCK = "request.actions"
+REJECTION_ASSIGN_SELECT = "rejection.assign"
+REJECTION_CORRECTED_BUTTON = "rejection.corrected"
+REJECTION_OVERFLOW = "rejection.overflow"
+REJECTION_ACTIONS_BLOCK = "rejection.actions"
+# their overflow option values
+WORK_WITHDRAWN = "withdrawn"
+WORK_ACCEPTED = "accepted"
+WORK_DUE_DATE = "due_date"
+WORK_CLOSE = "close"
+WORK_REOPEN = "reopen"
+WORK_OVERFLOW_VALUES = frozenset(
+    {WORK_WITHDRAWN, WORK_ACCEPTED, WORK_DUE_DATE, WORK_CLOSE, WORK_REOPEN}
+)
+# rows of lists (value = the bare id)
+OPEN_REQUEST_BUTTON = "request.open"
+OPEN_REJECTION_BUTTON = "rejection.open"
+
 # --- modals: callback ids, and the (block id, action id) of every input ---------------------------
 APPEAL_MODAL = "modal.appeal"
 WRITE_OFF_MODAL = "modal.write_off"
 MARK_PAID_MODAL = "modal.mark_paid"
 RECORD_FIX_MODAL = "modal.record_fix"
+REQUEST_MODAL = "modal.request"  # log a records request
+REQUEST_SENT_MODAL = "modal.request_sent"
+REQUEST_DUE_MODAL = "modal.request_due"
+REJECTION_CORRECTED_MODAL = "modal.rejection_corrected"
 
 APPEAL_LEVEL_BLOCK, APPEAL_LEVEL_INPUT = "appeal.level", "appeal.level.input"
 APPEAL_METHOD_BLOCK, APPEAL_METHOD_INPUT = "appeal.method", "appeal.method.input"
@@ -72,6 +106,15 @@ RECORD_FIX_TEXT_BLOCK, RECORD_FIX_TEXT_INPUT = "record_fix.text", "record_fix.te
 # "Draft appeal letter" inside the Log appeal form (value = the denial reference); the section
 # that holds it says when the draft is posted.
 APPEAL_LETTER_BLOCK, DRAFT_LETTER_BUTTON = "appeal.letter", "appeal.draft_letter"
+REQUEST_CLAIM_BLOCK, REQUEST_CLAIM_INPUT = "request.claim", "request.claim.input"
+REQUEST_PAYER_BLOCK, REQUEST_PAYER_INPUT = "request.payer", "request.payer.input"
+REQUEST_DUE_BLOCK, REQUEST_DUE_INPUT = "request.due", "request.due.input"
+REQUEST_WHAT_BLOCK, REQUEST_WHAT_INPUT = "request.what", "request.what.input"
+SENT_METHOD_BLOCK, SENT_METHOD_INPUT = "sent.method", "sent.method.input"
+SENT_ON_BLOCK, SENT_ON_INPUT = "sent.on", "sent.on.input"
+SENT_REFERENCE_BLOCK, SENT_REFERENCE_INPUT = "sent.reference", "sent.reference.input"
+CORRECTED_ON_BLOCK, CORRECTED_ON_INPUT = "corrected.on", "corrected.on.input"
+CORRECTED_NOTE_BLOCK, CORRECTED_NOTE_INPUT = "corrected.note", "corrected.note.input"
 
 # Interactive elements in messages and Home: each needs an `app.action(...)` handler.
 ALL_ACTION_IDS = frozenset(
@@ -87,11 +130,29 @@ ALL_ACTION_IDS = frozenset(
         OPEN_CARD_BUTTON,
         DRAFT_LETTER_BUTTON,
         MAP_COLUMNS_BUTTON,
+        REQUEST_ASSIGN_SELECT,
+        REQUEST_SENT_BUTTON,
+        REQUEST_OVERFLOW,
+        REJECTION_ASSIGN_SELECT,
+        REJECTION_CORRECTED_BUTTON,
+        REJECTION_OVERFLOW,
+        OPEN_REQUEST_BUTTON,
+        OPEN_REJECTION_BUTTON,
     }
 )
 # Each needs an `app.view(...)` handler.
 ALL_VIEW_CALLBACK_IDS = frozenset(
-    {APPEAL_MODAL, WRITE_OFF_MODAL, MARK_PAID_MODAL, RECORD_FIX_MODAL, MAP_COLUMNS_MODAL}
+    {
+        MAP_COLUMNS_MODAL,
+        APPEAL_MODAL,
+        WRITE_OFF_MODAL,
+        MARK_PAID_MODAL,
+        RECORD_FIX_MODAL,
+        REQUEST_MODAL,
+        REQUEST_SENT_MODAL,
+        REQUEST_DUE_MODAL,
+        REJECTION_CORRECTED_MODAL,
+    }
 )
 
 _BLOCK_SEPARATOR = "|"

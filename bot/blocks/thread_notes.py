@@ -40,10 +40,15 @@ ESCALATION_OVERDUE = "overdue by {days}"
 BULK_ROOT_CAUSE = "{user} set root cause for all {count}: {label}"
 BULK_ASSIGNED = "{user} assigned all {count} to {assignee}"
 FIX_RECORDED = "{user} recorded a fix: {text}"
-KIND_WORDS = {DeadlineKind.APPEAL: "appeal", DeadlineKind.RESUBMISSION: "resubmission"}
+KIND_WORDS = {
+    DeadlineKind.APPEAL: "appeal",
+    DeadlineKind.RESUBMISSION: "resubmission",
+    DeadlineKind.RECORDS: "records",
+}
 ESCALATION_KIND_WORDS = {
     DeadlineKind.APPEAL: "appeal",
     DeadlineKind.RESUBMISSION: "corrected claim",
+    DeadlineKind.RECORDS: "records request",
 }
 
 
@@ -146,6 +151,8 @@ def deadline_escalation(
         amount=money(amount),
         when=when,
     ).lstrip()
+    if not amount:  # a records request may have no amount on file: say none rather than $0
+        text = text.replace(f", {money(amount)})", ")")
     return text[:1].upper() + text[1:]
 
 

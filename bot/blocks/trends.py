@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.blocks.message import Message, header, section, to_message
 from bot.blocks.text import escape, long_date, money, plural
+from bot.blocks.work_rows import trends_lines
 from bot.domain.trends import Rate, Trends, label_for
 
 TITLE = "Denial trends · last {span} · by {dimension}"
@@ -51,6 +52,9 @@ def trends_message(trends: Trends, *, chart: ChartPlace = None) -> Message:
         blocks.append(section(_table(trends)))
     else:
         blocks.append(section(NOTHING.format(span=span)))
+    work = trends_lines(trends.work) if trends.work is not None else ""
+    if work:
+        blocks.append(section(work))
     notes = [CODES_NOTE] if trends.dimension in ("cpt", "carc") and trends.rows else []
     notes += [CHART_DM] if chart == "dm" else [CHART_HERE] if chart == "here" else []
     if notes:

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from bot.blocks.work_views import RecordsLink, WorkRow
 from bot.domain.findings import DeadlineKind, RootCause
 
 CategorySource = Literal["auto", "staff"]
@@ -54,6 +55,7 @@ class DenialView:
     patient_name: str | None = None  # DENIALS_PHI=full only
     repeat_count_90d: int = 0  # same payer + code + provider in the last 90 days, this one included
     explanation: str = ""  # shown when there is no reason code (a status-only report's words)
+    records: RecordsLink | None = None  # the records request its codes say went unanswered
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +102,8 @@ class DueView:
     total: int | None = None
     total_dollars: Decimal | None = None
     overdue: int | None = None
+    # documentation requests and rejections due in the same window, on the same list
+    work: tuple[WorkRow, ...] = ()
 
     @property
     def count(self) -> int:
@@ -124,6 +128,8 @@ class TeamSummary:
     unassigned: int
     due_this_week: int
     overdue: int
+    records_to_send: int = 0  # documentation requests still to send
+    claims_to_correct: int = 0  # rejections still to correct
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,4 +140,5 @@ class HomeView:
     today: date
     my_rows: tuple[DueRow, ...]
     team: TeamSummary
+    my_work: tuple[WorkRow, ...] = ()  # my requests and rejections
     help_lines: tuple[tuple[str, str], ...]  # (usage, what it does), from the command table

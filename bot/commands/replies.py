@@ -21,6 +21,7 @@ from bot.presenters.trend_chart import ChartFile
 from bot.services.appeal_letters import AppealLetters, SlackDraft
 from bot.services.appeals import Appeals
 from bot.services.triage import Actor, TriageResult
+from bot.services.work_items import WorkItems
 
 
 class People(Protocol):
@@ -58,6 +59,7 @@ class CommandContext:
     letters_dir: Path | None = None  # where complete letters are kept (DENIALS_LETTERS_DIR)
     share: bool = False  # the person added `share`: the answer goes to the channel
     charts: bool = True  # draw chart images (Slack); the terminal prints text only
+    work: WorkItems | None = None  # documentation requests and rejections
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Reply:
     """One answer. `message` goes back to the person (in the channel when `share`), `modal`
     is opened with the command's trigger, `change` refreshes a card and notes it in its thread,
     `chart` is uploaded (to the channel when shared, else to the person's DM), `letter` is
-    posted in its card's thread (else the person's DM)."""
+    posted in its card's thread (else the person's DM), `new_card` is posted."""
 
     message: Message | None = None
     share: bool = False
@@ -73,6 +75,7 @@ class Reply:
     change: TriageResult | None = None
     chart: ChartFile | None = None
     letter: SlackDraft | None = None
+    new_card: int | None = None  # a post the answer queued: posted to the channel right away
     ok: bool = True  # False for bad input, refusals and lookups that found no single denial
 
 

@@ -25,6 +25,7 @@ from bot.commands.parse import (
     parse_outcome,
     parse_trends,
 )
+from bot.commands.records import log_request, parse_request
 from bot.commands.replies import CommandContext, Reply, ReplyNow
 from bot.commands.requests import BadInput, HelpRequest
 from bot.commands.words import Word, split_words
@@ -131,6 +132,15 @@ TABLE: tuple[Subcommand, ...] = (
         letters.letter,
     ),
     Subcommand(
+        "request",
+        "request CLAIM [due DATE] [what]",
+        "log a payer's request for records that came on paper or in a portal (only CLAIM "
+        "opens the form)",
+        "/denials request 5101Z88001 due 12/15 op note and progress notes",
+        parse_request,
+        log_request,
+    ),
+    Subcommand(
         "help",
         "help [command]",
         "this list, or one command in detail",
@@ -140,7 +150,14 @@ TABLE: tuple[Subcommand, ...] = (
         everyone=True,
     ),
 )
-ALIASES = {"categorise": "categorize", "category": "categorize", "?": "help", "search": "find"}
+ALIASES = {
+    "categorise": "categorize",
+    "category": "categorize",
+    "?": "help",
+    "search": "find",
+    "records": "request",
+    "adr": "request",
+}
 
 
 def help_lines() -> tuple[tuple[str, str], ...]:

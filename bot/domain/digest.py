@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from bot.domain.findings import RootCause
 from bot.domain.statuses import ACTIONABLE, CLOSED, COUNTED, DenialStatus
+from bot.domain.work_summary import WorkSummary
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("0–30", 0, 30),
@@ -105,6 +106,7 @@ class DigestSummary:
     partial: int
     aging: tuple[tuple[str, Tally], ...]
     patterns: tuple[PatternLine, ...]
+    work: WorkSummary | None = None  # documentation requests and rejections
 
 
 def period_before(day: date) -> tuple[date, date]:

@@ -26,6 +26,9 @@ from typing import Final, Literal
 OVERDUE: Final = "overdue"
 Level = int | Literal["overdue"]
 DEFAULT_LEVELS = (14, 7, 3, 1)
+# Documentation requests are answered within weeks, not months (issue 15): 7, 3 and 1 days
+# before the due date, then overdue; the audiences are the same as a denial's at those days.
+RECORDS_LEVELS = (7, 3, 1)
 
 
 class Audience(Enum):
@@ -67,9 +70,11 @@ def people(who: Audience, assignee: str | None, managers: Sequence[str]) -> tupl
     return ()
 
 
-def warning_key(denial_id: int, level: Level, deadline: date) -> str:
-    """Ledger key: a new deadline (e.g. after a lost appeal) gets its own warnings."""
-    return f"{denial_id}:{level}:{deadline.isoformat()}"
+def warning_key(denial_id: int, level: Level, deadline: date, *, item: str = "denial") -> str:
+    """Ledger key: a new deadline (e.g. after a lost appeal) gets its own warnings. A request's
+    or rejection's key names its kind (`request:12:7:2026-11-16`), so ids never collide."""
+    prefix = "" if item == "denial" else f"{item}:"
+    return f"{prefix}{denial_id}:{level}:{deadline.isoformat()}"
 
 
 def horizon(levels: Iterable[int]) -> int:

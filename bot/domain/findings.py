@@ -84,6 +84,7 @@ class DenialFinding:
 class DeadlineKind(StrEnum):
     APPEAL = "appeal"
     RESUBMISSION = "resubmission"  # no appeal rights: correct and resubmit by then
+    RECORDS = "records"  # a documentation request: send the records by then
 
 
 class AnchorSource(StrEnum):

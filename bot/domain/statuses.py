@@ -61,3 +61,69 @@ REOPENABLE: Final = WAITING_FOR_PAYER | {DenialStatus.RECOVERED, DenialStatus.WR
 def status_of(value: str) -> DenialStatus:
     """A stored status as the enum (the column holds its value)."""
     return DenialStatus(value)
+
+
+# -- documentation requests and front-end rejections (DESIGN.md §3, issue 15) ----------------
+
+
+class RequestStatus(StrEnum):
+    """A payer's request for records: `requested` → `sent` → `accepted` | `withdrawn`.
+
+    Overdue is not a status: a request still `requested` after its due date is overdue.
+    """
+
+    REQUESTED = "requested"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return _REQUEST_LABELS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        return self in REQUEST_CLOSED
+
+
+_REQUEST_LABELS: Final = {
+    RequestStatus.REQUESTED: "Requested",
+    RequestStatus.SENT: "Sent",
+    RequestStatus.ACCEPTED: "Accepted",
+    RequestStatus.WITHDRAWN: "Withdrawn",
+}
+REQUEST_CLOSED: Final = frozenset({RequestStatus.ACCEPTED, RequestStatus.WITHDRAWN})
+REQUEST_OPEN: Final = frozenset(RequestStatus) - REQUEST_CLOSED
+# Still to send: what is due, warned about, waiting for an owner. A sent request waits for
+# the payer.
+REQUEST_ACTIONABLE: Final = frozenset({RequestStatus.REQUESTED})
+
+
+class RejectionStatus(StrEnum):
+    """A claim rejected before adjudication: `new` → `corrected` → `closed`.
+
+    `corrected` means staff resubmitted it; `closed` that the payer accepted the corrected claim
+    (a later acknowledgment or remittance says so) or staff closed it.
+    """
+
+    NEW = "new"
+    CORRECTED = "corrected"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return _REJECTION_LABELS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        return self in REJECTION_CLOSED
+
+
+_REJECTION_LABELS: Final = {
+    RejectionStatus.NEW: "To correct",
+    RejectionStatus.CORRECTED: "Corrected and resubmitted",
+    RejectionStatus.CLOSED: "Closed",
+}
+REJECTION_CLOSED: Final = frozenset({RejectionStatus.CLOSED})
+REJECTION_OPEN: Final = frozenset(RejectionStatus) - REJECTION_CLOSED
+REJECTION_ACTIONABLE: Final = frozenset({RejectionStatus.NEW})

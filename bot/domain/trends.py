@@ -24,6 +24,7 @@ import pandas as pd
 
 from bot.domain.findings import RootCause
 from bot.domain.trend_periods import Dimension, Period, Span, week_starts
+from bot.domain.work_summary import WorkSummary
 
 TOP_SERIES = 5
 OVERTURNED = ("won", "partial")
@@ -83,6 +84,7 @@ class Trends:
     appeals_sent: int
     weeks: tuple[date, ...]
     series: tuple[WeeklySeries, ...]  # the top values, most denials first
+    work: WorkSummary | None = None  # records requests answered on time, rejections by reason
 
     @property
     def change(self) -> float | None:

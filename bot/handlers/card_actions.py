@@ -68,6 +68,8 @@ def register(app: App, deps: Deps) -> None:
             deps.after_ack(lambda: draft_from_card(deps, body, action, respond), respond)
         elif choice in (ids.OVERFLOW_PAID, ids.OVERFLOW_WRITE_OFF):
             deps.after_ack(lambda: _open_form(deps, body, action, respond, choice), respond)
+        elif choice == ids.OVERFLOW_LOG_REQUEST:
+            deps.after_ack(lambda: _open_request_form(deps, body, action, respond), respond)
 
     @app.action(ids.OPEN_CARD_BUTTON)
     def open_card(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
@@ -91,6 +93,16 @@ def _open_appeal_form(
         ref = ids.denial_ref(denial.id, denial.version)
         view = appeal_modal(ref, denial.claim_number, today=deps.clock.today())
         deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _open_request_form(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
+) -> None:
+    from bot.handlers.work_actions import open_request_form  # its own module keeps this short
+
+    denial = _denial_or_refuse(deps, respond, action)
+    if denial is not None:
+        open_request_form(deps, body["trigger_id"], denial.claim_number, denial.payer_name)
 
 
 def _open_form(

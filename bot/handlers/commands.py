@@ -82,6 +82,7 @@ class Wiring:
             phi=deps.settings.phi,
             letters=deps.letters,
             letters_dir=deps.settings.letters_dir,
+            work=deps.work,
         )
 
 
@@ -99,6 +100,8 @@ def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) ->
         )
     if reply.change is not None:
         show_change(deps, reply.change)
+    if reply.new_card is not None:
+        deps.poster.post_now(reply.new_card)
     if reply.chart is not None:
         upload_chart(deps.client, command, respond, reply.chart, share=reply.share)
     if reply.letter is not None:

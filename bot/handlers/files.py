@@ -1,7 +1,8 @@
-"""An 835 or CSV shared in the denials channel is imported; the summary goes in its thread.
+"""An 835, 277 or CSV shared in the denials channel is imported; the summary goes in its thread.
 
 A report whose columns are not all understood gets a "Map the columns" reply instead
-(bot/handlers/column_mapping.py answers its button and form).
+(bot/handlers/column_mapping.py answers its button and form). A file (the payer's letter, the
+records sent) shared as a reply in a records request's thread is attached to that request.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from slack_bolt import App
 
 from bot.blocks.column_mapping import FileRef, columns_needed_message
 from bot.deps import Deps
+from bot.handlers.feedback import show_change
 from bot.importers.csv_columns import ColumnMapping
 from bot.importers.csv_question import column_question
 from bot.services.importing import FileOutcome, ImportContext, import_file
+from bot.services.triage import Actor
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,19 @@ def _import_shared(deps: Deps, event: dict[str, Any], channel: str) -> None:
     """Download, import, answer in the file's thread, then post the new cards."""
     info = deps.client.files_info(file=event["file_id"])["file"]
     name = str(info.get("name") or "upload")
+    parent = _thread_of(info, channel)
+    if parent is not None:
+        attached = deps.work.attach_in_thread(
+            channel,
+            parent,
+            file_id=str(event["file_id"]),
+            name=name,
+            actor=Actor(str(event.get("team_id", "")), str(event.get("user_id", ""))),
+            now=deps.clock.now(),
+        )
+        if attached is not None:
+            show_change(deps, attached)
+            return
     if not name.lower().endswith(IMPORTABLE):
         return
     thread = share_ts(info, channel)
@@ -113,6 +129,17 @@ def download(info: dict[str, Any], token: str) -> bytes:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         return bytes(response.read(MAX_BYTES + 1))
+
+
+def _thread_of(info: dict[str, Any], channel: str) -> str | None:
+    """The thread the file was shared in as a reply (its parent's ts), if it was."""
+    shares = info.get("shares") or {}
+    for kind in ("public", "private"):
+        for entry in (shares.get(kind) or {}).get(channel) or []:
+            parent = entry.get("thread_ts")
+            if parent and parent != entry.get("ts"):
+                return str(parent)
+    return None
 
 
 def share_ts(info: dict[str, Any], channel: str) -> str | None:

@@ -14,6 +14,7 @@ from bot.blocks.message import Message
 from bot.config import PhiMode
 from bot.domain.root_causes import RootCauseTable
 from bot.presenters.card_views import denial_view, group_view
+from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST, render_work_card
 from storage.models import SlackPost
 
 
@@ -24,6 +25,8 @@ class CardRenderer:
     phi: PhiMode = PhiMode.MINIMAL
 
     def render(self, session: Session, post: SlackPost, *, today: date) -> Message:
+        if post.kind in (REQUEST_POST, REJECTION_POST):
+            return render_work_card(session, post, today=today, phi=self.phi)
         if post.kind == "group" and len(post.denials) > 1:
             view = group_view(session, post, table=self.table, zone=self.zone, phi=self.phi)
             return group_card(view, today=today)

@@ -12,11 +12,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.blocks.views import DenialView, GroupView, ReasonView
+from bot.blocks.work_views import RecordsLink
 from bot.config import PhiMode
 from bot.domain.findings import AnchorSource, DeadlineKind, RootCause
 from bot.domain.likely_causes import likely_cause
 from bot.domain.root_causes import RootCauseTable
-from storage.models import Claim, Denial, ImportFile, SlackPost
+from storage.models import (
+    Claim,
+    Denial,
+    DocumentationRequest,
+    ImportFile,
+    RequestDenial,
+    SlackPost,
+)
 
 REPEAT_WINDOW = timedelta(days=90)
 _CODES_IN_WORDS = re.compile(r" \([A-Z0-9, -]+\)(?=:)")
@@ -29,7 +37,9 @@ def denial_view(
     table: RootCauseTable,
     zone: ZoneInfo,
     phi: PhiMode = PhiMode.MINIMAL,
+    records: bool = True,
 ) -> DenialView:
+    """`records=False` leaves out the records request link (a grouped card does not show it)."""
     source = session.get(ImportFile, denial.import_id)
     patient = None
     if phi is PhiMode.FULL:
@@ -69,6 +79,7 @@ def denial_view(
         patient_name=patient,
         repeat_count_90d=repeat_count(session, denial.pattern_key, denial.denial_date),
         explanation=denial.explanation,
+        records=records_link(session, denial.id) if records else None,
     )
 
 
@@ -81,7 +92,9 @@ def group_view(
     phi: PhiMode = PhiMode.MINIMAL,
 ) -> GroupView:
     denials = list(post.denials)
-    views = tuple(denial_view(session, d, table=table, zone=zone, phi=phi) for d in denials)
+    views = tuple(
+        denial_view(session, d, table=table, zone=zone, phi=phi, records=False) for d in denials
+    )
     first = denials[0]
     category = RootCause(first.category)
     deadlines = [d for d in denials if d.deadline is not None]
@@ -102,6 +115,23 @@ def group_view(
         if earliest
         else DeadlineKind.APPEAL,
     )
+
+
+def records_link(session: Session, denial_id: int) -> RecordsLink | None:
+    """The records request a "records missing" denial was tied to (bot.services.status_links)."""
+    row = session.execute(
+        select(
+            DocumentationRequest.received_on,
+            DocumentationRequest.due_date,
+            DocumentationRequest.sent_on,
+            DocumentationRequest.sent_method,
+        )
+        .join(RequestDenial, RequestDenial.request_id == DocumentationRequest.id)
+        .where(RequestDenial.denial_id == denial_id)
+        .order_by(DocumentationRequest.received_on.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else RecordsLink(*row)
 
 
 def repeat_count(session: Session, pattern_key: str, as_of: date) -> int:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,6 +27,7 @@ from bot.blocks.message import Message
 from bot.blocks.text import mention
 from bot.domain.escalation import (
     DEFAULT_LEVELS,
+    RECORDS_LEVELS,
     Audience,
     Level,
     audience,
@@ -35,13 +37,13 @@ from bot.domain.escalation import (
     warning_key,
 )
 from bot.domain.findings import DeadlineKind
-from bot.domain.statuses import ACTIONABLE
+from bot.domain.statuses import ACTIONABLE, REJECTION_ACTIONABLE, REQUEST_ACTIONABLE
 from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
 from bot.slack.advice import explain
 from bot.slack.delivery import Delivery, Pacer
-from storage.models import Denial, SlackPost
+from storage.models import ClaimRejection, Denial, DocumentationRequest, SlackPost
 from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,8 @@ KIND = "warning"
 DM_KIND = "escalation_dm"
 NOTES_SENT = "{count} deadline notes posted in card threads"
 WAITING = "{count} warnings wait for their card to be posted"
-DM_SENT = "sent {who} the list of {count} denials due tomorrow or overdue"
-NOBODY = "{count} denials are due tomorrow or overdue but DENIALS_MANAGERS and DENIALS_CHANNEL "
+DM_SENT = "sent {who} the list of {count} deadlines due tomorrow or overdue"
+NOBODY = "{count} deadlines are due tomorrow or overdue but DENIALS_MANAGERS and DENIALS_CHANNEL "
 NOBODY += "are both empty: nobody was told"
 NOT_SENT = "a deadline warning was not sent ({why}); it will be tried again"
 
@@ -110,7 +112,8 @@ class DeadlineWarnings:
         return report
 
     def candidates(self, today: date) -> list[Candidate]:
-        """Open denials whose most urgent level has come, most urgent first."""
+        """Open denials, records requests still to send and rejected claims still to correct
+        whose most urgent level has come, most urgent first."""
         query = (
             select(Denial, SlackPost.channel, SlackPost.ts, SlackPost.kind)
             .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
@@ -142,6 +145,73 @@ class DeadlineWarnings:
                 )
                 key = warning_key(denial.id, level, denial.deadline)
                 found.append(Candidate(row, level, key, channel, ts, post_kind == "group"))
+            found += self._request_candidates(session, today)
+            found += self._rejection_candidates(session, today)
+        return sorted(found, key=lambda c: (c.row.deadline, c.row.item, c.row.denial_id))
+
+    def _request_candidates(self, session: Session, today: date) -> list[Candidate]:
+        """Records requests still to send: 7, 3 and 1 days before they are due, then overdue.
+        Marking the records sent (or the request withdrawn) takes them out."""
+        query = (
+            select(DocumentationRequest, SlackPost.channel, SlackPost.ts)
+            .outerjoin(SlackPost, SlackPost.id == DocumentationRequest.post_id)
+            .where(
+                DocumentationRequest.closed.is_(False),
+                DocumentationRequest.status.in_([s.value for s in REQUEST_ACTIONABLE]),
+                DocumentationRequest.due_date <= today + timedelta(days=horizon(RECORDS_LEVELS)),
+            )
+        )
+        found = []
+        for request, channel, ts in session.execute(query):
+            days_left = (request.due_date - today).days
+            level = level_for(days_left, RECORDS_LEVELS)
+            if level is None:
+                continue
+            row = EscalationRow(
+                denial_id=request.id,
+                claim_number=request.claim_number,
+                payer_name=request.payer_name,
+                amount=request.billed or Decimal(0),
+                assignee=request.assignee,
+                deadline=request.due_date,
+                days_left=days_left,
+                kind=DeadlineKind.RECORDS,
+                item="request",
+            )
+            key = warning_key(request.id, level, request.due_date, item="request")
+            found.append(Candidate(row, level, key, channel, ts))
+        return found
+
+    def _rejection_candidates(self, session: Session, today: date) -> list[Candidate]:
+        """Rejected claims still to correct, on the denials' levels before the filing limit."""
+        query = (
+            select(ClaimRejection, SlackPost.channel, SlackPost.ts)
+            .outerjoin(SlackPost, SlackPost.id == ClaimRejection.post_id)
+            .where(
+                ClaimRejection.closed.is_(False),
+                ClaimRejection.status.in_([s.value for s in REJECTION_ACTIONABLE]),
+                ClaimRejection.resubmit_by <= today + timedelta(days=horizon(self.levels)),
+            )
+        )
+        found = []
+        for rejection, channel, ts in session.execute(query):
+            days_left = (rejection.resubmit_by - today).days
+            level = level_for(days_left, self.levels)
+            if level is None:
+                continue
+            row = EscalationRow(
+                denial_id=rejection.id,
+                claim_number=rejection.claim_number or rejection.trace or "batch",
+                payer_name=rejection.payer_name,
+                amount=rejection.billed or Decimal(0),
+                assignee=rejection.assignee,
+                deadline=rejection.resubmit_by,
+                days_left=days_left,
+                kind=DeadlineKind.RESUBMISSION,
+                item="rejection",
+            )
+            key = warning_key(rejection.id, level, rejection.resubmit_by, item="rejection")
+            found.append(Candidate(row, level, key, channel, ts))
         return found
 
     def _note(self, candidate: Candidate, today: date) -> Message:

@@ -7,7 +7,7 @@ The facts are read in one short session, closed before Slack is called; the ledg
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
 from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
+from bot.services.work_due import work_summary
 from bot.slack.advice import explain
 from bot.slack.delivery import Delivery
 from storage.models import Appeal, Denial, PatternFix
@@ -138,9 +139,11 @@ def digest_summary(
             FixFact(key, facts.day(at))
             for key, at in session.execute(select(PatternFix.pattern_key, PatternFix.recorded_at))
         ]
-    return summarize(
+        work = work_summary(session, period_start=start, period_end=end, today=today)
+    summary = summarize(
         denials, appeals, fixes, period_start=start, period_end=end, today=today, late=late
     )
+    return replace(summary, work=work)
 
 
 @dataclass(frozen=True)

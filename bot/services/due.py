@@ -15,6 +15,7 @@ from bot.blocks.views import DueRow, DueView
 from bot.domain.findings import RootCause
 from bot.domain.statuses import ACTIONABLE
 from bot.services.status_filter import ordered, status_in
+from bot.services.work_due import WorkFilter, work_rows
 from storage.models import Denial
 
 # A message shows at most this many rows; the totals come from SQL, so fetch no more.
@@ -73,7 +74,14 @@ def due_view(
     first = _first_ids(session, who, until)
     shown = session.execute(select(*ROW_COLUMNS).where(Denial.id.in_(first))).all()
     by_id = {row.id: row for row in shown}
+    work = work_rows(
+        session,
+        today=today,
+        until=until,
+        who=WorkFilter(assignee=who.assignee, unassigned=who.unassigned),
+    )
     return DueView(
+        work=tuple(work),
         today=today,
         window_days=days,
         rows=tuple(due_row(by_id[i], today) for i in first if i in by_id),

@@ -11,6 +11,7 @@ from bot.blocks.views import HomeView, TeamSummary
 from bot.domain.statuses import ACTIONABLE, DenialStatus
 from bot.services.due import due_row
 from bot.services.status_filter import status_in
+from bot.services.work_due import WorkFilter, open_counts, work_rows
 from storage.models import Denial
 
 MY_ROWS = 60
@@ -24,7 +25,10 @@ def team_summary(session: Session, today: date) -> TeamSummary:
         query = select(func.count()).select_from(Denial).where(*conditions)
         return int(session.execute(query).scalar_one())
 
+    records, claims = open_counts(session)
     return TeamSummary(
+        records_to_send=records,
+        claims_to_correct=claims,
         new=count(open_, Denial.status == DenialStatus.NEW.value),
         unassigned=count(actionable, Denial.assignee.is_(None)),
         due_this_week=count(
@@ -47,6 +51,7 @@ def home_for(
         user_id=user_id,
         today=today,
         my_rows=tuple(due_row(d, today) for d in mine),
+        my_work=tuple(work_rows(session, today=today, until=None, who=WorkFilter(user_id))),
         team=team_summary(session, today),
         help_lines=help_lines,
     )

@@ -23,12 +23,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
+from bot.blocks.text import plural
 from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
 from bot.domain.rulebook import Rulebook
 from bot.importers.csv_columns import ColumnMapping
 from bot.importers.csv_report import ColumnsNeeded, CsvReport, read_report, read_table
+from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
+from bot.services.status_import import import_status_stream
+from bot.services.status_links import link_missing_records
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
 from storage.bulk.outbox import enqueue_cards
@@ -57,6 +61,13 @@ class FileOutcome:
     previously_imported_at: datetime | None = None
     columns: str = ""  # how a CSV's columns were decided, when worth saying (inferred, saved)
     columns_needed: ColumnsNeeded | None = None  # refused for want of a column: what was seen
+    # a 277: new documentation requests and rejections, open ones the payer added to, earlier
+    # rejections closed by an acceptance, findings already on file
+    requests: int = 0
+    rejections: int = 0
+    updated: int = 0
+    accepted: int = 0
+    known: int = 0
 
     @property
     def ok(self) -> bool:
@@ -72,6 +83,8 @@ class FileOutcome:
             when = self.previously_imported_at
             on = f" on {when:%Y-%m-%d}" if when else ""
             return f"{self.file_name}: already imported{on}; nothing changed."
+        if self.source == "277":
+            return f"{self.file_name}: imported {', '.join(self._status_parts())}."
         parts = [f"{self.claims} claims", f"{self.denials} denials (${self.denied_amount:,.2f})"]
         if self.recovered:
             parts.append(f"{self.recovered} earlier denials paid")
@@ -81,6 +94,22 @@ class FileOutcome:
             parts.append(f"{len(self.warnings)} warnings")
         columns = f" Columns {self.columns}." if self.columns else ""
         return f"{self.file_name}: imported {', '.join(parts)}.{columns}"
+
+    def _status_parts(self) -> list[str]:
+        parts = [
+            plural(self.claims, "claim status", "claim statuses"),
+            plural(self.requests, "documentation request"),
+            plural(self.rejections, "rejection"),
+        ]
+        if self.updated:
+            parts.append(f"{self.updated} open ones updated")
+        if self.accepted:
+            parts.append(f"{plural(self.accepted, 'rejection')} closed: accepted by the payer")
+        if self.known:
+            parts.append(f"{self.known} already on file")
+        if self.warnings:
+            parts.append(plural(len(self.warnings), "warning"))
+        return parts
 
     def detail_lines(self) -> list[str]:
         """Warnings and rejected rows, one line each, for the CLI and the Slack thread."""
@@ -173,8 +202,10 @@ def _import_stream(
 ) -> FileOutcome:
     if size == 0:
         raise ImportRefused("the file is empty; export it again from the payer portal or PM system")
-    kind = detect_format(stream.read(512))
+    kind = detect_format(stream.read(HEAD_BYTES))
     stream.seek(0)
+    if kind == "277":
+        return _import_277(stream, name, digest, context)
     # Core statements only, here and in the writer: the ORM's unit of work (and, in a fresh
     # process, its mapper configuration) cost more than the few rows it would handle.
     with context.sessions() as session, session.begin():
@@ -207,6 +238,7 @@ def _import_stream(
         warning_texts = [_warning_text(w) for w in warnings]
         _store_totals(session, import_id, counts, warning_texts, rejected)
         enqueue_cards(session, import_id, now=context.now, group_min=context.group_min)
+        link_missing_records(session, context.now, import_id=import_id)
         return FileOutcome(
             name,
             "imported",
@@ -293,10 +325,42 @@ def _read_report(
     return report, f"inferred: {report.columns}" if report.columns else ""
 
 
-def detect_format(head: bytes) -> Literal["835", "csv"]:
-    """X12 starts with ISA (or ST when the envelope is missing); anything else is a CSV."""
+def detect_format(head: bytes) -> Literal["835", "277", "csv"]:
+    """X12 starts with ISA (or ST when the envelope is missing): a 277 goes to the 277 reader,
+    any other X12 to the 835 reader (which names what it is when it is not an 835); anything
+    else is a CSV."""
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return "835" if text[:3] == b"ISA" or text[:3] in (b"ST*", b"ST|") else "csv"
+    if not (text[:3] == b"ISA" or text[:3] in (b"ST*", b"ST|")):
+        return "csv"
+    return "277" if transaction_set(head) == "277" else "835"
+
+
+def _import_277(stream: BinaryIO, name: str, digest: str, context: ImportContext) -> FileOutcome:
+    with context.sessions() as session, session.begin():
+        result = import_status_stream(
+            session,
+            stream,
+            name=name,
+            digest=digest,
+            rules=context.rulebook.payer_rules,
+            actor=context.actor,
+            now=context.now,
+            today=context.today,
+        )
+    counts = result.counts
+    return FileOutcome(
+        name,
+        "imported",
+        source="277",
+        import_id=result.import_id,
+        claims=counts.statuses,
+        warnings=result.warnings,
+        requests=counts.requests,
+        rejections=counts.rejections,
+        updated=counts.updated,
+        accepted=counts.accepted,
+        known=counts.known,
+    )
 
 
 def _warning_text(warning: ImportWarning) -> str:

@@ -82,6 +82,21 @@ class SlackPoster:
         report.updated = self.refresh_changed()
         return report
 
+    def post_now(self, post_id: int) -> bool:
+        """Post one pending card at once (a request just logged by hand); when Slack cannot
+        take it now, it stays in the outbox for the posting job. True when it went out."""
+        if not self._claim(post_id):
+            return False  # the posting job (or another replica) has it
+        try:
+            self._send(post_id)
+        except SlackApiError as error:
+            self._release(post_id, error, _retry_after(error))
+            return False
+        except (SlackClientError, OSError) as error:
+            self._release(post_id, error, None)
+            return False
+        return True
+
     def refresh(self, post_id: int) -> None:
         """Rebuild a posted card from the database and update it in place."""
         with self.sessions() as session:

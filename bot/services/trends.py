@@ -11,6 +11,7 @@ cents.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from bot.domain.statuses import COUNTED as COUNTED_STATUSES
 from bot.domain.trend_periods import Dimension, Period, Span
 from bot.domain.trends import Trends, compute_trends, daily_totals, explode_codes
 from bot.services.status_filter import status_in
+from bot.services.work_due import work_summary
 from storage.models import Appeal, Claim, Denial
 
 COUNTED = status_in(COUNTED_STATUSES)  # a re-adjudicated claim counts once, as its new self
@@ -46,7 +48,8 @@ def trends_report(session: Session, *, span: Span, dimension: Dimension, today: 
     period = span.period(today)
     both = Period(period.previous().start, period.end)
     keyed, totals = by_key(session, dimension, both)
-    return compute_trends(
+    work = work_summary(session, period_start=period.start, period_end=period.end, today=today)
+    trends = compute_trends(
         span=span,
         dimension=dimension,
         today=today,
@@ -56,6 +59,7 @@ def trends_report(session: Session, *, span: Span, dimension: Dimension, today: 
         appeals=_frame(session, _outcomes(period), ["outcome", "count", "cents"]),
         first_appeals=_frame(session, _days_to_first_appeal(period), ["days", "count"]),
     )
+    return replace(trends, work=work)
 
 
 def by_key(

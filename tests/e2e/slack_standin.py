@@ -178,11 +178,16 @@ class SlackStandIn:
             )
             return file_id
 
-    def share_file(self, file_id: str, channel: str, ts: str) -> None:
-        """The file appears in `channel` as the message `ts` (what `files.info` shares show)."""
+    def share_file(
+        self, file_id: str, channel: str, ts: str, *, thread_ts: str | None = None
+    ) -> None:
+        """The file appears in `channel` as the message `ts` (what `files.info` shares show),
+        as a reply in the thread of `thread_ts` when given."""
         with self._lock:
             stored = self._ws.files[file_id]
             stored.share_ts[channel] = ts
+            if thread_ts is not None:
+                stored.share_thread[channel] = thread_ts
             if channel not in stored.channels:
                 stored.channels.append(channel)
 

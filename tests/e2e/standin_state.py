@@ -186,6 +186,7 @@ class StoredFile:
     snippet_type: str | None = None
     completed: bool = False
     share_ts: dict[str, str] = field(default_factory=dict)  # channel -> ts of the share message
+    share_thread: dict[str, str] = field(default_factory=dict)  # channel -> thread it replied in
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -198,7 +199,13 @@ class StoredFile:
             "url_private": self.url,
             "url_private_download": self.url,
             "shares": {
-                "public": {ch: [{"ts": ts, "channel_name": ch}] for ch, ts in self.share_ts.items()}
+                "public": {
+                    ch: [
+                        {"ts": ts, "channel_name": ch}
+                        | ({"thread_ts": self.share_thread[ch]} if ch in self.share_thread else {})
+                    ]
+                    for ch, ts in self.share_ts.items()
+                }
             },
         }
 

@@ -62,6 +62,7 @@ def test_controls_are_root_cause_assign_log_appeal_and_overflow() -> None:
         "corrected",
         "paid",
         "write_off",
+        "log_request",
     ]
     assert action_ids(blocks) <= ids.ALL_ACTION_IDS
 

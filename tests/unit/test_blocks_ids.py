@@ -14,6 +14,11 @@ from bot.blocks.group_card import group_card
 from bot.blocks.home import home_view
 from bot.blocks.message import Message
 from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from bot.blocks.rejection_card import rejection_card
+from bot.blocks.request_card import request_card
+from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
+from bot.blocks.work_views import WorkKind
+from bot.domain.statuses import RejectionStatus, RequestStatus
 from tests.unit.test_blocks_column_mapping import REF, question
 from tests.unit.view_builders import (
     TODAY,
@@ -25,6 +30,7 @@ from tests.unit.view_builders import (
     make_rows,
     walk,
 )
+from tests.unit.work_view_builders import make_rejection, make_request, make_work_row
 
 
 def test_a_denial_ref_round_trips() -> None:
@@ -66,6 +72,18 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
             if block["type"] != "input"
         ],
         mapping_question_message().blocks,
+        # documentation requests and rejections, in every state, and on the lists
+        *(
+            request_card(make_request(status=status), today=TODAY).blocks
+            for status in RequestStatus
+        ),
+        *(
+            rejection_card(make_rejection(status=status), today=TODAY).blocks
+            for status in RejectionStatus
+        ),
+        due_list(
+            make_due(work=(make_work_row(), make_work_row(WorkKind.REJECTION, item_id=3)))
+        ).blocks,
     ]
     emitted = set().union(*(action_ids(p) for p in payloads))
     assert emitted == ids.ALL_ACTION_IDS
@@ -76,7 +94,7 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
         if d.get("type") == "overflow"
         for o in d["options"]
     }
-    assert overflow_values == ids.OVERFLOW_VALUES
+    assert overflow_values == ids.OVERFLOW_VALUES | ids.WORK_OVERFLOW_VALUES
 
 
 def test_modal_inputs_use_only_the_shared_ids() -> None:
@@ -86,6 +104,10 @@ def test_modal_inputs_use_only_the_shared_ids() -> None:
         write_off_modal("1:1", "C", amount=Decimal(1)),
         mark_paid_modal("1:1", "C", denied=Decimal(1)),
         record_fix_modal("1:1", pattern="p"),
+        request_modal(claim="C"),
+        sent_modal("1:1", "C", today=TODAY),
+        due_modal("1:1", "C", due=TODAY),
+        corrected_modal("1:1", "C", today=TODAY),
     ]
     for view in views:
         for block in view["blocks"]:

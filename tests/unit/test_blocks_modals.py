@@ -10,6 +10,7 @@ import pytest
 from bot.blocks import ids
 from bot.blocks.column_mapping import column_mapping_modal
 from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from tests.unit.test_blocks_column_mapping import REF, question
 from tests.unit.view_builders import TODAY, all_text, assert_valid_view
 
@@ -93,6 +94,10 @@ def test_titles_fit_and_every_callback_id_has_a_handler_slot() -> None:
         mark_paid_modal("1:1", "C", denied=Decimal(0)),
         record_fix_modal("1:1", pattern="p"),
         column_mapping_modal("a.csv", question(), REF),
+        request_modal(claim="C"),
+        sent_modal("1:1", "C", today=TODAY),
+        due_modal("1:1", "C", due=TODAY),
+        corrected_modal("1:1", "C", today=TODAY),
     ]
     assert {v["callback_id"] for v in views} == ids.ALL_VIEW_CALLBACK_IDS
     for view in views:

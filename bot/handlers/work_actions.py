@@ -1,0 +1,335 @@
+"""Listeners for the cards of documentation requests and rejections, and their forms.
+
+Same shape as `card_actions` and `modals`: acknowledge at once, then one use case of
+`WorkItems`, then the card refreshed in place with a note in its thread (or a refusal, just for
+the person who clicked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.blocks import ids
+from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
+from bot.deps import Deps
+from bot.handlers.feedback import refuse, show_change, show_latest
+from bot.presenters.work_cards import REJECTION_POST as REJECTION
+from bot.presenters.work_cards import REQUEST_POST as REQUEST
+from bot.services.triage import TriageRefused, TriageResult
+from bot.services.work_items import REJECTION_GONE, REQUEST_GONE, Brief
+
+NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
+FORM_OUT_OF_DATE = "This form is out of date. Close it and click the button on the card again."
+CLAIM_MISSING = "Which claim? Type the claim number from the payer's letter."
+DATE_MISSING = "Pick a date."
+DATE_IN_FUTURE = "That day hasn't come yet. Pick the day it happened."
+DATE_TOO_OLD = "That date is more than a year ago. Check the year."
+DUE_TOO_FAR = "That date is more than a year away. Check the year."
+LOGGED = "Logged: records for claim {claim} due {due}; the card is in the channel."
+YEAR = timedelta(days=366)
+
+Change = Callable[[int, int | None], TriageResult]
+
+
+def register(app: App, deps: Deps) -> None:
+    _register_request_actions(app, deps)
+    _register_rejection_actions(app, deps)
+    _register_forms(app, deps)
+
+    @app.action(ids.OPEN_REQUEST_BUTTON)
+    def open_request(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        deps.after_ack(lambda: _show(deps, respond, REQUEST, int(action["value"])), respond)
+
+    @app.action(ids.OPEN_REJECTION_BUTTON)
+    def open_rejection(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        deps.after_ack(lambda: _show(deps, respond, REJECTION, int(action["value"])), respond)
+
+
+def _register_request_actions(app: App, deps: Deps) -> None:
+    @app.action(ids.REQUEST_ASSIGN_SELECT)
+    def assign(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        who, actor = action.get("selected_user") or None, deps.actor(body)
+        _run(
+            deps,
+            respond,
+            action,
+            REQUEST,
+            lambda i, v: deps.work.assign_request(i, v, who, actor, deps.clock.now()),
+        )
+
+    @app.action(ids.REQUEST_SENT_BUTTON)
+    def sent(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+
+        def open_form() -> None:
+            request = _item_or_refuse(deps, respond, action, REQUEST)
+            if request is not None:
+                ref = ids.denial_ref(request.id, request.version)
+                view = sent_modal(ref, request.subject, today=deps.clock.today())
+                deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        deps.after_ack(open_form, respond)
+
+    @app.action(ids.REQUEST_OVERFLOW)
+    def overflow(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        choice, actor = action["selected_option"]["value"], deps.actor(body)
+        now = deps.clock.now()
+        if choice == ids.WORK_DUE_DATE:
+
+            def open_form() -> None:
+                request = _item_or_refuse(deps, respond, action, REQUEST)
+                if request is not None:
+                    ref = ids.denial_ref(request.id, request.version)
+                    view = due_modal(ref, request.subject, due=request.due)
+                    deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+            deps.after_ack(open_form, respond)
+            return
+        changes: dict[str, Change] = {
+            ids.WORK_WITHDRAWN: lambda i, v: deps.work.withdraw(i, v, None, actor, now),
+            ids.WORK_ACCEPTED: lambda i, v: deps.work.accept(i, v, actor, now),
+            ids.WORK_REOPEN: lambda i, v: deps.work.reopen_request(i, v, actor, now),
+        }
+        if choice in changes:
+            _run(deps, respond, action, REQUEST, changes[choice])
+
+
+def _register_rejection_actions(app: App, deps: Deps) -> None:
+    @app.action(ids.REJECTION_ASSIGN_SELECT)
+    def assign(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        who, actor = action.get("selected_user") or None, deps.actor(body)
+        _run(
+            deps,
+            respond,
+            action,
+            REJECTION,
+            lambda i, v: deps.work.assign_rejection(i, v, who, actor, deps.clock.now()),
+        )
+
+    @app.action(ids.REJECTION_CORRECTED_BUTTON)
+    def corrected(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+
+        def open_form() -> None:
+            rejection = _item_or_refuse(deps, respond, action, REJECTION)
+            if rejection is not None:
+                ref = ids.denial_ref(rejection.id, rejection.version)
+                view = corrected_modal(ref, rejection.subject, today=deps.clock.today())
+                deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+
+        deps.after_ack(open_form, respond)
+
+    @app.action(ids.REJECTION_OVERFLOW)
+    def overflow(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        choice, actor, now = action["selected_option"]["value"], deps.actor(body), deps.clock.now()
+        changes: dict[str, Change] = {
+            ids.WORK_CLOSE: lambda i, v: deps.work.close_rejection(i, v, None, actor, now),
+            ids.WORK_REOPEN: lambda i, v: deps.work.reopen_rejection(i, v, actor, now),
+        }
+        if choice in changes:
+            _run(deps, respond, action, REJECTION, changes[choice])
+
+
+def _register_forms(app: App, deps: Deps) -> None:
+    @app.view(ids.REQUEST_MODAL)
+    def log(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        today = deps.clock.today()
+        claim = _text(view, ids.REQUEST_CLAIM_BLOCK, ids.REQUEST_CLAIM_INPUT)
+        if not claim:
+            ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: CLAIM_MISSING})
+            return
+        raw_due = _text(view, ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT)
+        due = _day(raw_due) if raw_due else None
+        if raw_due and (due is None or abs((due - today).days) > YEAR.days):
+            ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
+            return
+        try:
+            logged = deps.work.log_request(
+                claim,
+                due=due,
+                what=_text(view, ids.REQUEST_WHAT_BLOCK, ids.REQUEST_WHAT_INPUT) or None,
+                payer_name=_text(view, ids.REQUEST_PAYER_BLOCK, ids.REQUEST_PAYER_INPUT) or None,
+                actor=deps.actor(body),
+                now=deps.clock.now(),
+                today=today,
+            )
+        except TriageRefused as refusal:
+            ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: str(refusal)})
+            return
+        ack()
+        deps.after_ack(lambda: deps.poster.post_now(logged.post_id))
+
+    @app.view(ids.REQUEST_SENT_MODAL)
+    def sent(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        day, problem = _past_day(_text(view, ids.SENT_ON_BLOCK, ids.SENT_ON_INPUT), deps)
+        if day is None:
+            ack(response_action="errors", errors={ids.SENT_ON_BLOCK: problem})
+            return
+        method = _text(view, ids.SENT_METHOD_BLOCK, ids.SENT_METHOD_INPUT) or None
+        reference = _text(view, ids.SENT_REFERENCE_BLOCK, ids.SENT_REFERENCE_INPUT) or None
+        _submit(
+            deps,
+            ack,
+            view,
+            lambda i, v: deps.work.mark_sent(
+                i,
+                v,
+                sent_on=day,
+                method=method,
+                reference=reference,
+                actor=deps.actor(body),
+                now=deps.clock.now(),
+            ),
+        )
+
+    @app.view(ids.REQUEST_DUE_MODAL)
+    def due(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        day = _day(_text(view, ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT))
+        if day is None or abs((day - deps.clock.today()).days) > YEAR.days:
+            ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
+            return
+        _submit(
+            deps,
+            ack,
+            view,
+            lambda i, v: deps.work.set_due(i, v, day, deps.actor(body), deps.clock.now()),
+        )
+
+    @app.view(ids.REJECTION_CORRECTED_MODAL)
+    def corrected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        day, problem = _past_day(_text(view, ids.CORRECTED_ON_BLOCK, ids.CORRECTED_ON_INPUT), deps)
+        if day is None:
+            ack(response_action="errors", errors={ids.CORRECTED_ON_BLOCK: problem})
+            return
+        note = _text(view, ids.CORRECTED_NOTE_BLOCK, ids.CORRECTED_NOTE_INPUT) or None
+        _submit(
+            deps,
+            ack,
+            view,
+            lambda i, v: deps.work.mark_corrected(
+                i, v, on=day, note=note, actor=deps.actor(body), now=deps.clock.now()
+            ),
+        )
+
+
+def open_request_form(deps: Deps, trigger_id: str, claim: str, payer: str | None) -> None:
+    """The "Log a records request" form, from a denial card's ⋯ menu."""
+    deps.client.views_open(trigger_id=trigger_id, view=request_modal(claim=claim, payer=payer))
+
+
+# -- shared ----------------------------------------------------------------------------------
+
+
+def _run(
+    deps: Deps,
+    respond: Respond,
+    action: dict[str, Any],
+    kind: str,
+    change: Change,
+) -> None:
+    def apply() -> None:
+        try:
+            item_id, version = ids.ref_from_action(action)
+        except ValueError:
+            refuse(respond, NOT_A_CARD)
+            return
+        try:
+            result = change(item_id, version)
+        except TriageRefused as refusal:
+            refuse(respond, str(refusal))
+            item = deps.work.brief(kind, item_id)
+            if item is not None and item.post_id is not None:
+                show_latest(deps, item.post_id)
+            return
+        show_change(deps, result)
+
+    deps.after_ack(apply, respond)
+
+
+def _submit(deps: Deps, ack: Ack, view: dict[str, Any], change: Change) -> None:
+    """Store first; a refusal keeps the form open with the reason, success closes it."""
+    first = _first_block(view)
+    try:
+        item_id, version = ids.parse_denial_ref(view.get("private_metadata", ""))
+    except ValueError:
+        ack(response_action="errors", errors={first: FORM_OUT_OF_DATE})
+        return
+    try:
+        result = change(item_id, version)
+    except TriageRefused as refusal:
+        ack(response_action="errors", errors={first: str(refusal)})
+        return
+    ack()
+    deps.after_ack(lambda: show_change(deps, result))
+
+
+def _item_or_refuse(
+    deps: Deps, respond: Respond, action: dict[str, Any], kind: str
+) -> Brief | None:
+    try:
+        item_id, _version = ids.ref_from_action(action)
+    except ValueError:
+        refuse(respond, NOT_A_CARD)
+        return None
+    item = deps.work.brief(kind, item_id)
+    if item is None:
+        refuse(respond, REQUEST_GONE if kind == REQUEST else REJECTION_GONE)
+    return item
+
+
+def _show(deps: Deps, respond: Respond, kind: str, item_id: int) -> None:
+    """[Open] on a list row: the card, just for the person asking."""
+    message = deps.work.card(kind, item_id, phi=deps.settings.phi, today=deps.clock.today())
+    if message is None:
+        refuse(respond, REQUEST_GONE if kind == REQUEST else REJECTION_GONE)
+        return
+    respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+def _first_block(view: dict[str, Any]) -> str:
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            return str(block["block_id"])
+    return ""
+
+
+def _text(view: dict[str, Any], block: str, action: str) -> str:
+    element = view["state"]["values"].get(block, {}).get(action, {})
+    if element.get("selected_option"):
+        return str(element["selected_option"]["value"])
+    value = element.get("selected_date") or element.get("value")
+    return str(value).strip() if value not in (None, "") else ""
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _past_day(raw: str, deps: Deps) -> tuple[date | None, str]:
+    day = _day(raw) if raw else None
+    today = deps.clock.today()
+    if day is None:
+        return None, DATE_MISSING
+    if day > today:
+        return None, DATE_IN_FUTURE
+    if day < today - YEAR:
+        return None, DATE_TOO_OLD
+    return day, ""

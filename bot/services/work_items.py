@@ -1,0 +1,627 @@
+"""Use cases behind the controls of documentation requests and rejections.
+
+Like `Triage` for denials: each change is one transaction on the row (locked), audited, and
+refused with who did what when someone changed the same thing since the card was drawn. The
+result is a `TriageResult`, so the listeners refresh the card and note it in its thread the
+same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.blocks import request_notes, thread_notes
+from bot.blocks.message import Message
+from bot.blocks.rejection_card import rejection_card
+from bot.blocks.request_card import request_card
+from bot.blocks.text import mention
+from bot.config import PhiMode
+from bot.domain.payer_rules import PayerRules
+from bot.domain.records import Payer
+from bot.domain.status_deadlines import request_due
+from bot.domain.statuses import (
+    REQUEST_OPEN,
+    RejectionStatus,
+    RequestStatus,
+)
+from bot.presenters.work_cards import REQUEST_POST, rejection_view, request_view
+from bot.services.triage import BUSY, Actor, TriageRefused, TriageResult
+from storage.bulk.claim_rows import payer_key
+from storage.models import (
+    AuditEvent,
+    Claim,
+    ClaimRejection,
+    Denial,
+    DocumentationRequest,
+    SlackPost,
+)
+
+REQUEST_GONE = "This records request is no longer in the database. Nothing was changed."
+REJECTION_GONE = "This rejection is no longer in the database. Nothing was changed."
+REQUEST_CLOSED = "This request is {status}. Reopen it from the ⋯ menu first."
+REJECTION_IS_CLOSED = "This rejection is closed. Reopen it from the ⋯ menu first."
+NOT_SENT_YET = "The records are not marked sent yet; mark them sent first."
+ALREADY_SENT = "The records were already marked sent on {on}. Nothing was changed."
+SENT_BEFORE_REQUEST = "The records can't have been sent ({sent}) before the request ({received})."
+NOT_CORRECTED = "This rejection is not marked corrected; there is nothing to reopen."
+ALREADY_LOGGED = (
+    "A request for claim {claim} ({payer}) is already on file, received {received} and due "
+    "{due}: R-{id}. Nothing was added."
+)
+ALREADY_ATTACHED = "This file is already attached to the request."
+NOT_REOPENABLE = "Only a sent, accepted or withdrawn request can be reopened."
+CONFLICT = (
+    "{who} changed this while you were looking: {what}. The card now shows the latest; "
+    "choose again if you still want to change it."
+)
+UNKNOWN_PAYER = "Payer not known"
+LOGGED_BY_HAND = "slack"
+STATUS_ACTIONS = frozenset(
+    {"sent", "withdrawn", "accepted", "reopen", "corrected", "closed", "closed_by_payer"}
+)
+CONFLICTS: dict[str, frozenset[str]] = {
+    "assign": frozenset({"assign"}),
+    "due_date": frozenset({"due_date", "asked_again"}),
+    **{action: STATUS_ACTIONS for action in STATUS_ACTIONS},
+}
+DESCRIBED = {
+    "assign": "changed the owner",
+    "due_date": "changed the due date",
+    "asked_again": "the payer asked again",
+    "sent": "marked the records sent",
+    "withdrawn": "marked it withdrawn",
+    "accepted": "marked the records accepted",
+    "reopen": "reopened it",
+    "corrected": "marked it corrected",
+    "closed": "closed it",
+    "closed_by_payer": "the payer accepted the claim",
+}
+
+Item = TypeVar("Item", DocumentationRequest, ClaimRejection)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a listener needs before it opens a form or refreshes a card."""
+
+    kind: str  # "request" or "rejection"
+    id: int
+    version: int
+    subject: str  # the claim number, or the batch / provider a rejection covers
+    due: date
+    post_id: int | None
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """A request logged by hand: the new row and its card still to be posted."""
+
+    request_id: int
+    post_id: int
+    claim_number: str
+    payer_name: str
+    due_date: date
+    note: str
+
+
+class WorkItems:
+    def __init__(self, sessions: sessionmaker[Session], rules: PayerRules) -> None:
+        self._sessions = sessions
+        self._rules = rules
+
+    # -- reads for the listeners ------------------------------------------------------------
+
+    def brief(self, kind: str, item_id: int) -> Brief | None:
+        with self._sessions() as session:
+            if kind == REQUEST_POST:
+                request = session.get(DocumentationRequest, item_id)
+                if request is None:
+                    return None
+                return Brief(
+                    kind,
+                    request.id,
+                    request.version,
+                    request.claim_number,
+                    request.due_date,
+                    request.post_id,
+                )
+            rejection = session.get(ClaimRejection, item_id)
+            if rejection is None:
+                return None
+            subject = rejection.claim_number or rejection.trace or "the batch"
+            return Brief(
+                kind,
+                rejection.id,
+                rejection.version,
+                subject,
+                rejection.resubmit_by,
+                rejection.post_id,
+            )
+
+    def card(self, kind: str, item_id: int, *, phi: PhiMode, today: date) -> Message | None:
+        """The card of a request or rejection as the database has it now (for [Open])."""
+        with self._sessions() as session:
+            if kind == REQUEST_POST:
+                request = session.get(DocumentationRequest, item_id)
+                if request is None:
+                    return None
+                return request_card(request_view(session, request, phi=phi), today=today)
+            rejection = session.get(ClaimRejection, item_id)
+            if rejection is None:
+                return None
+            return rejection_card(rejection_view(session, rejection, phi=phi), today=today)
+
+    # -- documentation requests -------------------------------------------------------------
+
+    def log_request(
+        self,
+        claim: str,
+        *,
+        due: date | None,
+        what: str | None,
+        payer_name: str | None,
+        actor: Actor,
+        now: datetime,
+        today: date,
+    ) -> LoggedRequest:
+        """A request that came on paper or a portal. The payer is the one given, else the one
+        the claim's latest adjudication, rejection or request names; the due date the one
+        given, else the payer rule's window from today."""
+        claim = claim.strip()
+        with self._sessions() as session, session.begin():
+            payer = Payer(payer_name.strip(), None) if payer_name else _known_payer(session, claim)
+            key = payer_key(payer) if payer is not None else "name:UNKNOWN"
+            name = payer.name if payer is not None else UNKNOWN_PAYER
+            rule = self._rules.match(payer or Payer(""))
+            when = request_due(given=due, received_on=today, rule=rule)
+            open_one = session.scalars(
+                select(DocumentationRequest).where(
+                    func.upper(DocumentationRequest.claim_number) == claim.upper(),
+                    DocumentationRequest.payer_key == key,
+                    DocumentationRequest.status.in_([s.value for s in REQUEST_OPEN]),
+                )
+            ).first()
+            if open_one is not None:
+                raise TriageRefused(
+                    ALREADY_LOGGED.format(
+                        claim=claim,
+                        payer=open_one.payer_name,
+                        received=open_one.received_on.isoformat(),
+                        due=open_one.due_date.isoformat(),
+                        id=open_one.id,
+                    )
+                )
+            post = SlackPost(kind=REQUEST_POST, created_at=now)
+            session.add(post)
+            session.flush()
+            request = DocumentationRequest(
+                identity=_manual_identity(key, claim, today, what),
+                merged_identities=[],
+                origin=LOGGED_BY_HAND,
+                payer_key=key,
+                payer_name=name,
+                payer_id=payer.identifier if payer is not None else None,
+                claim_number=claim,
+                asks=[],
+                what=what,
+                received_on=today,
+                due_date=when.on,
+                due_source=when.source.value,
+                due_note=when.explained(rule.name),
+                rule_key=when.rule_key,
+                due_days=when.days,
+                follow_up=False,
+                status=RequestStatus.REQUESTED.value,
+                closed=False,
+                attachments=[],
+                assignee=None,
+                post_id=post.id,
+                created_by=actor.key,
+                created_at=now,
+                updated_at=now,
+            )
+            _fill_from_claim(session, request)
+            session.add(request)
+            session.flush()
+            session.add(_event(actor, now, "requested", request_id=request.id, origin="slack"))
+            return LoggedRequest(
+                request.id,
+                post.id,
+                claim,
+                name,
+                when.on,
+                request_notes.logged(actor.user, when.on),
+            )
+
+    def assign_request(
+        self,
+        request_id: int,
+        version: int | None,
+        assignee: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            request.assignee = assignee
+            return thread_notes.assigned(actor.user, assignee)
+
+        return self._request(request_id, version, actor, now, "assign", change, assignee=assignee)
+
+    def mark_sent(
+        self,
+        request_id: int,
+        version: int | None,
+        *,
+        sent_on: date,
+        method: str | None,
+        reference: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            if request.status == RequestStatus.SENT:
+                raise TriageRefused(ALREADY_SENT.format(on=request.sent_on))
+            if sent_on < request.received_on:
+                raise TriageRefused(
+                    SENT_BEFORE_REQUEST.format(sent=sent_on, received=request.received_on)
+                )
+            request.status = RequestStatus.SENT.value
+            request.sent_on, request.sent_method, request.sent_reference = (
+                sent_on,
+                method,
+                reference,
+            )
+            return request_notes.sent(actor.user, sent_on, method, reference)
+
+        return self._request(
+            request_id, version, actor, now, "sent", change, sent_on=sent_on.isoformat()
+        )
+
+    def withdraw(
+        self, request_id: int, version: int | None, reason: str | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            _close(request, RequestStatus.WITHDRAWN, reason, now)
+            return request_notes.withdrawn(actor.user, reason)
+
+        return self._request(request_id, version, actor, now, "withdrawn", change)
+
+    def accept(
+        self, request_id: int, version: int | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            if request.status != RequestStatus.SENT:
+                raise TriageRefused(NOT_SENT_YET)
+            _close(request, RequestStatus.ACCEPTED, None, now)
+            return f"{mention(actor.user)} marked the records accepted by the payer"
+
+        return self._request(request_id, version, actor, now, "accepted", change)
+
+    def reopen_request(
+        self, request_id: int, version: int | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            if request.status == RequestStatus.REQUESTED:
+                raise TriageRefused(NOT_REOPENABLE)
+            request.status = RequestStatus.REQUESTED.value
+            request.closed, request.closed_at, request.closed_note = False, None, None
+            request.sent_on = request.sent_method = request.sent_reference = None
+            return request_notes.reopened(actor.user)
+
+        return self._request(request_id, version, actor, now, "reopen", change, allow_closed=True)
+
+    def set_due(
+        self, request_id: int, version: int | None, due: date, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            request.due_date, request.due_source = due, "payer"
+            request.due_note, request.due_days = "set by staff from the payer's letter", None
+            return request_notes.due_changed(actor.user, due)
+
+        return self._request(
+            request_id, version, actor, now, "due_date", change, due=due.isoformat()
+        )
+
+    def attach(
+        self, request_id: int, *, file_id: str, name: str, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, request: DocumentationRequest) -> str:
+            if any(a.get("file") == file_id for a in request.attachments):
+                raise TriageRefused(ALREADY_ATTACHED)  # Slack sent the event again
+            entry = {"file": file_id, "name": name, "by": actor.key, "at": now.isoformat()}
+            request.attachments = [*request.attachments, entry]
+            return request_notes.attached(actor.user, name)
+
+        return self._request(
+            request_id, None, actor, now, "attach", change, allow_closed=True, file=file_id
+        )
+
+    def attach_in_thread(
+        self,
+        channel: str,
+        thread_ts: str,
+        *,
+        file_id: str,
+        name: str,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult | None:
+        """A file shared as a reply under a request's card; None when the thread is not one."""
+        with self._sessions() as session:
+            request_id = session.scalar(
+                select(DocumentationRequest.id)
+                .join(SlackPost, SlackPost.id == DocumentationRequest.post_id)
+                .where(SlackPost.channel == channel, SlackPost.ts == thread_ts)
+            )
+        if request_id is None:
+            return None
+        try:
+            return self.attach(request_id, file_id=file_id, name=name, actor=actor, now=now)
+        except TriageRefused:
+            return None
+
+    # -- rejections -------------------------------------------------------------------------
+
+    def assign_rejection(
+        self,
+        rejection_id: int,
+        version: int | None,
+        assignee: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult:
+        def change(_: Session, rejection: ClaimRejection) -> str:
+            rejection.assignee = assignee
+            return thread_notes.assigned(actor.user, assignee)
+
+        return self._rejection(
+            rejection_id, version, actor, now, "assign", change, assignee=assignee
+        )
+
+    def mark_corrected(
+        self,
+        rejection_id: int,
+        version: int | None,
+        *,
+        on: date,
+        note: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult:
+        def change(_: Session, rejection: ClaimRejection) -> str:
+            rejection.status = RejectionStatus.CORRECTED.value
+            rejection.corrected_on, rejection.correction_note = on, note
+            return request_notes.corrected(actor.user, on, note)
+
+        return self._rejection(rejection_id, version, actor, now, "corrected", change)
+
+    def close_rejection(
+        self,
+        rejection_id: int,
+        version: int | None,
+        reason: str | None,
+        actor: Actor,
+        now: datetime,
+    ) -> TriageResult:
+        def change(_: Session, rejection: ClaimRejection) -> str:
+            rejection.status = RejectionStatus.CLOSED.value
+            rejection.closed, rejection.closed_at = True, now
+            rejection.closed_note = reason or f"closed by staff on {now:%b %-d}"
+            return request_notes.closed(actor.user, reason)
+
+        return self._rejection(rejection_id, version, actor, now, "closed", change)
+
+    def reopen_rejection(
+        self, rejection_id: int, version: int | None, actor: Actor, now: datetime
+    ) -> TriageResult:
+        def change(_: Session, rejection: ClaimRejection) -> str:
+            if rejection.status == RejectionStatus.NEW:
+                raise TriageRefused(NOT_CORRECTED)
+            rejection.status = RejectionStatus.NEW.value
+            rejection.closed, rejection.closed_at, rejection.closed_note = False, None, None
+            rejection.corrected_on = rejection.correction_note = None
+            return request_notes.reopened(actor.user)
+
+        return self._rejection(
+            rejection_id, version, actor, now, "reopen", change, allow_closed=True
+        )
+
+    # -- the transaction --------------------------------------------------------------------
+
+    def _request(
+        self,
+        request_id: int,
+        version: int | None,
+        actor: Actor,
+        now: datetime,
+        action: str,
+        change: Callable[[Session, DocumentationRequest], str],
+        *,
+        allow_closed: bool = False,
+        **detail: Any,
+    ) -> TriageResult:
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            version,
+            actor,
+            now,
+            action,
+            change,
+            allow_closed=allow_closed,
+            gone=REQUEST_GONE,
+            detail=detail,
+        )
+
+    def _rejection(
+        self,
+        rejection_id: int,
+        version: int | None,
+        actor: Actor,
+        now: datetime,
+        action: str,
+        change: Callable[[Session, ClaimRejection], str],
+        *,
+        allow_closed: bool = False,
+        **detail: Any,
+    ) -> TriageResult:
+        return self._apply(
+            ClaimRejection,
+            rejection_id,
+            version,
+            actor,
+            now,
+            action,
+            change,
+            allow_closed=allow_closed,
+            gone=REJECTION_GONE,
+            detail=detail,
+        )
+
+    def _apply(
+        self,
+        model: type[Item],
+        item_id: int,
+        version: int | None,
+        actor: Actor,
+        now: datetime,
+        action: str,
+        change: Callable[[Session, Item], str],
+        *,
+        allow_closed: bool,
+        gone: str,
+        detail: dict[str, Any],
+    ) -> TriageResult:
+        for _attempt in range(3):
+            try:
+                with self._sessions() as session, session.begin():
+                    item = session.get(model, item_id, with_for_update=True)
+                    if item is None:
+                        raise TriageRefused(gone)
+                    if version is not None and version != item.version:
+                        _refuse_conflict(session, item, version, action)
+                    if item.closed and not allow_closed:
+                        raise TriageRefused(_closed_words(item))
+                    note = change(session, item)
+                    item.updated_at = now
+                    session.flush()
+                    key = "request_id" if isinstance(item, DocumentationRequest) else "rejection_id"
+                    event = _event(actor, now, action, **{key: item.id}, **detail)
+                    event.version = item.version
+                    session.add(event)
+                    return TriageResult(item.id, item.post_id, note)
+            except StaleDataError:
+                continue  # another transaction won the race: read again and check again
+        raise TriageRefused(BUSY)
+
+
+def _closed_words(item: DocumentationRequest | ClaimRejection) -> str:
+    if isinstance(item, DocumentationRequest):
+        return REQUEST_CLOSED.format(status=RequestStatus(item.status).label.lower())
+    return REJECTION_IS_CLOSED
+
+
+def _close(
+    request: DocumentationRequest, status: RequestStatus, note: str | None, now: datetime
+) -> None:
+    request.status = status.value
+    request.closed = True
+    request.closed_at = now
+    request.closed_note = note
+
+
+def _event(actor: Actor, now: datetime, action: str, **detail: Any) -> AuditEvent:
+    request_id = detail.pop("request_id", None)
+    rejection_id = detail.pop("rejection_id", None)
+    return AuditEvent(
+        request_id=request_id,
+        rejection_id=rejection_id,
+        actor=actor.key,
+        action=action,
+        detail={k: v for k, v in detail.items() if v is not None},
+        at=now,
+    )
+
+
+def _refuse_conflict(
+    session: Session, item: DocumentationRequest | ClaimRejection, seen: int, action: str
+) -> None:
+    column = (
+        AuditEvent.request_id if isinstance(item, DocumentationRequest) else AuditEvent.rejection_id
+    )
+    clash = session.scalars(
+        select(AuditEvent)
+        .where(
+            column == item.id,
+            AuditEvent.version > seen,
+            AuditEvent.action.in_(CONFLICTS.get(action, frozenset({action}))),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if clash is not None:
+        who = (
+            mention(clash.actor.rsplit(":", 1)[-1])
+            if clash.actor.startswith("slack:")
+            else "The importer"
+        )
+        raise TriageRefused(
+            CONFLICT.format(who=who, what=DESCRIBED.get(clash.action, clash.action))
+        )
+
+
+def _known_payer(session: Session, claim: str) -> Payer | None:
+    """The payer the latest adjudication, rejection or request of this claim names."""
+    upper = claim.upper()
+    denial = session.execute(
+        select(Denial.payer_name, Denial.payer_key)
+        .where(func.upper(Denial.claim_number) == upper)
+        .order_by(Denial.id.desc())
+        .limit(1)
+    ).first()
+    if denial is not None:
+        return _payer_from_key(denial.payer_name, denial.payer_key)
+    rejection = session.execute(
+        select(ClaimRejection.payer_name, ClaimRejection.payer_id)
+        .where(func.upper(ClaimRejection.claim_number) == upper)
+        .order_by(ClaimRejection.id.desc())
+        .limit(1)
+    ).first()
+    if rejection is not None:
+        return Payer(rejection.payer_name, rejection.payer_id)
+    return None
+
+
+def _payer_from_key(name: str, key: str) -> Payer:
+    kind, _, value = key.partition(":")
+    return Payer(name, value if kind == "id" else None)
+
+
+def _fill_from_claim(session: Session, request: DocumentationRequest) -> None:
+    """Date of service, provider and billed amount from the claim's latest adjudication."""
+    claim = session.scalars(
+        select(Claim)
+        .where(func.upper(Claim.claim_number) == request.claim_number.upper())
+        .order_by(Claim.id.desc())
+        .limit(1)
+    ).first()
+    if claim is None:
+        return
+    request.service_date = claim.service_date
+    request.provider_name = claim.rendering_name
+    request.provider_npi = claim.rendering_npi
+    request.billed = claim.billed
+    request.payer_claim_number = claim.payer_claim_number
+
+
+def _manual_identity(key: str, claim: str, today: date, what: str | None) -> str:
+    text = "|".join(("manual", key, claim.upper(), today.isoformat(), what or ""))
+    return f"manual:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
