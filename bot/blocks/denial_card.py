@@ -237,10 +237,13 @@ def _overflow(status: str) -> OverflowMenuElement:
             (OVERFLOW_CORRECTED, ids.OVERFLOW_CORRECTED),
             (OVERFLOW_PAID, ids.OVERFLOW_PAID),
             (OVERFLOW_WRITE_OFF, ids.OVERFLOW_WRITE_OFF),
-            (OVERFLOW_LOG_REQUEST, ids.OVERFLOW_LOG_REQUEST),
         ]
+        # an overflow holds five options: Reopen on a card waiting for the payer, else the
+        # records request a payer asked for on paper (only while the denial is worked)
         if status in REOPENABLE:
             choices.append((OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN))
+        else:
+            choices.append((OVERFLOW_LOG_REQUEST, ids.OVERFLOW_LOG_REQUEST))
     return OverflowMenuElement(
         action_id=ids.CARD_OVERFLOW,
         options=options(choices),
