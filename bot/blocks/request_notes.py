@@ -84,3 +84,10 @@ def attached(user: str, name: str) -> str:
 
 def due_changed(user: str, due: date) -> str:
     return DUE_CHANGED.format(user=mention(user), due=short_date(due))
+
+
+def paid_note(paid_on: date, *, sent: bool) -> str:
+    """Why a request closed by itself: the claim was paid (with the records, or without)."""
+    if sent:
+        return f"the claim was paid on a remittance of {short_date(paid_on)}: records accepted"
+    return f"the claim was paid on a remittance of {short_date(paid_on)} without the records"

@@ -32,7 +32,7 @@ from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
 from bot.services.status_import import import_status_stream
-from bot.services.status_links import link_missing_records
+from bot.services.status_links import close_paid_requests, link_missing_records
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
 from storage.bulk.outbox import enqueue_cards
@@ -239,6 +239,7 @@ def _import_stream(
         _store_totals(session, import_id, counts, warning_texts, rejected)
         enqueue_cards(session, import_id, now=context.now, group_min=context.group_min)
         link_missing_records(session, context.now, import_id=import_id)
+        close_paid_requests(session, context.now, import_id=import_id)
         return FileOutcome(
             name,
             "imported",

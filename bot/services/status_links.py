@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import request_notes
 from bot.domain.status_rules import says_records_missing
-from storage.models import AuditEvent, Denial, DocumentationRequest, RequestDenial, SlackPost
+from bot.domain.statuses import RequestStatus
+from storage.models import (
+    AuditEvent,
+    Claim,
+    Denial,
+    DocumentationRequest,
+    RequestDenial,
+    SlackPost,
+)
 
 LINKER = "importer"
 
@@ -67,6 +75,46 @@ def link_missing_records(
         mark_card_changed(session, denial.post_id, None)
         linked += 1
     return linked
+
+
+def close_paid_requests(session: Session, now: datetime, *, import_id: int) -> int:
+    """Open requests whose claim this remittance paid: the payer has what it needed. Sent
+    records were accepted; a request still to send is withdrawn (paid without them). How many."""
+    paid = session.execute(
+        select(Claim.claim_number, Claim.payer_key, Claim.payer_claim_number, Claim.notice_date)
+        .where(Claim.import_id == import_id, Claim.paid > 0, Claim.is_denied.is_(False))
+        .where(Claim.claim_number.in_(select(DocumentationRequest.claim_number)))
+    ).all()
+    closed = 0
+    for claim_number, key, payer_claim, paid_on in paid:
+        same_claim = [DocumentationRequest.claim_number == claim_number]
+        if payer_claim:
+            same_claim.append(DocumentationRequest.payer_claim_number == payer_claim)
+        for request in session.scalars(
+            select(DocumentationRequest).where(
+                or_(*same_claim),
+                DocumentationRequest.closed.is_(False),
+                DocumentationRequest.received_on <= paid_on,
+            )
+        ):
+            if request.payer_key != key and request.payer_claim_number != payer_claim:
+                continue
+            sent = request.status == RequestStatus.SENT
+            request.status = (RequestStatus.ACCEPTED if sent else RequestStatus.WITHDRAWN).value
+            request.closed, request.closed_at, request.updated_at = True, now, now
+            request.closed_note = request_notes.paid_note(paid_on, sent=sent)
+            session.add(
+                AuditEvent(
+                    request_id=request.id,
+                    actor=LINKER,
+                    action="closed_by_payment",
+                    detail={"paid_on": paid_on.isoformat()},
+                    at=now,
+                )
+            )
+            mark_card_changed(session, request.post_id, f":moneybag: {request.closed_note}.")
+            closed += 1
+    return closed
 
 
 def _request_for(session: Session, denial: Denial) -> DocumentationRequest | None:

@@ -261,3 +261,36 @@ def test_claim_status_and_acknowledgment_findings_in_one_run(
     assert import_file(data, context, file_name="status.277").requests == 1
     ack = make_277([ClaimSpec(number="S3", stc=["A7:562:85*20261005*U*50"])], guide=ACK)
     assert import_file(ack, context, file_name="ack.277").rejections == 1
+
+
+@pytest.mark.parametrize(("sent", "closed_as"), [(True, "accepted"), (False, "withdrawn")])
+def test_a_later_payment_closes_the_request(
+    context: ImportContext, sessions: sessionmaker[Session], sent: bool, closed_as: str
+) -> None:
+    import_file(
+        make_277([ClaimSpec(number="PCN9", payer_claim="ICN9")], payer="AETNA", payer_id="60054"),
+        context,
+        file_name="rfai.277",
+    )
+    if sent:
+        with sessions() as session, session.begin():
+            request = session.scalars(select(DocumentationRequest)).one()
+            request.status, request.sent_on = "sent", date(2026, 10, 10)
+    remit = make_835(
+        [
+            Claim835(
+                number="PCN9",
+                payer_claim="ICN9",
+                billed="100",
+                paid="100",
+                lines=[Line(paid="100")],
+            )
+        ],
+        production_date="20261115",
+        payment_date="20261116",
+    )
+    import_file(remit, context, file_name="remit.835")
+    (request,) = requests(sessions)
+    assert (request.status, request.closed) == (closed_as, True)
+    assert request.closed_note is not None
+    assert request.closed_note.startswith("the claim was paid on a remittance of Nov 15")
