@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.http_server import serve_http, stop_http
 from bot.jobs.scheduler import create_scheduler
-from bot.slack.advice import error_code, explain
+from bot.slack.advice import refused_token
 from bot.socket_mode import UNREACHABLE, SocketModeServer
 
 log = logging.getLogger(__name__)
@@ -28,25 +28,6 @@ HOW_TO = (
     "manifest), install it, then set the tokens in the environment or a .env file. "
     "See the README's 'Run it in Slack'."
 )
-_APP_LEVEL_STEPS = (
-    "create a new app-level token with the connections:write scope (Basic Information > "
-    "App-Level Tokens, xapp-...) and set it as SLACK_APP_TOKEN"
-)
-TOKEN_ADVICE = {
-    ("SLACK_BOT_TOKEN", "invalid_auth"): (
-        "the token is not valid; reinstall the app and copy the new Bot User OAuth Token "
-        "(xoxb-...) from OAuth & Permissions"
-    ),
-    (
-        "SLACK_APP_TOKEN",
-        "invalid_auth",
-    ): f"the token is not valid or was revoked; {_APP_LEVEL_STEPS}",
-    ("SLACK_APP_TOKEN", "token_revoked"): f"the token was revoked; {_APP_LEVEL_STEPS}",
-    (
-        "SLACK_APP_TOKEN",
-        "not_allowed_token_type",
-    ): f"it is not an app-level token; {_APP_LEVEL_STEPS}",
-}
 
 
 def run_bot(settings: Settings) -> int:
@@ -64,7 +45,7 @@ def _run(settings: Settings, deps: Deps) -> int:
     try:
         identity = deps.client.auth_test()
     except SlackApiError as error:
-        return _cannot_start([_refused("SLACK_BOT_TOKEN", error)])
+        return _cannot_start([refused_token("SLACK_BOT_TOKEN", error)])
     except (SlackClientError, OSError) as error:
         return _unreachable(error)
     log.info("connected to Slack as %s", identity.get("user"))
@@ -75,7 +56,7 @@ def _run(settings: Settings, deps: Deps) -> int:
         try:
             socket_mode.start()  # before the scheduler: a refused app token starts nothing
         except SlackApiError as error:
-            return _cannot_start([_refused("SLACK_APP_TOKEN", error)])
+            return _cannot_start([refused_token("SLACK_APP_TOKEN", error)])
         except UNREACHABLE as error:
             return _unreachable(error)
     scheduler = create_scheduler(deps)
@@ -97,12 +78,6 @@ def _cannot_start(problems: list[str]) -> int:
     print("denials run cannot start:\n" + "\n".join(f"- {p}" for p in problems), file=sys.stderr)
     print(HOW_TO, file=sys.stderr)
     return 2
-
-
-def _refused(setting: str, error: SlackApiError) -> str:
-    code = error_code(error)
-    advice = TOKEN_ADVICE.get((setting, code)) or explain(error)
-    return f"Slack refused {setting} ({code}): {advice}"
 
 
 def _unreachable(error: Exception) -> int:

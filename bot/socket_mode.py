@@ -43,6 +43,8 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 
+from bot.slack.advice import refused_token
+
 log = logging.getLogger(__name__)
 
 PING_INTERVAL = 10.0  # seconds between pings; a pong missing as long means the link is dead
@@ -84,7 +86,6 @@ class SocketModeServer:
 
     def close(self) -> None:
         self._client.close()
-        log.info("Socket Mode connection closed")
 
     def _handle(self, client: BaseSocketModeClient, request: SocketModeRequest) -> None:
         started = time()
@@ -112,6 +113,12 @@ class SlackConnection(BaseSocketModeClient):
         self._connection: ClientConnection | None = None
         self._readers: list[threading.Thread] = []
         self._stopping = threading.Event()
+
+    def issue_new_wss_url(self) -> str:
+        """A fresh single-use URL (`apps.connections.open`). Slack's refusal is raised, not
+        logged: `denials run` explains it, a reconnect logs it with its next try."""
+        response = self.web_client.apps_connections_open(app_token=self.app_token)
+        return str(response["url"])
 
     def is_connected(self) -> bool:
         connection = self._connection
@@ -161,6 +168,8 @@ class SlackConnection(BaseSocketModeClient):
         self.disconnect()
         for reader in self._readers:
             reader.join(timeout=5)
+        if self._connection is not None:
+            log.info("Socket Mode connection closed")
 
     def _read(self, connection: ClientConnection) -> None:
         try:
@@ -194,6 +203,6 @@ class SlackConnection(BaseSocketModeClient):
 
 
 def _why(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return f"Slack answered {error.response.get('error')}"
+    if isinstance(error, SlackApiError):  # e.g. the app token was revoked meanwhile
+        return refused_token("SLACK_APP_TOKEN", error)
     return type(error).__name__

@@ -20,6 +20,28 @@ ADVICE = {
     "expired_trigger_id": "the form took too long to open; click the button again",
 }
 
+_APP_LEVEL_STEPS = (
+    "create a new app-level token with the connections:write scope (Basic Information > "
+    "App-Level Tokens, xapp-...) and set it as SLACK_APP_TOKEN"
+)
+# When Slack refuses one of the two tokens: what is wrong with that one and how to replace it.
+TOKEN_ADVICE = {
+    ("SLACK_BOT_TOKEN", "invalid_auth"): (
+        "not valid; reinstall the app and copy the new Bot User OAuth Token "
+        "(xoxb-...) from OAuth & Permissions"
+    ),
+    ("SLACK_APP_TOKEN", "invalid_auth"): "not valid or was revoked; " + _APP_LEVEL_STEPS,
+    ("SLACK_APP_TOKEN", "token_revoked"): "it was revoked; " + _APP_LEVEL_STEPS,
+    ("SLACK_APP_TOKEN", "not_allowed_token_type"): "not an app-level token; " + _APP_LEVEL_STEPS,
+}
+
+
+def refused_token(setting: str, error: SlackApiError) -> str:
+    """`Slack refused SLACK_APP_TOKEN (invalid_auth): ...what to do`, for either token."""
+    code = error_code(error)
+    advice = TOKEN_ADVICE.get((setting, code)) or explain(error)
+    return f"Slack refused {setting} ({code}): {advice}"
+
 
 def error_code(error: SlackApiError) -> str:
     data = error.response.data if isinstance(error.response.data, dict) else {}

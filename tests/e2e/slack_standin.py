@@ -124,6 +124,10 @@ class SlackStandIn:
         with self._lock:
             self._router.app_tokens.discard(token)
 
+    def grant_app_token(self, token: str) -> None:
+        with self._lock:
+            self._router.app_tokens.add(token)
+
     def hold(self, method: str) -> threading.Event:
         """Calls to `method` wait until the returned Event is set (at most 30 s)."""
         release = threading.Event()

@@ -166,6 +166,13 @@ class SocketModeStandIn:
         link.connection.socket.shutdown(socket.SHUT_RDWR)
         return link
 
+    def go_silent(self, timeout: float = 10.0) -> Link:
+        """The newest connection stays open but nothing comes back on it, not even a pong:
+        a NAT or proxy that dropped it without telling either side."""
+        link = self.wait_for(self._newest_open, timeout, "an open Socket Mode connection")
+        link.connection.protocol.send_frame = lambda _frame: None  # type: ignore[method-assign]
+        return link
+
     def lose_next_ack(self, count: int = 1) -> None:
         """The next `count` acknowledgements reach the socket but count as never received."""
         with self._changed:

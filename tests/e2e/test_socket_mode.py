@@ -7,14 +7,17 @@ pings, redelivered envelopes and a refused app token.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 import pytest
 
+from bot.app import create_app
 from bot.config import Settings
 from bot.runner import HOW_TO, run_bot
-from tests.e2e.bot_harness import CHANNEL, SOCKET_MODE, BotUnderTest
+from bot.socket_mode import SocketModeServer
+from tests.e2e.bot_harness import APP_TOKEN, CHANNEL, SOCKET_MODE, BotUnderTest
 from tests.e2e.slack_standin import SlackStandIn
 
 MARIA = "UMARIA"
@@ -78,11 +81,51 @@ def test_after_the_connection_drops_the_bot_reconnects_and_handles_what_comes_ne
     assert socket_mode.acks()[-1].link == new.number
 
 
+def test_a_connection_gone_silent_is_noticed_by_its_pings_and_reopened(bot: BotUnderTest) -> None:
+    socket_mode = bot.slack.socket_mode
+    brisk = SocketModeServer(create_app(bot.settings, deps=bot.deps), APP_TOKEN, ping_interval=0.3)
+    brisk.start()  # a second connection, pinging every 0.3 s instead of every 10
+    try:
+        opened = socket_mode.wait_for(
+            lambda: len(socket_mode.links()) == 2 and socket_mode.links()[-1], 10, "it to connect"
+        )
+        socket_mode.go_silent()
+
+        socket_mode.wait_for(
+            lambda: len(socket_mode.links()) > opened.number, 5, "a new connection"
+        )
+        help_is_answered(bot)  # on the newest connection: the one reopened
+    finally:
+        brisk.close()
+
+
+def test_while_slack_refuses_a_new_connection_the_bot_says_why_and_keeps_trying(
+    bot: BotUnderTest, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.socket_mode")
+    bot.slack.revoke_app_token(APP_TOKEN)  # revoked while the bot runs, then a routine drop
+    dropped = bot.slack.socket_mode.drop()
+
+    bot.driver.wait_for(
+        lambda: (
+            "Slack refused SLACK_APP_TOKEN (invalid_auth): not valid or was revoked" in caplog.text
+        ),
+        what="the reason in the log",
+    )
+    assert APP_TOKEN not in caplog.text
+    bot.slack.grant_app_token(APP_TOKEN)  # a new token would need a restart; Slack relents
+    socket_mode = bot.slack.socket_mode
+    socket_mode.wait_for(
+        lambda: len(socket_mode.links()) > dropped.number, 10, "the connection back"
+    )
+    help_is_answered(bot)
+
+
 @pytest.mark.parametrize(
     ("bot_token", "app_token", "refused"),
     [
-        ("xoxb-test", "xapp-revoked", "SLACK_APP_TOKEN (invalid_auth): the token is not valid"),
-        ("xoxb-revoked", "xapp-test", "SLACK_BOT_TOKEN (invalid_auth): the token is not valid"),
+        ("xoxb-test", "xapp-revoked", "SLACK_APP_TOKEN (invalid_auth): not valid or was revoked"),
+        ("xoxb-revoked", "xapp-test", "SLACK_BOT_TOKEN (invalid_auth): not valid; reinstall"),
     ],
 )
 def test_a_token_slack_refuses_stops_start_up_with_one_clear_message(
