@@ -53,6 +53,8 @@ def escalation_dm(rows: Sequence[EscalationRow]) -> Message:
     total = money(sum((r.amount for r in ordered), Decimal(0)))
     if any(r.item != "denial" for r in ordered):
         title = TITLE_MIXED.format(what=_counted(ordered), amount=total)
+        if total == money(Decimal(0)):  # records requests carry no amount: say none
+            title = title.removesuffix(f" ({total})")
     else:
         title = (
             TITLE_ONE.format(amount=total)
@@ -71,7 +73,7 @@ def escalation_dm(rows: Sequence[EscalationRow]) -> Message:
 
 def row_text(row: EscalationRow) -> str:
     """`5101Z88003 · Cigna · $180.00 · <@U1> · appeal overdue by 2 days`."""
-    return ROW.format(
+    text = ROW.format(
         claim=clip(row.claim_number, MAX_NAME),
         payer=clip(row.payer_name, MAX_NAME),
         amount=money(row.amount),
@@ -79,6 +81,9 @@ def row_text(row: EscalationRow) -> str:
         kind=ESCALATION_KIND_WORDS[row.kind],
         when=when(row.days_left),
     )
+    if row.item != "denial" and not row.amount:  # no amount on file for this request
+        text = text.replace(f" · {money(row.amount)} · ", " · ", 1)
+    return text
 
 
 def row_block(row: EscalationRow) -> Block:

@@ -23,10 +23,9 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks import ids
 from bot.blocks.message import Message, header, options, section, to_message
-from bot.blocks.request_card import note_lines
+from bot.blocks.request_card import due_text, note_lines
 from bot.blocks.text import (
     clip,
-    days_left_text,
     long_date,
     mention,
     money,
@@ -50,7 +49,7 @@ CLEARINGHOUSE = "rejected by the clearinghouse"
 PATIENT = "Patient {name}"
 WRONG_TITLE = "*What is wrong*"
 DUE_TITLE = "*Correct and resubmit by*"
-DUE = "{date} · {urgency}\n_{explained} (filing limit)_"
+FILING_LIMIT = " (filing limit)"
 STATUS_TITLE = "*Status*"
 STATUS = "{status} · {assignee}"
 CORRECTED = "Resubmitted {date}{note}"
@@ -156,12 +155,9 @@ def _subject_line(view: RejectionView) -> str:
 
 
 def _due(view: RejectionView, today: date) -> str:
-    if view.status is RejectionStatus.CORRECTED:
-        return long_date(view.resubmit_by)
-    return DUE.format(
-        date=long_date(view.resubmit_by),
-        urgency=days_left_text((view.resubmit_by - today).days),
-        explained=clip(view.due_explained, 120),
+    waiting = view.status is RejectionStatus.CORRECTED
+    return due_text(
+        view.resubmit_by, view.due_explained, today=today, waiting=waiting, note=FILING_LIMIT
     )
 
 

@@ -186,12 +186,19 @@ def _asks(view: RequestView) -> str:
 
 
 def _due(view: RequestView, today: date) -> str:
-    if view.status is RequestStatus.SENT:
-        return long_date(view.due_date)
+    waiting = view.status is RequestStatus.SENT
+    return due_text(view.due_date, view.due_explained, today=today, waiting=waiting)
+
+
+def due_text(due: date, explained: str, *, today: date, waiting: bool, note: str = "") -> str:
+    """`Dec 20, 2026 · 20 days left` and where the date comes from; the date alone once the
+    work is done and the payer is the one to move (no countdown to chase)."""
+    if waiting:
+        return long_date(due)
     return DUE.format(
-        date=long_date(view.due_date),
-        urgency=days_left_text((view.due_date - today).days),
-        explained=clip(view.due_explained, 120),
+        date=long_date(due),
+        urgency=days_left_text((due - today).days),
+        explained=clip(explained, 120) + note,
     )
 
 

@@ -7,7 +7,6 @@ is the rest of the text, as typed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,12 +15,11 @@ from bot.blocks.text import clip, long_date
 from bot.blocks.work_modals import request_modal
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.requests import BadInput
-from bot.commands.words import Word, is_mention, unescape
+from bot.commands.words import Word, is_mention, unescape, written_date
 
 NEED_CLAIM = "Which claim? Give the claim number the payer's letter names."
 NOT_A_CLAIM = "`{word}` is a person, not a claim."
 NEED_DATE = "`due` needs a date, like `due 2026-12-15` or `due 12/15`."
-BAD_DATE = "`{word}` is not a date I can read. Write it like `2026-12-15` or `12/15/2026`."
 FAR_DATE = "{day} is more than a year away. Check the year."
 OLD_DATE = "{day} is more than a year ago. Check the year."
 LOGGED = (
@@ -30,8 +28,6 @@ LOGGED = (
 )
 NO_WORK = "Records requests are not available here."
 SPAN = timedelta(days=366)
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +59,11 @@ def parse_request(words: list[Word], text: str, today: date) -> RecordsRequest:
 
 
 def parse_due_date(word: str, today: date) -> date:
-    """A due date within a year either side of today; `12/15` is the next Dec 15."""
-    try:
-        if iso := _ISO.match(word):
-            day = date(int(iso[1]), int(iso[2]), int(iso[3]))
-        elif us := _US.match(word):
-            year = int(us[3]) if us[3] else today.year
-            day = date(year + 2000 if year < 100 else year, int(us[1]), int(us[2]))
-            if not us[3] and day < today - timedelta(days=31):
-                day = day.replace(year=day.year + 1)  # a month ago at most: next year's
-        else:
-            raise BadInput(BAD_DATE.format(word=word))
-    except ValueError:
-        raise BadInput(BAD_DATE.format(word=word)) from None
+    """A due date within a year either side of today; `12/15` is the next Dec 15 (a month
+    back at most, for a letter found late)."""
+    day, year_given = written_date(word, today)
+    if not year_given and day < today - timedelta(days=31):
+        day = day.replace(year=day.year + 1)
     if day > today + SPAN:
         raise BadInput(FAR_DATE.format(day=day.isoformat()))
     if day < today - SPAN:

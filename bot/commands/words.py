@@ -96,23 +96,28 @@ def parse_date(word: str, today: date) -> date:
     lower = word.lower()
     if lower in ("today", "yesterday"):
         return today - timedelta(days=lower == "yesterday")
-    try:
-        if iso := _ISO.match(word):
-            day = date(int(iso[1]), int(iso[2]), int(iso[3]))
-        elif us := _US.match(word):
-            year = int(us[3]) if us[3] else today.year
-            day = date(year + 2000 if year < 100 else year, int(us[1]), int(us[2]))
-            if not us[3] and day > today:
-                day = day.replace(year=day.year - 1)
-        else:
-            raise BadInput(BAD_DATE.format(word=word))
-    except ValueError:
-        raise BadInput(BAD_DATE.format(word=word)) from None
+    day, year_given = written_date(word, today)
+    if not year_given and day > today:
+        day = day.replace(year=day.year - 1)
     if day > today:
         raise BadInput(FUTURE_DATE.format(day=day.isoformat()))
     if day < today - MAX_AGE:
         raise BadInput(OLD_DATE.format(day=day.isoformat()))
     return day
+
+
+def written_date(word: str, today: date) -> tuple[date, bool]:
+    """`2026-11-30`, `11/30/2026`, `11/30/26` or `11/30` (this year), and whether the year was
+    written; BadInput for anything else."""
+    try:
+        if iso := _ISO.match(word):
+            return date(int(iso[1]), int(iso[2]), int(iso[3])), True
+        if us := _US.match(word):
+            year = int(us[3]) if us[3] else today.year
+            return date(year + 2000 if year < 100 else year, int(us[1]), int(us[2])), bool(us[3])
+    except ValueError:
+        pass
+    raise BadInput(BAD_DATE.format(word=word))
 
 
 def parse_mention(word: str) -> Mention:

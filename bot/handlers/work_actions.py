@@ -8,7 +8,7 @@ the person who clicked).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.handlers.feedback import refuse, show_change, show_latest
 from bot.presenters.work_cards import REJECTION_POST as REJECTION
 from bot.presenters.work_cards import REQUEST_POST as REQUEST
-from bot.services.triage import TriageRefused, TriageResult
+from bot.services.triage import Actor, TriageRefused, TriageResult
 from bot.services.work_items import REJECTION_GONE, REQUEST_GONE, Brief
 
 NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
@@ -35,9 +35,47 @@ YEAR = timedelta(days=366)
 Change = Callable[[int, int | None], TriageResult]
 
 
+# A form a click opens: the item's brief and today in, the view out.
+Form = Callable[[Brief, date], dict[str, Any]]
+# What an overflow choice does: (who clicked, when) -> the change.
+Choice = Callable[[Actor, datetime], Change]
+Assign = Callable[[int, int | None, str | None, Actor, datetime], TriageResult]
+
+
 def register(app: App, deps: Deps) -> None:
-    _register_request_actions(app, deps)
-    _register_rejection_actions(app, deps)
+    # `deps.work` is read when a click comes, not here: registering needs no database
+    _on_click(
+        app, deps, REQUEST, ids.REQUEST_ASSIGN_SELECT, assign=lambda: deps.work.assign_request
+    )
+    _on_click(app, deps, REQUEST, ids.REQUEST_SENT_BUTTON, form=_sent_form)
+    _on_click(
+        app,
+        deps,
+        REQUEST,
+        ids.REQUEST_OVERFLOW,
+        choices={
+            ids.WORK_WITHDRAWN: lambda a, now: lambda i, v: deps.work.withdraw(i, v, None, a, now),
+            ids.WORK_ACCEPTED: lambda a, now: lambda i, v: deps.work.accept(i, v, a, now),
+            ids.WORK_REOPEN: lambda a, now: lambda i, v: deps.work.reopen_request(i, v, a, now),
+        },
+        forms={ids.WORK_DUE_DATE: _due_form},
+    )
+    _on_click(
+        app, deps, REJECTION, ids.REJECTION_ASSIGN_SELECT, assign=lambda: deps.work.assign_rejection
+    )
+    _on_click(app, deps, REJECTION, ids.REJECTION_CORRECTED_BUTTON, form=_corrected_form)
+    _on_click(
+        app,
+        deps,
+        REJECTION,
+        ids.REJECTION_OVERFLOW,
+        choices={
+            ids.WORK_CLOSE: lambda a, now: (
+                lambda i, v: deps.work.close_rejection(i, v, None, a, now)
+            ),
+            ids.WORK_REOPEN: lambda a, now: lambda i, v: deps.work.reopen_rejection(i, v, a, now),
+        },
+    )
     _register_forms(app, deps)
 
     @app.action(ids.OPEN_REQUEST_BUTTON)
@@ -51,93 +89,60 @@ def register(app: App, deps: Deps) -> None:
         deps.after_ack(lambda: _show(deps, respond, REJECTION, int(action["value"])), respond)
 
 
-def _register_request_actions(app: App, deps: Deps) -> None:
-    @app.action(ids.REQUEST_ASSIGN_SELECT)
-    def assign(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+def _on_click(
+    app: App,
+    deps: Deps,
+    kind: str,
+    action_id: str,
+    *,
+    assign: Callable[[], Assign] | None = None,
+    form: Form | None = None,
+    choices: dict[str, Choice] | None = None,
+    forms: dict[str, Form] | None = None,
+) -> None:
+    """One control of a request's or rejection's card: a user select that assigns, a button
+    that opens a form, or an overflow whose choices change the item or open a form."""
+
+    @app.action(action_id)
+    def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        who, actor = action.get("selected_user") or None, deps.actor(body)
-        _run(
-            deps,
-            respond,
-            action,
-            REQUEST,
-            lambda i, v: deps.work.assign_request(i, v, who, actor, deps.clock.now()),
-        )
-
-    @app.action(ids.REQUEST_SENT_BUTTON)
-    def sent(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-
-        def open_form() -> None:
-            request = _item_or_refuse(deps, respond, action, REQUEST)
-            if request is not None:
-                ref = ids.denial_ref(request.id, request.version)
-                view = sent_modal(ref, request.subject, today=deps.clock.today())
-                deps.client.views_open(trigger_id=body["trigger_id"], view=view)
-
-        deps.after_ack(open_form, respond)
-
-    @app.action(ids.REQUEST_OVERFLOW)
-    def overflow(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        choice, actor = action["selected_option"]["value"], deps.actor(body)
-        now = deps.clock.now()
-        if choice == ids.WORK_DUE_DATE:
-
-            def open_form() -> None:
-                request = _item_or_refuse(deps, respond, action, REQUEST)
-                if request is not None:
-                    ref = ids.denial_ref(request.id, request.version)
-                    view = due_modal(ref, request.subject, due=request.due)
-                    deps.client.views_open(trigger_id=body["trigger_id"], view=view)
-
-            deps.after_ack(open_form, respond)
+        actor, now = deps.actor(body), deps.clock.now()
+        if assign is not None:
+            who, change = action.get("selected_user") or None, assign()
+            _run(deps, respond, action, kind, lambda i, v: change(i, v, who, actor, now))
             return
-        changes: dict[str, Change] = {
-            ids.WORK_WITHDRAWN: lambda i, v: deps.work.withdraw(i, v, None, actor, now),
-            ids.WORK_ACCEPTED: lambda i, v: deps.work.accept(i, v, actor, now),
-            ids.WORK_REOPEN: lambda i, v: deps.work.reopen_request(i, v, actor, now),
-        }
-        if choice in changes:
-            _run(deps, respond, action, REQUEST, changes[choice])
+        choice = (action.get("selected_option") or {}).get("value")
+        opens = form or (forms or {}).get(str(choice))
+        if opens is not None:
+            deps.after_ack(lambda: _open_form(deps, body, action, respond, kind, opens), respond)
+        elif choices and choice in choices:
+            _run(deps, respond, action, kind, choices[choice](actor, now))
 
 
-def _register_rejection_actions(app: App, deps: Deps) -> None:
-    @app.action(ids.REJECTION_ASSIGN_SELECT)
-    def assign(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        who, actor = action.get("selected_user") or None, deps.actor(body)
-        _run(
-            deps,
-            respond,
-            action,
-            REJECTION,
-            lambda i, v: deps.work.assign_rejection(i, v, who, actor, deps.clock.now()),
-        )
+def _open_form(
+    deps: Deps,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: Respond,
+    kind: str,
+    form: Form,
+) -> None:
+    item = _item_or_refuse(deps, respond, action, kind)
+    if item is not None:
+        view = form(item, deps.clock.today())
+        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.action(ids.REJECTION_CORRECTED_BUTTON)
-    def corrected(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
 
-        def open_form() -> None:
-            rejection = _item_or_refuse(deps, respond, action, REJECTION)
-            if rejection is not None:
-                ref = ids.denial_ref(rejection.id, rejection.version)
-                view = corrected_modal(ref, rejection.subject, today=deps.clock.today())
-                deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+def _sent_form(item: Brief, today: date) -> dict[str, Any]:
+    return sent_modal(ids.denial_ref(item.id, item.version), item.subject, today=today)
 
-        deps.after_ack(open_form, respond)
 
-    @app.action(ids.REJECTION_OVERFLOW)
-    def overflow(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        choice, actor, now = action["selected_option"]["value"], deps.actor(body), deps.clock.now()
-        changes: dict[str, Change] = {
-            ids.WORK_CLOSE: lambda i, v: deps.work.close_rejection(i, v, None, actor, now),
-            ids.WORK_REOPEN: lambda i, v: deps.work.reopen_rejection(i, v, actor, now),
-        }
-        if choice in changes:
-            _run(deps, respond, action, REJECTION, changes[choice])
+def _due_form(item: Brief, today: date) -> dict[str, Any]:
+    return due_modal(ids.denial_ref(item.id, item.version), item.subject, due=item.due)
+
+
+def _corrected_form(item: Brief, today: date) -> dict[str, Any]:
+    return corrected_modal(ids.denial_ref(item.id, item.version), item.subject, today=today)
 
 
 def _register_forms(app: App, deps: Deps) -> None:

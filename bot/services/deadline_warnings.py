@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from sqlalchemy import select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
@@ -152,67 +152,49 @@ class DeadlineWarnings:
     def _request_candidates(self, session: Session, today: date) -> list[Candidate]:
         """Records requests still to send: 7, 3 and 1 days before they are due, then overdue.
         Marking the records sent (or the request withdrawn) takes them out."""
+        request = DocumentationRequest
         query = (
-            select(DocumentationRequest, SlackPost.channel, SlackPost.ts)
-            .outerjoin(SlackPost, SlackPost.id == DocumentationRequest.post_id)
+            select(
+                request.id,
+                request.claim_number.label("subject"),
+                request.payer_name,
+                request.billed,
+                request.assignee,
+                request.due_date.label("due"),
+                SlackPost.channel,
+                SlackPost.ts,
+            )
+            .outerjoin(SlackPost, SlackPost.id == request.post_id)
             .where(
-                DocumentationRequest.closed.is_(False),
-                DocumentationRequest.status.in_([s.value for s in REQUEST_ACTIONABLE]),
-                DocumentationRequest.due_date <= today + timedelta(days=horizon(RECORDS_LEVELS)),
+                request.closed.is_(False),
+                request.status.in_([s.value for s in REQUEST_ACTIONABLE]),
+                request.due_date <= today + timedelta(days=horizon(RECORDS_LEVELS)),
             )
         )
-        found = []
-        for request, channel, ts in session.execute(query):
-            days_left = (request.due_date - today).days
-            level = level_for(days_left, RECORDS_LEVELS)
-            if level is None:
-                continue
-            row = EscalationRow(
-                denial_id=request.id,
-                claim_number=request.claim_number,
-                payer_name=request.payer_name,
-                amount=request.billed or Decimal(0),
-                assignee=request.assignee,
-                deadline=request.due_date,
-                days_left=days_left,
-                kind=DeadlineKind.RECORDS,
-                item="request",
-            )
-            key = warning_key(request.id, level, request.due_date, item="request")
-            found.append(Candidate(row, level, key, channel, ts))
-        return found
+        return _work_candidates(session, query, today, RECORDS_LEVELS, DeadlineKind.RECORDS)
 
     def _rejection_candidates(self, session: Session, today: date) -> list[Candidate]:
         """Rejected claims still to correct, on the denials' levels before the filing limit."""
+        rejection = ClaimRejection
         query = (
-            select(ClaimRejection, SlackPost.channel, SlackPost.ts)
-            .outerjoin(SlackPost, SlackPost.id == ClaimRejection.post_id)
+            select(
+                rejection.id,
+                func.coalesce(rejection.claim_number, rejection.trace, "batch").label("subject"),
+                rejection.payer_name,
+                rejection.billed,
+                rejection.assignee,
+                rejection.resubmit_by.label("due"),
+                SlackPost.channel,
+                SlackPost.ts,
+            )
+            .outerjoin(SlackPost, SlackPost.id == rejection.post_id)
             .where(
-                ClaimRejection.closed.is_(False),
-                ClaimRejection.status.in_([s.value for s in REJECTION_ACTIONABLE]),
-                ClaimRejection.resubmit_by <= today + timedelta(days=horizon(self.levels)),
+                rejection.closed.is_(False),
+                rejection.status.in_([s.value for s in REJECTION_ACTIONABLE]),
+                rejection.resubmit_by <= today + timedelta(days=horizon(self.levels)),
             )
         )
-        found = []
-        for rejection, channel, ts in session.execute(query):
-            days_left = (rejection.resubmit_by - today).days
-            level = level_for(days_left, self.levels)
-            if level is None:
-                continue
-            row = EscalationRow(
-                denial_id=rejection.id,
-                claim_number=rejection.claim_number or rejection.trace or "batch",
-                payer_name=rejection.payer_name,
-                amount=rejection.billed or Decimal(0),
-                assignee=rejection.assignee,
-                deadline=rejection.resubmit_by,
-                days_left=days_left,
-                kind=DeadlineKind.RESUBMISSION,
-                item="rejection",
-            )
-            key = warning_key(rejection.id, level, rejection.resubmit_by, item="rejection")
-            found.append(Candidate(row, level, key, channel, ts))
-        return found
+        return _work_candidates(session, query, today, self.levels, DeadlineKind.RESUBMISSION)
 
     def _note(self, candidate: Candidate, today: date) -> Message:
         row = candidate.row
@@ -286,6 +268,38 @@ class DeadlineWarnings:
         except (SlackClientError, OSError) as error:
             report.errors.append(NOT_SENT.format(why=type(error).__name__))
             raise SlackDown from error
+
+
+def _work_candidates(
+    session: Session,
+    query: Executable,
+    today: date,
+    levels: tuple[int, ...],
+    kind: DeadlineKind,
+) -> list[Candidate]:
+    """Requests or rejections still to act on (rows of `query`: id, subject, payer_name,
+    billed, assignee, due, channel, ts) whose most urgent level has come."""
+    item = "request" if kind is DeadlineKind.RECORDS else "rejection"
+    found = []
+    for row in session.execute(query):
+        days_left = (row.due - today).days
+        level = level_for(days_left, levels)
+        if level is None:
+            continue
+        escalation = EscalationRow(
+            denial_id=row.id,
+            claim_number=row.subject,
+            payer_name=row.payer_name,
+            amount=row.billed or Decimal(0),
+            assignee=row.assignee,
+            deadline=row.due,
+            days_left=days_left,
+            kind=kind,
+            item=item,
+        )
+        key = warning_key(row.id, level, row.due, item=item)
+        found.append(Candidate(escalation, level, key, row.channel, row.ts))
+    return found
 
 
 def _who(recipient: str) -> str:

@@ -262,12 +262,12 @@ def _refuse_conflict(session: Session, denial: Denial, seen: int, action: str) -
         .limit(1)
     ).first()
     if clash is not None:
-        who = (
-            mention(clash.actor.rsplit(":", 1)[-1])
-            if clash.actor.startswith("slack:")
-            else "The importer"
-        )
-        raise TriageRefused(CONFLICT.format(who=who, what=_describe(clash)))
+        raise TriageRefused(CONFLICT.format(who=who_did(clash.actor), what=_describe(clash)))
+
+
+def who_did(actor: str) -> str:
+    """An audit event's actor in words: the person (`slack:T:U`), else the importer."""
+    return mention(actor.rsplit(":", 1)[-1]) if actor.startswith("slack:") else "The importer"
 
 
 def _describe(event: AuditEvent) -> str:

@@ -33,7 +33,7 @@ from bot.domain.statuses import (
     RequestStatus,
 )
 from bot.presenters.work_cards import REQUEST_POST, rejection_view, request_view
-from bot.services.triage import BUSY, Actor, TriageRefused, TriageResult
+from bot.services.triage import BUSY, CONFLICT, Actor, TriageRefused, TriageResult, who_did
 from storage.bulk.claim_rows import payer_key
 from storage.models import (
     AuditEvent,
@@ -58,10 +58,6 @@ ALREADY_LOGGED = (
 )
 ALREADY_ATTACHED = "This file is already attached to the request."
 NOT_REOPENABLE = "Only a sent, accepted or withdrawn request can be reopened."
-CONFLICT = (
-    "{who} changed this while you were looking: {what}. The card now shows the latest; "
-    "choose again if you still want to change it."
-)
 UNKNOWN_PAYER = "Payer not known"
 LOGGED_BY_HAND = "slack"
 STATUS_ACTIONS = frozenset(
@@ -253,7 +249,16 @@ class WorkItems:
             request.assignee = assignee
             return thread_notes.assigned(actor.user, assignee)
 
-        return self._request(request_id, version, actor, now, "assign", change, assignee=assignee)
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            version,
+            actor,
+            now,
+            "assign",
+            change,
+            assignee=assignee,
+        )
 
     def mark_sent(
         self,
@@ -281,8 +286,15 @@ class WorkItems:
             )
             return request_notes.sent(actor.user, sent_on, method, reference)
 
-        return self._request(
-            request_id, version, actor, now, "sent", change, sent_on=sent_on.isoformat()
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            version,
+            actor,
+            now,
+            "sent",
+            change,
+            sent_on=sent_on.isoformat(),
         )
 
     def withdraw(
@@ -292,7 +304,9 @@ class WorkItems:
             _close(request, RequestStatus.WITHDRAWN, reason, now)
             return request_notes.withdrawn(actor.user, reason)
 
-        return self._request(request_id, version, actor, now, "withdrawn", change)
+        return self._apply(
+            DocumentationRequest, request_id, version, actor, now, "withdrawn", change
+        )
 
     def accept(
         self, request_id: int, version: int | None, actor: Actor, now: datetime
@@ -303,7 +317,9 @@ class WorkItems:
             _close(request, RequestStatus.ACCEPTED, None, now)
             return f"{mention(actor.user)} marked the records accepted by the payer"
 
-        return self._request(request_id, version, actor, now, "accepted", change)
+        return self._apply(
+            DocumentationRequest, request_id, version, actor, now, "accepted", change
+        )
 
     def reopen_request(
         self, request_id: int, version: int | None, actor: Actor, now: datetime
@@ -316,7 +332,16 @@ class WorkItems:
             request.sent_on = request.sent_method = request.sent_reference = None
             return request_notes.reopened(actor.user)
 
-        return self._request(request_id, version, actor, now, "reopen", change, allow_closed=True)
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            version,
+            actor,
+            now,
+            "reopen",
+            change,
+            allow_closed=True,
+        )
 
     def set_due(
         self, request_id: int, version: int | None, due: date, actor: Actor, now: datetime
@@ -326,8 +351,15 @@ class WorkItems:
             request.due_note, request.due_days = "set by staff from the payer's letter", None
             return request_notes.due_changed(actor.user, due)
 
-        return self._request(
-            request_id, version, actor, now, "due_date", change, due=due.isoformat()
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            version,
+            actor,
+            now,
+            "due_date",
+            change,
+            due=due.isoformat(),
         )
 
     def attach(
@@ -340,8 +372,16 @@ class WorkItems:
             request.attachments = [*request.attachments, entry]
             return request_notes.attached(actor.user, name)
 
-        return self._request(
-            request_id, None, actor, now, "attach", change, allow_closed=True, file=file_id
+        return self._apply(
+            DocumentationRequest,
+            request_id,
+            None,
+            actor,
+            now,
+            "attach",
+            change,
+            allow_closed=True,
+            file=file_id,
         )
 
     def attach_in_thread(
@@ -382,8 +422,8 @@ class WorkItems:
             rejection.assignee = assignee
             return thread_notes.assigned(actor.user, assignee)
 
-        return self._rejection(
-            rejection_id, version, actor, now, "assign", change, assignee=assignee
+        return self._apply(
+            ClaimRejection, rejection_id, version, actor, now, "assign", change, assignee=assignee
         )
 
     def mark_corrected(
@@ -401,7 +441,7 @@ class WorkItems:
             rejection.corrected_on, rejection.correction_note = on, note
             return request_notes.corrected(actor.user, on, note)
 
-        return self._rejection(rejection_id, version, actor, now, "corrected", change)
+        return self._apply(ClaimRejection, rejection_id, version, actor, now, "corrected", change)
 
     def close_rejection(
         self,
@@ -417,7 +457,7 @@ class WorkItems:
             rejection.closed_note = reason or f"closed by staff on {now:%b %-d}"
             return request_notes.closed(actor.user, reason)
 
-        return self._rejection(rejection_id, version, actor, now, "closed", change)
+        return self._apply(ClaimRejection, rejection_id, version, actor, now, "closed", change)
 
     def reopen_rejection(
         self, rejection_id: int, version: int | None, actor: Actor, now: datetime
@@ -430,61 +470,11 @@ class WorkItems:
             rejection.corrected_on = rejection.correction_note = None
             return request_notes.reopened(actor.user)
 
-        return self._rejection(
-            rejection_id, version, actor, now, "reopen", change, allow_closed=True
+        return self._apply(
+            ClaimRejection, rejection_id, version, actor, now, "reopen", change, allow_closed=True
         )
 
     # -- the transaction --------------------------------------------------------------------
-
-    def _request(
-        self,
-        request_id: int,
-        version: int | None,
-        actor: Actor,
-        now: datetime,
-        action: str,
-        change: Callable[[Session, DocumentationRequest], str],
-        *,
-        allow_closed: bool = False,
-        **detail: Any,
-    ) -> TriageResult:
-        return self._apply(
-            DocumentationRequest,
-            request_id,
-            version,
-            actor,
-            now,
-            action,
-            change,
-            allow_closed=allow_closed,
-            gone=REQUEST_GONE,
-            detail=detail,
-        )
-
-    def _rejection(
-        self,
-        rejection_id: int,
-        version: int | None,
-        actor: Actor,
-        now: datetime,
-        action: str,
-        change: Callable[[Session, ClaimRejection], str],
-        *,
-        allow_closed: bool = False,
-        **detail: Any,
-    ) -> TriageResult:
-        return self._apply(
-            ClaimRejection,
-            rejection_id,
-            version,
-            actor,
-            now,
-            action,
-            change,
-            allow_closed=allow_closed,
-            gone=REJECTION_GONE,
-            detail=detail,
-        )
 
     def _apply(
         self,
@@ -496,10 +486,11 @@ class WorkItems:
         action: str,
         change: Callable[[Session, Item], str],
         *,
-        allow_closed: bool,
-        gone: str,
-        detail: dict[str, Any],
+        allow_closed: bool = False,
+        **detail: Any,
     ) -> TriageResult:
+        """One change of one request or rejection: locked, version-checked, audited."""
+        gone = REQUEST_GONE if model is DocumentationRequest else REJECTION_GONE
         for _attempt in range(3):
             try:
                 with self._sessions() as session, session.begin():
@@ -568,14 +559,8 @@ def _refuse_conflict(
         .limit(1)
     ).first()
     if clash is not None:
-        who = (
-            mention(clash.actor.rsplit(":", 1)[-1])
-            if clash.actor.startswith("slack:")
-            else "The importer"
-        )
-        raise TriageRefused(
-            CONFLICT.format(who=who, what=DESCRIBED.get(clash.action, clash.action))
-        )
+        what = DESCRIBED.get(clash.action, clash.action)
+        raise TriageRefused(CONFLICT.format(who=who_did(clash.actor), what=what))
 
 
 def _known_payer(session: Session, claim: str) -> Payer | None:

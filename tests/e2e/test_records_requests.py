@@ -121,8 +121,8 @@ def test_a_277rfai_request_is_posted_reminded_7_3_1_days_once_and_a_later_denial
     remind(DUE - timedelta(days=1))
     remind(DUE - timedelta(days=1))
     (dm,) = bot.slack.dms(MANAGER)
-    assert dm.text == "Due tomorrow or overdue: 1 records request ($0.00)"
-    assert "PCN-R1 · AETNA" in str(dm.blocks)
+    assert dm.text == "Due tomorrow or overdue: 1 records request"
+    assert "PCN-R1 · AETNA · Unassigned · records request due tomorrow" in str(dm.blocks)
     assert "records request due tomorrow" in str(dm.blocks)
     assert len(thread_texts(bot, second)) == 2  # no reminder after it was sent
     with bot.deps.sessions() as session:
@@ -271,3 +271,38 @@ def test_due_and_app_home_list_requests_and_rejections_by_urgency(bot: BotUnderT
     home = bot.driver.wait_for(lambda: bot.slack.home(MARIA), what="app home")
     assert "CLM-D2" in str(home.blocks)
     assert "Rejected claims to correct" in str(home.blocks)
+
+
+def test_a_records_request_logged_from_a_denial_cards_menu(bot: BotUnderTest) -> None:
+    bot.import_bytes(
+        make_835([Claim835(number="PCN-M1", lines=[Line(cas=[("CO", "50", "100")])])]), "r.835"
+    )
+    bot.post_cards()
+    (card,) = bot.cards()
+    bot.driver.block_action(
+        ids.CARD_OVERFLOW,
+        selected_option=ids.OVERFLOW_LOG_REQUEST,
+        user=MARIA,
+        channel=CHANNEL,
+        message_ts=card.ts,
+    )
+    form = bot.driver.wait_for(lambda: bot.slack.views(MARIA), what="request form")[-1]
+    assert form.callback_id == ids.REQUEST_MODAL
+    inputs = {b["block_id"]: b["element"] for b in form.blocks if b["type"] == "input"}
+    assert inputs[ids.REQUEST_CLAIM_BLOCK]["initial_value"] == "PCN-M1"
+    assert inputs[ids.REQUEST_PAYER_BLOCK]["initial_value"] == "AETNA"
+    values = {
+        ids.REQUEST_CLAIM_BLOCK: {ids.REQUEST_CLAIM_INPUT: "PCN-M1"},
+        ids.REQUEST_PAYER_BLOCK: {ids.REQUEST_PAYER_INPUT: "AETNA"},
+        ids.REQUEST_DUE_BLOCK: {
+            ids.REQUEST_DUE_INPUT: {"type": "datepicker", "selected_date": "2026-12-21"}
+        },
+        ids.REQUEST_WHAT_BLOCK: {ids.REQUEST_WHAT_INPUT: "progress notes for the appeal"},
+    }
+    assert bot.driver.view_submission(ids.REQUEST_MODAL, values, user=MARIA).status == 200
+    request_card = bot.driver.wait_for(
+        lambda: len(bot.cards()) == 2 and bot.cards()[-1], what="request card"
+    )
+    assert "Records requested · AETNA · PCN-M1" in text_of(request_card)
+    assert "Dec 21, 2026" in text_of(request_card)
+    assert "progress notes for the appeal" in text_of(request_card)
