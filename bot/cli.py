@@ -61,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="start the bot (Socket Mode or HTTP) and its scheduler")
     run.set_defaults(handler=cli_commands.run)
 
-    imp = commands.add_parser("import", help="import 835 or CSV files, or every file in a folder")
+    imp = commands.add_parser(
+        "import", help="import 835, 277 or CSV files, or every file in a folder"
+    )
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument(
         "--columns",

@@ -30,6 +30,7 @@ FETCH_FAILED = (
 )
 IMPORTABLE = (
     ".835",
+    ".277",  # claim status, 277RFAI and 277CA files
     ".txt",
     ".edi",
     ".x12",

@@ -306,3 +306,19 @@ def test_a_records_request_logged_from_a_denial_cards_menu(bot: BotUnderTest) ->
     assert "Records requested · AETNA · PCN-M1" in text_of(request_card)
     assert "Dec 21, 2026" in text_of(request_card)
     assert "progress notes for the appeal" in text_of(request_card)
+
+
+def test_a_277_shared_in_the_channel_is_imported_and_its_cards_posted(bot: BotUnderTest) -> None:
+    file_id = bot.slack.upload_to_channel(
+        "rfai-1125.277", rfai("PCN-S1"), user=MARIA, channel=CHANNEL
+    )
+    share_ts = [m.ts for m in bot.slack.messages(CHANNEL) if m.files][-1]
+    assert bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL).status == 200
+    summary = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, share_ts), what="summary")[0]
+    assert summary.text == (
+        "rfai-1125.277: imported 1 claim status, 1 documentation request, 0 rejections."
+    )
+    card = bot.driver.wait_for(
+        lambda: [c for c in bot.cards() if "Records requested" in c.text], what="request card"
+    )[0]
+    assert "PCN-S1" in card.text
