@@ -1,7 +1,8 @@
 """`denials demo`: an offline walkthrough on the bundled sample files, no Slack needed.
 
 Imports the samples into a fresh SQLite file and prints what staff would see in Slack: the
-new-denial cards, `/denials due`, and the Monday digest, as text.
+new-denial cards, the records requests and rejected claims (from the 277 samples),
+`/denials due`, and the Monday digest, as text.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ SAMPLES = (
     "remit_2026-01-15_medicare.835",
     "remit_2026-01-20_aetna.835",
     "simplepractice_claims.csv",
+    "rfai_2026-04-02_medicare.277",
+    "rfai_2026-04-06_aetna.277",
+    "ack_2026-04-28_aetna.277",
 )
 CARDS_SHOWN = 4
 RULE = "─" * 78
@@ -58,11 +62,12 @@ def run_demo(settings: Settings, *, today: date | None = None) -> int:
         posts = session.scalars(select(SlackPost).order_by(SlackPost.id)).all()
         groups = [p for p in posts if p.kind == "group"]
         singles = [p for p in posts if p.kind == "card"]
+        work = [p for p in posts if p.kind in ("request", "rejection")]
         _title(
             f"2. What #denials shows: {len(posts)} messages "
             f"({len(groups)} grouped, {len(singles)} single cards); a few of them"
         )
-        for post in [*groups, *singles[:CARDS_SHOWN]]:
+        for post in [*groups, *singles[:CARDS_SHOWN], *work]:
             print(render_text(renderer.render(session, post, today=today).blocks))
             print(RULE)
         _title("3. /denials due (what a billing clerk asks between patient calls)")

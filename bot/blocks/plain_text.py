@@ -25,6 +25,12 @@ EMOJI = {
     "moneybag": "💰",
     "calendar": "📆",
     "tada": "🎉",
+    "page_facing_up": "📄",
+    "outbox_tray": "📤",
+    "no_entry": "⛔",
+    "arrows_counterclockwise": "🔄",
+    "paperclip": "📎",
+    "x": "❌",
 }
 
 _LINK = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")

@@ -53,7 +53,7 @@ class RequestView:
     what: str | None  # staff's words for a request logged by hand
     received_on: date
     due_date: date
-    due_explained: str  # "the payer's date", "Medicare …: 45 days"
+    due_explained: str  # "the date the payer gave", "Medicare …: 45 days"
     follow_up: bool
     status: RequestStatus
     assignee: str | None

@@ -36,7 +36,7 @@ class DueDate:
     def explained(self, rule_name: str) -> str:
         """Where the date comes from, in the words of the card: "Medicare …: 45 days"."""
         if self.source is DueSource.PAYER:
-            return "the payer's date"
+            return "the date the payer gave"
         if self.source is DueSource.RULE_FROM_NOTICE:
             return f"{rule_name}: {self.days} days from the rejection (no date of service)"
         return f"{rule_name}: {self.days} days"
