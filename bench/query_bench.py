@@ -40,8 +40,7 @@ def _due(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     from bot.services.due import due_view
 
     def probe() -> object:
-        with sessions() as session:
-            return due_view(session, today=seeded.today, days=14)
+        return due_view(sessions, today=seeded.today, days=14)
 
     return probe
 
@@ -52,8 +51,7 @@ def _due_mine(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     who = DueFilter(assignee=seeded.staff[0], description="mine")
 
     def probe() -> object:
-        with sessions() as session:
-            return due_view(session, today=seeded.today, days=14, who=who)
+        return due_view(sessions, today=seeded.today, days=14, who=who)
 
     return probe
 
@@ -65,10 +63,9 @@ def _find(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     asked = itertools.cycle(seeded.sample_claims)
 
     def probe() -> object:
-        with sessions() as session:
-            found = lookup(session, next(asked))
-            assert found.matches, "a seeded claim number was not found"
-            return found
+        found = lookup(sessions, next(asked))
+        assert found.matches, "a seeded claim number was not found"
+        return found
 
     return probe
 
@@ -81,8 +78,7 @@ def _find_typo(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     asked = itertools.cycle([n[:-1] + "X" for n in seeded.sample_claims])
 
     def probe() -> object:
-        with sessions() as session:
-            return lookup(session, next(asked))
+        return lookup(sessions, next(asked))
 
     return probe
 
@@ -113,8 +109,7 @@ def _trends(sessions: sessionmaker[Session], seeded: Seeded) -> Probe:
     report: Any = trends_report
 
     def probe() -> object:
-        with sessions() as session:
-            return report(session, span=Span(12, "m"), dimension="category", today=seeded.today)
+        return report(sessions, span=Span(12, "m"), dimension="category", today=seeded.today)
 
     return probe
 

@@ -34,11 +34,14 @@ from bot.handlers import (
 from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
 from bot.services.appeal_letters import AppealLetters
+from bot.services.card_reads import CardReads
+from bot.services.group_triage import GroupTriage
 from bot.services.posting import SlackPoster
 from bot.services.triage import Triage
 from bot.services.work_items import WorkItems
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
 from bot.slack.once import OnceApp
+from bot.slack.payloads import can_respond
 from bot.slack.signature import refuse
 from storage.receipts import Receipts
 
@@ -96,14 +99,18 @@ def build_deps(
         clock=runtime.clock,
         interval=post_interval,
     )
+    triage = Triage(runtime.sessions, settings.managers)
     return Deps(
         settings=settings,
         sessions=runtime.sessions,
         rulebook=runtime.rulebook,
         clock=runtime.clock,
         client=client,
-        triage=Triage(runtime.sessions, settings.managers),
-        renderer=renderer,
+        triage=triage,
+        groups=GroupTriage(runtime.sessions, triage),
+        cards=CardReads(
+            runtime.sessions, runtime.rulebook.root_causes, runtime.clock.zone, settings.phi
+        ),
         poster=poster,
         after_ack=AfterAck(),
         letters=AppealLetters(
@@ -144,7 +151,7 @@ def create_app(
             return BoltResponse(status=401, body="")
         if body.get("type") == "view_submission":
             return form_error(body)
-        if body.get("response_url"):
+        if can_respond(body):
             tell_something_went_wrong(respond)
         return BoltResponse(status=200, body="")  # acknowledged: the person has been told
 

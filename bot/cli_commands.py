@@ -124,8 +124,7 @@ def due(args: argparse.Namespace) -> int:
         who = DueFilter(unassigned=True, description="unassigned")
     elif args.who:
         who = DueFilter(assignee=args.who, description=args.who)
-    with rt.sessions() as session:
-        view = due_view(session, today=rt.clock.today(), days=args.days, who=who)
+    view = due_view(rt.sessions, today=rt.clock.today(), days=args.days, who=who)
     print(render_text(due_list(view).blocks))
     return 0
 

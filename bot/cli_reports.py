@@ -11,8 +11,8 @@ from bot.blocks.plain_text import render_text
 from bot.bootstrap import Runtime
 from bot.commands.replies import CommandContext, Everyone, Reply
 from bot.commands.table import answer
+from bot.domain.actor import Actor
 from bot.services.appeals import Appeals
-from bot.services.triage import Actor
 
 TERMINAL_TEAM = "cli"
 NOTHING = "Nothing to show."

@@ -71,7 +71,7 @@ def run_demo(settings: Settings, *, today: date | None = None) -> int:
             print(render_text(renderer.render(session, post, today=today).blocks))
             print(RULE)
         _title("3. /denials due (what a billing clerk asks between patient calls)")
-        print(render_text(due_list(due_view(session, today=today, days=14)).blocks))
+        print(render_text(due_list(due_view(runtime.sessions, today=today, days=14)).blocks))
     _digest(runtime, today)
     runtime.close()
     print(f"\nThe demo database is {DEMO_DB.resolve()}; `make test` runs the test suite.")

@@ -20,7 +20,7 @@ Encoding of the values Slack hands back:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 # --- the denial card ----------------------------------------------------------------------------
 ROOT_CAUSE_SELECT = "denial.root_cause"
@@ -158,17 +158,24 @@ ALL_VIEW_CALLBACK_IDS = frozenset(
 _BLOCK_SEPARATOR = "|"
 
 
+class Ref(NamedTuple):
+    """A denial (or grouped card) and the version its card showed."""
+
+    id: int
+    version: int
+
+
 def denial_ref(denial_id: int, version: int) -> str:
     """`"1042:3"`: what buttons, block ids and modal `private_metadata` carry."""
     return f"{denial_id}:{version}"
 
 
-def parse_denial_ref(value: str) -> tuple[int, int]:
-    """`"1042:3"` -> `(1042, 3)`; raises `ValueError` on anything else (e.g. a forged payload)."""
+def parse_denial_ref(value: str) -> Ref:
+    """`"1042:3"` -> `Ref(1042, 3)`; raises `ValueError` on anything else (a forged payload)."""
     head, sep, tail = value.partition(":")
     if not sep or not head.isdigit() or not tail.isdigit():
         raise ValueError(f"not a denial reference: {value!r}")
-    return int(head), int(tail)
+    return Ref(int(head), int(tail))
 
 
 def card_block_id(prefix: str, ref: str) -> str:
@@ -176,7 +183,7 @@ def card_block_id(prefix: str, ref: str) -> str:
     return f"{prefix}{_BLOCK_SEPARATOR}{ref}"
 
 
-def ref_from_action(action: Mapping[str, Any]) -> tuple[int, int]:
+def ref_from_action(action: Mapping[str, Any]) -> Ref:
     """The `(id, version)` behind one entry of a `block_actions` payload's `actions` list.
 
     Buttons carry it in `value`; selects, user selects and overflows in their block id.

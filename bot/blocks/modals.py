@@ -6,6 +6,7 @@ the handlers read the inputs by the (block id, action id) pairs in `bot.blocks.i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -143,7 +144,7 @@ def appeal_modal(
     return _modal(ids.APPEAL_MODAL, APPEAL_TITLE, APPEAL_SUBMIT, denial_ref, blocks)
 
 
-def with_letter_note(view: dict[str, Any], note: str) -> dict[str, Any]:
+def with_letter_note(view: Mapping[str, Any], note: str) -> dict[str, Any]:
     """The open Log appeal form as it was, with `note` where the letter button's words were
     (what `views.update` takes: the form's own fields, nothing Slack added)."""
     kept = ("type", "callback_id", "title", "submit", "close", "private_metadata", "blocks")

@@ -6,15 +6,14 @@ from bot.blocks.command_replies import MatchView, ambiguous, not_found, similar
 from bot.blocks.denial_card import denial_card
 from bot.blocks.due_list import due_list
 from bot.blocks.text import mention
+from bot.blocks.trend_chart import trend_chart
 from bot.blocks.trends import ChartPlace, trends_message
 from bot.commands.replies import CommandContext, Reply, ReplyNow
 from bot.commands.requests import BadInput, DueRequest, FindRequest, Mention, TrendsRequest
-from bot.presenters.card_views import denial_view
-from bot.presenters.trend_chart import trend_chart
+from bot.services.card_reads import CardReads
 from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
 from bot.services.trends import trends_report
-from storage.models import Denial
 
 NOT_A_PERSON = (
     "{who} is not a person in this workspace (a bot, deactivated, or unknown). "
@@ -24,8 +23,7 @@ NOT_A_PERSON = (
 
 def one_denial(ctx: CommandContext, claim: str, verb: str) -> MatchView:
     """The one denial `claim` names, or stop with the matches, the closest, or not found."""
-    with ctx.sessions() as session:
-        found = lookup_claim(session, claim)
+    found = lookup_claim(ctx.sessions, claim)
     if found.one is not None:
         return found.one
     if found.matches:
@@ -52,28 +50,23 @@ def due(request: DueRequest, ctx: CommandContext) -> Reply:
         who = DueFilter(assignee=user, description=mention(user))
     else:
         who = DueFilter()
-    with ctx.sessions() as session:
-        view = due_view(session, today=ctx.clock.today(), days=request.days, who=who)
+    view = due_view(ctx.sessions, today=ctx.clock.today(), days=request.days, who=who)
     return Reply(due_list(view))
 
 
 def find(request: FindRequest, ctx: CommandContext) -> Reply:
     match = one_denial(ctx, request.claim, "find")
-    with ctx.sessions() as session:
-        denial = session.get(Denial, match.denial_id)
-        if denial is None:
-            raise ReplyNow(Reply(not_found(request.claim, None, ())))
-        view = denial_view(
-            session, denial, table=ctx.rulebook.root_causes, zone=ctx.clock.zone, phi=ctx.phi
-        )
+    cards = CardReads(ctx.sessions, ctx.rulebook.root_causes, ctx.clock.zone, ctx.phi)
+    view = cards.denial_view(match.denial_id)
+    if view is None:  # removed since it was found
+        return Reply(not_found(request.claim, None, ()), ok=False)
     return Reply(denial_card(view, today=ctx.clock.today()))
 
 
 def trends(request: TrendsRequest, ctx: CommandContext) -> Reply:
-    with ctx.sessions() as session:
-        report = trends_report(
-            session, span=request.span, dimension=request.dimension, today=ctx.clock.today()
-        )
+    report = trends_report(
+        ctx.sessions, span=request.span, dimension=request.dimension, today=ctx.clock.today()
+    )
     chart = trend_chart(report) if ctx.charts else None
     place: ChartPlace = None if chart is None else "here" if ctx.share else "dm"
     return Reply(trends_message(report, chart=place), chart=chart)

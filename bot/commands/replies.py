@@ -11,16 +11,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.blocks.message import Message
+from bot.blocks.trend_chart import ChartFile
 from bot.clock import Clock
 from bot.config import PhiMode
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
-from bot.presenters.trend_chart import ChartFile
 from bot.services.appeal_letters import AppealLetters, SlackDraft
 from bot.services.appeals import Appeals
-from bot.services.triage import Actor, TriageResult
+from bot.services.sessions import Sessions
+from bot.services.triage import TriageResult
 from bot.services.work_items import WorkItems
 
 
@@ -48,7 +48,7 @@ class Everyone:
 
 @dataclass(frozen=True)
 class CommandContext:
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     rulebook: Rulebook
     clock: Clock
     appeals: Appeals  # Triage's use cases plus the appeal outcome

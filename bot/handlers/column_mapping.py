@@ -23,11 +23,13 @@ from bot.blocks.column_mapping import (
 )
 from bot.deps import Deps
 from bot.domain.records import ImportRefused
-from bot.handlers.files import download, import_shared_file, outcome_text, slack_actor
+from bot.handlers.files import MAX_BYTES, import_shared_file, outcome_text
 from bot.importers.csv_columns import ColumnMapping, Field
 from bot.importers.csv_question import answer_mapping, answer_problems, column_question
 from bot.services.column_mappings import preview_columns
 from bot.services.importing import FileOutcome
+from bot.slack.files import shared_file
+from bot.slack.payloads import Click, Submission
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +43,26 @@ NOTHING_TO_MAP = (
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ids.MAP_COLUMNS_BUTTON)
-    def map_columns(ack: Ack, body: dict[str, Any]) -> None:
+    def map_columns(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        action = (body.get("actions") or [{}])[0]
+        click = Click.parse(body, action)
         try:
-            ref = FileRef.decode(str(action.get("value") or ""))
+            ref = FileRef.decode(click.choice or "")
         except ValueError:
             return  # not a button we drew
-        message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get(
-            "message_ts"
-        )
-        ref = replace(ref, message_ts=str(message_ts) if message_ts else None)
-        trigger = str(body.get("trigger_id") or "")
-        deps.after_ack(lambda: _open_form(deps, ref, trigger, slack_actor(body)))
+        ref = replace(ref, message_ts=click.message_ts)
+        actor = deps.actor(click.user).key
+        deps.after_ack(lambda: _open_form(deps, ref, click.trigger_id, actor))
 
     @app.view(ids.MAP_COLUMNS_MODAL)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = (view.get("state") or {}).get("values") or {}
-        first = next(iter(values), "")
+        form = Submission.parse(body, view)
         try:
-            ref = FileRef.decode(str(view.get("private_metadata") or ""))
+            ref = FileRef.decode(form.metadata)
         except ValueError:
-            ack(response_action="errors", errors={first: FORM_OUT_OF_DATE})
+            ack(response_action="errors", errors={form.first_block: FORM_OUT_OF_DATE})
             return
-        answers = _answers(values)
+        answers = _answers(form)
         problems = answer_problems(_asks(ref), answers)
         if problems:
             ack(
@@ -73,20 +71,19 @@ def register(app: App, deps: Deps) -> None:
             )
             return
         ack()
-        user = str((body.get("user") or {}).get("id") or "")
-        actor = slack_actor(body)
+        user, actor = form.user.user, deps.actor(form.user).key
         mapping = answer_mapping(answers)
         deps.after_ack(lambda: _import_mapped(deps, ref, mapping, actor=actor, user=user))
 
 
-def _open_form(deps: Deps, ref: FileRef, trigger: str, actor: str) -> None:
+def _open_form(deps: Deps, ref: FileRef, trigger: str | None, actor: str) -> None:
     """Open a form at once (the trigger lives 3 s), then fill it once the file is read."""
     opened = deps.client.views_open(trigger_id=trigger, view=loading_modal())
     view_id = str(opened["view"]["id"])
-    info = deps.client.files_info(file=ref.file_id)["file"]
-    name = str(info.get("name") or "upload")
+    file = shared_file(deps.client, ref.file_id, ref.channel)
+    name = file.name
     try:
-        data = download(info, deps.settings.slack_bot_token or "")
+        data = file.download(deps.settings.slack_bot_token or "", limit=MAX_BYTES)
         preview = preview_columns(deps.sessions, data, name)
     except (OSError, KeyError) as error:
         log.warning("file download failed: %s", type(error).__name__)
@@ -111,9 +108,9 @@ def _import_mapped(
     deps: Deps, ref: FileRef, mapping: ColumnMapping | None, *, actor: str, user: str
 ) -> None:
     """Import the file with the columns picked; answer in its thread; post the new cards."""
-    info = deps.client.files_info(file=ref.file_id)["file"]
-    name = str(info.get("name") or "upload")
-    result = import_shared_file(deps, info, name, actor=actor, mapping=mapping)
+    file = shared_file(deps.client, ref.file_id, ref.channel)
+    name = file.name
+    result = import_shared_file(deps, file, actor=actor, mapping=mapping)
     if isinstance(result, FileOutcome) and result.columns_needed is not None:
         needed = result.columns_needed  # still something missing: ask again
         message = columns_needed_message(
@@ -137,14 +134,13 @@ def _import_mapped(
     deps.poster.post_pending()
 
 
-def _answers(values: dict[str, Any]) -> dict[Field, str | None]:
+def _answers(form: Submission) -> dict[Field, str | None]:
+    """The header picked for each field asked about (fields left empty are absent)."""
     answers: dict[Field, str | None] = {}
-    for block, actions in values.items():
-        name = field_of_block(str(block))
-        if name is None or not isinstance(actions, dict):
-            continue
-        selected = (actions.get(ids.MAP_COLUMNS_INPUT) or {}).get("selected_option")
-        answers[name] = str(selected["value"]) if isinstance(selected, dict) else None
+    for (block, action), header in form.answers.items():
+        name = field_of_block(block)
+        if name is not None and action == ids.MAP_COLUMNS_INPUT:
+            answers[name] = header
     return answers
 
 

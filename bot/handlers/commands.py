@@ -17,16 +17,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.letter_note import FAILED, POSTED_IN_DM, POSTED_IN_THREAD
+from bot.blocks.trend_chart import ChartFile
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
 from bot.deps import Deps
 from bot.handlers.feedback import refuse, show_change
 from bot.handlers.letters import post_letter
-from bot.presenters.trend_chart import ChartFile
 from bot.services.appeal_letters import SlackDraft
 from bot.services.appeals import Appeals
 from bot.services.triage import TriageRefused
 from bot.slack.advice import error_code, explain
+from bot.slack.payloads import SlackUser, SlashCommand
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +43,14 @@ def register(app: App, deps: Deps) -> None:
     wiring = Wiring(deps)
 
     @app.command("/denials")
-    def denials(ack: Ack, command: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+    def denials(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()
-        deps.after_ack(lambda: _answer(deps, wiring, command, body, respond), respond)
+        asked = SlashCommand.parse(command)
+        deps.after_ack(lambda: _answer(deps, wiring, asked, respond), respond)
 
 
-def _answer(
-    deps: Deps, wiring: Wiring, command: dict[str, Any], body: dict[str, Any], respond: Respond
-) -> None:
-    reply = answer(str(command.get("text") or ""), wiring.context(body))
-    send(deps, command, respond, reply)
+def _answer(deps: Deps, wiring: Wiring, asked: SlashCommand, respond: Respond) -> None:
+    send(deps, asked, respond, answer(asked.text, wiring.context(asked.user)))
 
 
 class Wiring:
@@ -70,14 +69,14 @@ class Wiring:
     def people(self) -> SlackPeople:
         return SlackPeople(self._deps.client, self._deps.settings.channel)
 
-    def context(self, body: dict[str, Any]) -> CommandContext:
+    def context(self, who: SlackUser) -> CommandContext:
         deps = self._deps
         return CommandContext(
             sessions=deps.sessions,
             rulebook=deps.rulebook,
             clock=deps.clock,
             appeals=self.appeals,
-            actor=deps.actor(body),
+            actor=deps.actor(who),
             people=self.people,
             phi=deps.settings.phi,
             letters=deps.letters,
@@ -86,10 +85,10 @@ class Wiring:
         )
 
 
-def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) -> None:
+def send(deps: Deps, asked: SlashCommand, respond: Respond, reply: Reply) -> None:
     if reply.modal is not None:  # first: the trigger lives three seconds
         try:
-            deps.client.views_open(trigger_id=command["trigger_id"], view=reply.modal)
+            deps.client.views_open(trigger_id=asked.trigger_id, view=reply.modal)
         except SlackApiError as error:
             refuse(respond, FORM_FAILED.format(reason=explain(error)))
     if reply.message is not None:
@@ -99,22 +98,22 @@ def send(deps: Deps, command: dict[str, Any], respond: Respond, reply: Reply) ->
             response_type="in_channel" if reply.share else "ephemeral",
         )
     if reply.change is not None:
-        show_change(deps, reply.change)
+        show_change(deps, reply.change.post_id, reply.change.note)
     if reply.new_card is not None:
         deps.poster.post_now(reply.new_card)
     if reply.chart is not None:
-        upload_chart(deps.client, command, respond, reply.chart, share=reply.share)
+        upload_chart(deps.client, asked, respond, reply.chart, share=reply.share)
     if reply.letter is not None:
-        send_letter(deps.client, command, respond, reply.letter)
+        send_letter(deps.client, asked, respond, reply.letter)
 
 
 def send_letter(
-    client: WebClient, command: dict[str, Any], respond: Respond, draft: SlackDraft
+    client: WebClient, asked: SlashCommand, respond: Respond, draft: SlackDraft
 ) -> None:
     """The files in the card's thread (or the DM), then a word to the person where they are."""
     claim = draft.letter.claim_number
     try:
-        place = post_letter(client, draft, user=str(command["user_id"]))
+        place = post_letter(client, draft, user=asked.user.user)
     except SlackApiError as error:
         log.warning("appeal letter upload failed: %s", error_code(error))
         refuse(respond, FAILED.format(reason=explain(error)))
@@ -124,14 +123,14 @@ def send_letter(
 
 
 def upload_chart(
-    client: WebClient, command: dict[str, Any], respond: Respond, chart: ChartFile, *, share: bool
+    client: WebClient, asked: SlashCommand, respond: Respond, chart: ChartFile, *, share: bool
 ) -> None:
     """In the channel when shared; otherwise in the person's DM (a file can't be ephemeral)."""
     try:
         if share:
-            channel = str(command["channel_id"])
+            channel = asked.channel
         else:
-            opened = client.conversations_open(users=str(command["user_id"]))
+            opened = client.conversations_open(users=asked.user.user)
             channel = str(opened["channel"]["id"])
         client.files_upload_v2(
             channel=channel,

@@ -7,24 +7,23 @@ import logging
 from slack_bolt import Respond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.blocks.message import Message
 from bot.deps import Deps
-from bot.services.triage import TriageResult
 
 log = logging.getLogger(__name__)
 
 
-def show_change(deps: Deps, result: TriageResult, *, post_id: int | None = None) -> None:
+def show_change(deps: Deps, post_id: int | None, note: str) -> None:
     """The card updated in place and a one-line note in its thread (not broadcast)."""
-    target = post_id if post_id is not None else result.post_id
-    if target is None:
+    if post_id is None:
         return
     try:
-        deps.poster.refresh(target)
-        deps.poster.thread_note(target, result.note)
+        deps.poster.refresh(post_id)
+        deps.poster.thread_note(post_id, note)
     except (SlackApiError, SlackClientError, OSError) as error:
         # The change is stored; the card catches up on the next posting round.
         log.warning("card refresh failed after a change: %s", type(error).__name__)
-        deps.poster.mark_stale(target)
+        deps.poster.mark_stale(post_id)
 
 
 def show_latest(deps: Deps, post_id: int) -> None:
@@ -39,3 +38,13 @@ def show_latest(deps: Deps, post_id: int) -> None:
 def refuse(respond: Respond, text: str) -> None:
     """Every refusal or error is ephemeral, and says what to do."""
     respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def show_privately(respond: Respond, message: Message) -> None:
+    """A message only the person who asked sees, below the one they clicked in."""
+    respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="ephemeral",
+        replace_original=False,
+    )

@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import ids, thread_notes
+from bot.blocks import ids
 from bot.blocks.due_list import due_list
 from bot.blocks.group_card import pattern_label
 from bot.blocks.modals import record_fix_modal
-from bot.blocks.views import DueView
 from bot.deps import Deps
-from bot.domain.findings import RootCause
-from bot.handlers.feedback import refuse
-from bot.presenters.card_views import group_view
-from bot.services.due import due_row
-from bot.services.lookup import open_denial_ids
+from bot.handlers.feedback import refuse, show_change, show_privately
+from bot.services.group_triage import GroupChange
 from bot.services.triage import TriageRefused
-from storage.models import SlackPost
+from bot.slack.payloads import Click
 
 NOT_A_GROUP = "This button is not on a grouped card I know. Nothing was changed."
-ALL_CLOSED = "Every denial on this card is closed already. Nothing was changed."
 
 
 def register(app: App, deps: Deps) -> None:
@@ -30,114 +26,76 @@ def register(app: App, deps: Deps) -> None:
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        cause = RootCause(action["selected_option"]["value"])
-        actor = deps.actor(body)
-        _bulk(
-            deps,
-            respond,
-            action,
-            lambda i: deps.triage.set_category(i, None, cause, actor, deps.clock.now()),
-            lambda n: thread_notes.bulk_root_cause(actor.user, cause, n),
-        )
+        click = Click.parse(body, action)
+        cause = click.cause
+        if cause is None:
+            refuse(respond, NOT_A_GROUP)
+            return
+        actor, now = deps.actor(click.user), deps.clock.now()
+        _bulk(deps, respond, click, lambda post: deps.groups.set_category(post, cause, actor, now))
 
     @app.action(ids.GROUP_ASSIGN_SELECT)
     def assign_all(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        assignee = action.get("selected_user")
-        actor = deps.actor(body)
+        click = Click.parse(body, action)
+        assignee = click.choice
         if not assignee:
             return
-        _bulk(
-            deps,
-            respond,
-            action,
-            lambda i: deps.triage.assign(i, None, assignee, actor, deps.clock.now()),
-            lambda n: thread_notes.bulk_assigned(actor.user, assignee, n),
-        )
+        actor, now = deps.actor(click.user), deps.clock.now()
+        _bulk(deps, respond, click, lambda post: deps.groups.assign(post, assignee, actor, now))
 
     @app.action(ids.GROUP_SHOW_EACH)
-    def show_each(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+    def show_each(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        deps.after_ack(lambda: _show_each(deps, action, respond), respond)
+        click = Click.parse(body, action)
+        deps.after_ack(lambda: _show_each(deps, click, respond), respond)
 
     @app.action(ids.GROUP_RECORD_FIX)
     def record_fix(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
     ) -> None:
         ack()
-        deps.after_ack(lambda: _open_fix_form(deps, body, action, respond), respond)
+        click = Click.parse(body, action)
+        deps.after_ack(lambda: _open_fix_form(deps, click, respond), respond)
 
 
-def _show_each(deps: Deps, action: dict[str, Any], respond: Respond) -> None:
-    post_id = _post_id(action)
-    if post_id is None:
+def _show_each(deps: Deps, click: Click, respond: Respond) -> None:
+    if click.ref is None:
         refuse(respond, NOT_A_GROUP)
         return
-    today = deps.clock.today()
-    with deps.sessions() as session:
-        post = session.get(SlackPost, post_id)
-        rows = tuple(due_row(d, today) for d in (post.denials if post else []) if d.deadline)
-    message = due_list(
-        DueView(today=today, window_days=3650, rows=rows, filter_description="this group")
-    )
-    respond(
-        text=message.text,
-        blocks=message.blocks,
-        response_type="ephemeral",
-        replace_original=False,
-    )
+    show_privately(respond, due_list(deps.cards.group_due(click.ref.id, deps.clock.today())))
 
 
-def _open_fix_form(
-    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
-) -> None:
-    post_id = _post_id(action)
-    with deps.sessions() as session:
-        post = session.get(SlackPost, post_id) if post_id else None
-        if post is None or not post.denials:
-            refuse(respond, NOT_A_GROUP)
-            return
-        view = group_view(session, post, table=deps.rulebook.root_causes, zone=deps.clock.zone)
+def _open_fix_form(deps: Deps, click: Click, respond: Respond) -> None:
+    view = deps.cards.group_view(click.ref.id) if click.ref is not None else None
+    if view is None:
+        refuse(respond, NOT_A_GROUP)
+        return
     modal = record_fix_modal(
         ids.denial_ref(view.group_id, view.version), pattern=pattern_label(view)
     )
-    deps.client.views_open(trigger_id=body["trigger_id"], view=modal)
+    deps.client.views_open(trigger_id=click.trigger_id, view=modal)
 
 
-def _post_id(action: dict[str, Any]) -> int | None:
-    try:
-        return ids.ref_from_action(action)[0]
-    except ValueError:
-        return None
-
-
-def _bulk(deps: Deps, respond: Respond, action: dict[str, Any], change: Any, note: Any) -> None:
-    """Once acknowledged: apply one change to every open denial of a grouped card."""
-    deps.after_ack(lambda: _apply_to_group(deps, respond, action, change, note), respond)
+def _bulk(deps: Deps, respond: Respond, click: Click, change: Callable[[int], GroupChange]) -> None:
+    """Once acknowledged: one change to every open denial of the card; say what was not done."""
+    deps.after_ack(lambda: _apply_to_group(deps, respond, click, change), respond)
 
 
 def _apply_to_group(
-    deps: Deps, respond: Respond, action: dict[str, Any], change: Any, note: Any
+    deps: Deps, respond: Respond, click: Click, change: Callable[[int], GroupChange]
 ) -> None:
-    post_id = _post_id(action)
-    if post_id is None:
+    if click.ref is None:
         refuse(respond, NOT_A_GROUP)
         return
-    denial_ids = open_denial_ids(deps.sessions, post_id)
-    if not denial_ids:
-        refuse(respond, ALL_CLOSED)
+    try:
+        result = change(click.ref.id)
+    except TriageRefused as refusal:
+        refuse(respond, str(refusal))
         return
-    done, refusals = 0, []
-    for denial_id in denial_ids:
-        try:
-            change(denial_id)
-            done += 1
-        except TriageRefused as refusal:
-            refusals.append(str(refusal))
-    if refusals:
-        refuse(respond, f"{len(refusals)} of {len(denial_ids)} were not changed: {refusals[0]}")
-    if done:
-        deps.poster.refresh(post_id)
-        deps.poster.thread_note(post_id, note(done))
+    if result.problem:
+        refuse(respond, result.problem)
+    if result.changed:
+        show_change(deps, result.post_id, result.note)

@@ -24,10 +24,11 @@ from bot.blocks.letter_note import (
 )
 from bot.blocks.modals import with_letter_note
 from bot.deps import Deps
+from bot.domain.actor import Actor
 from bot.handlers.feedback import refuse
 from bot.services.appeal_letters import LetterRefused, SlackDraft
-from bot.services.triage import Actor
 from bot.slack.advice import explain
+from bot.slack.payloads import Click
 
 log = logging.getLogger(__name__)
 
@@ -39,21 +40,17 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ids.DRAFT_LETTER_BUTTON)
     def draft_in_form(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
-        deps.after_ack(lambda: _draft_in_form(deps, body, action))
+        click = Click.parse(body, action)
+        deps.after_ack(lambda: _draft_in_form(deps, click))
 
 
-def draft_from_card(
-    deps: Deps, body: dict[str, Any], action: dict[str, Any], respond: Respond
-) -> None:
+def draft_from_card(deps: Deps, click: Click, respond: Respond) -> None:
     """The card's ⋯ "Draft appeal letter": post the draft in the card's thread, or say why not."""
-    try:
-        denial_id, _version = ids.ref_from_action(action)
-    except ValueError:
+    if click.ref is None:
         refuse(respond, NOT_A_CARD)
         return
-    actor = deps.actor(body)
     try:
-        deliver_letter(deps, denial_id, actor)
+        deliver_letter(deps, click.ref.id, deps.actor(click.user))
     except LetterRefused as refusal:
         refuse(respond, str(refusal))
     except SlackApiError as error:
@@ -106,26 +103,25 @@ def post_letter(client: WebClient, draft: SlackDraft, *, user: str) -> Literal["
     return "thread" if thread_ts else "dm"
 
 
-def _draft_in_form(deps: Deps, body: dict[str, Any], action: dict[str, Any]) -> None:
+def _draft_in_form(deps: Deps, click: Click) -> None:
     """The Log appeal form's button: draft, then say in the form where the draft went."""
-    view = body.get("view") or {}
     try:
-        denial_id, _version = ids.parse_denial_ref(str(action.get("value") or ""))
-    except ValueError:
-        denial_id = None
-    try:
-        if denial_id is None:
+        if click.ref is None:
             note = NOT_A_CARD
         else:
-            place = deliver_letter(deps, denial_id, deps.actor(body))
+            place = deliver_letter(deps, click.ref.id, deps.actor(click.user))
             note = POSTED_IN_MODAL if place == "thread" else POSTED_IN_MODAL_DM
     except LetterRefused as refusal:
         note = str(refusal)
     except SlackApiError as error:
         note = FAILED.format(reason=explain(error))
+    if click.form is None:
+        return
     try:
         deps.client.views_update(
-            view_id=view.get("id"), hash=view.get("hash"), view=with_letter_note(view, note)
+            view_id=click.form.id,
+            hash=click.form.hash,
+            view=with_letter_note(click.form.view, note),
         )
     except SlackApiError as error:  # the form was closed or changed meanwhile: nothing to show
         log.info("could not update the appeal form: %s", explain(error))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,105 +11,90 @@ from slack_bolt import Ack, App
 
 from bot.blocks import ids, thread_notes
 from bot.deps import Deps
+from bot.domain.actor import Actor
 from bot.handlers.feedback import show_change
 from bot.services.pattern_fixes import record_fix
-from bot.services.triage import Actor, AppealForm, TriageRefused, TriageResult
+from bot.services.triage import AppealForm, TriageRefused, TriageResult
+from bot.slack.payloads import Submission
 
 DATE_IN_FUTURE = "The date sent can't be in the future. Pick the day the appeal went out."
 DATE_TOO_OLD = "That date is more than two years ago. Check the year."
 DATE_MISSING = "Pick the day the appeal was sent."
 AMOUNT_BAD = "Enter the amount the payer paid, like 420.00."
 REASON_MISSING = "Say why, for the manager's review."
+FIX_MISSING = "Say what changed."
 REF_BAD = "This form is out of date. Close it and click the button on the card again."
+
+# A change to the form's denial: (denial id, the version it showed, who) -> what happened.
+Change = Callable[[int, int, Actor], TriageResult]
 
 
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.APPEAL_MODAL)
     def appeal(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        sent_on, problem = _sent_on(
-            _value(values, ids.APPEAL_SENT_ON_BLOCK, ids.APPEAL_SENT_ON_INPUT), deps.clock.today()
-        )
-        if problem:
+        form = Submission.parse(body, view)
+        raw_day = form.answer(ids.APPEAL_SENT_ON_BLOCK, ids.APPEAL_SENT_ON_INPUT)
+        sent_on, problem = _sent_on(raw_day, deps.clock.today())
+        if sent_on is None:
             ack(response_action="errors", errors={ids.APPEAL_SENT_ON_BLOCK: problem})
             return
-        assert sent_on is not None
-        form = AppealForm(
-            level=_value(values, ids.APPEAL_LEVEL_BLOCK, ids.APPEAL_LEVEL_INPUT) or "1",
-            method=_value(values, ids.APPEAL_METHOD_BLOCK, ids.APPEAL_METHOD_INPUT),
+        appeal = AppealForm(
+            level=form.answer(ids.APPEAL_LEVEL_BLOCK, ids.APPEAL_LEVEL_INPUT) or "1",
+            method=form.answer(ids.APPEAL_METHOD_BLOCK, ids.APPEAL_METHOD_INPUT),
             sent_on=sent_on,
-            reference=_value(values, ids.APPEAL_REFERENCE_BLOCK, ids.APPEAL_REFERENCE_INPUT),
-            note=_value(values, ids.APPEAL_NOTE_BLOCK, ids.APPEAL_NOTE_INPUT),
+            reference=form.answer(ids.APPEAL_REFERENCE_BLOCK, ids.APPEAL_REFERENCE_INPUT),
+            note=form.answer(ids.APPEAL_NOTE_BLOCK, ids.APPEAL_NOTE_INPUT),
         )
-        _submit(
-            deps,
-            ack,
-            body,
-            view,
-            lambda i, v, a: deps.triage.log_appeal(i, v, form, a, deps.clock.now()),
-        )
+        now = deps.clock.now()
+        _submit(deps, ack, form, lambda i, v, a: deps.triage.log_appeal(i, v, appeal, a, now))
 
     @app.view(ids.WRITE_OFF_MODAL)
     def write_off(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        reason = _text(view, ids.WRITE_OFF_REASON_BLOCK, ids.WRITE_OFF_REASON_INPUT)
+        form = Submission.parse(body, view)
+        reason = form.text(ids.WRITE_OFF_REASON_BLOCK, ids.WRITE_OFF_REASON_INPUT)
         if not reason:
             ack(response_action="errors", errors={ids.WRITE_OFF_REASON_BLOCK: REASON_MISSING})
             return
-        _submit(
-            deps,
-            ack,
-            body,
-            view,
-            lambda i, v, a: deps.triage.write_off(i, v, reason, a, deps.clock.now()),
-        )
+        now = deps.clock.now()
+        _submit(deps, ack, form, lambda i, v, a: deps.triage.write_off(i, v, reason, a, now))
 
     @app.view(ids.MARK_PAID_MODAL)
     def mark_paid(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        raw = _value(
-            view["state"]["values"], ids.MARK_PAID_AMOUNT_BLOCK, ids.MARK_PAID_AMOUNT_INPUT
-        )
-        amount = _amount(raw)
+        form = Submission.parse(body, view)
+        amount = _amount(form.answer(ids.MARK_PAID_AMOUNT_BLOCK, ids.MARK_PAID_AMOUNT_INPUT))
         if amount is None:
             ack(response_action="errors", errors={ids.MARK_PAID_AMOUNT_BLOCK: AMOUNT_BAD})
             return
-        _submit(
-            deps,
-            ack,
-            body,
-            view,
-            lambda i, v, a: deps.triage.mark_paid(i, v, amount, a, deps.clock.now()),
-        )
+        now = deps.clock.now()
+        _submit(deps, ack, form, lambda i, v, a: deps.triage.mark_paid(i, v, amount, a, now))
 
     @app.view(ids.RECORD_FIX_MODAL)
     def fix(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = _text(view, ids.RECORD_FIX_TEXT_BLOCK, ids.RECORD_FIX_TEXT_INPUT)
+        form = Submission.parse(body, view)
+        text = form.text(ids.RECORD_FIX_TEXT_BLOCK, ids.RECORD_FIX_TEXT_INPUT)
         if not text:
-            ack(response_action="errors", errors={ids.RECORD_FIX_TEXT_BLOCK: "Say what changed."})
+            ack(response_action="errors", errors={ids.RECORD_FIX_TEXT_BLOCK: FIX_MISSING})
             return
-        try:
-            post_id, _ = ids.parse_denial_ref(view.get("private_metadata", ""))
-        except ValueError:
+        if form.ref is None:
             ack(response_action="errors", errors={ids.RECORD_FIX_TEXT_BLOCK: REF_BAD})
             return
         ack()
-        actor, now = deps.actor(body), deps.clock.now()
+        post_id, actor, now = form.ref.id, deps.actor(form.user), deps.clock.now()
         deps.after_ack(lambda: _record_fix(deps, post_id, text, actor, now))
 
 
-def _submit(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], change: Any) -> None:
+def _submit(deps: Deps, ack: Ack, form: Submission, change: Change) -> None:
     """Store first; a refusal keeps the form open with the reason, success closes it."""
-    try:
-        denial_id, version = ids.parse_denial_ref(view.get("private_metadata", ""))
-    except ValueError:
-        ack(response_action="errors", errors={_first_block(view): REF_BAD})
+    if form.ref is None:
+        ack(response_action="errors", errors={form.first_block: REF_BAD})
         return
     try:
-        result: TriageResult = change(denial_id, version, deps.actor(body))
+        result = change(form.ref.id, form.ref.version, deps.actor(form.user))
     except TriageRefused as refusal:
-        ack(response_action="errors", errors={_first_block(view): str(refusal)})
+        ack(response_action="errors", errors={form.first_block: str(refusal)})
         return
     ack()
-    deps.after_ack(lambda: show_change(deps, result))
+    deps.after_ack(lambda: show_change(deps, result.post_id, result.note))
 
 
 def _record_fix(deps: Deps, post_id: int, text: str, actor: Actor, now: datetime) -> None:
@@ -116,38 +102,17 @@ def _record_fix(deps: Deps, post_id: int, text: str, actor: Actor, now: datetime
     deps.poster.thread_note(post_id, thread_notes.fix_recorded(actor.user, text))
 
 
-def _first_block(view: dict[str, Any]) -> str:
-    for block in view.get("blocks", []):
-        if block.get("type") == "input":
-            return str(block["block_id"])
-    return ""
-
-
-def _value(values: dict[str, Any], block: str, action: str) -> str | None:
-    element = values.get(block, {}).get(action, {})
-    if element.get("selected_option"):
-        return str(element["selected_option"]["value"])
-    value = element.get("selected_date") or element.get("value")
-    return str(value) if value not in (None, "") else None
-
-
-def _text(view: dict[str, Any], block: str, action: str) -> str:
-    """A typed answer without surrounding spaces ("" when left empty)."""
-    return (_value(view["state"]["values"], block, action) or "").strip()
-
-
-def _sent_on(raw: str | None, today: date) -> tuple[date | None, str | None]:
-    if not raw:
-        return None, DATE_MISSING
+def _sent_on(raw: str | None, today: date) -> tuple[date | None, str]:
+    """The day the appeal went out, or why the answer is not one."""
     try:
-        day = date.fromisoformat(raw)
+        day = date.fromisoformat(raw or "")
     except ValueError:
         return None, DATE_MISSING
     if day > today:
         return None, DATE_IN_FUTURE
     if day < today - timedelta(days=730):
         return None, DATE_TOO_OLD
-    return day, None
+    return day, ""
 
 
 def _amount(raw: str | None) -> Decimal | None:

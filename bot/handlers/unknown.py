@@ -16,6 +16,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.deps import Deps
 from bot.handlers.feedback import refuse
+from bot.slack.payloads import can_respond
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
     def unknown_action(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         log.info("acknowledged an action no listener handles")
-        if body.get("response_url"):
+        if can_respond(body):
             deps.after_ack(lambda: refuse(respond, OLD_CONTROL), respond)
 
     @app.view(ANY)

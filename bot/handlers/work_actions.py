@@ -16,11 +16,11 @@ from slack_bolt import Ack, App, Respond
 from bot.blocks import ids
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from bot.deps import Deps
-from bot.handlers.feedback import refuse, show_change, show_latest
-from bot.presenters.work_cards import REJECTION_POST as REJECTION
-from bot.presenters.work_cards import REQUEST_POST as REQUEST
-from bot.services.triage import Actor, TriageRefused, TriageResult
-from bot.services.work_items import REJECTION_GONE, REQUEST_GONE, Brief
+from bot.domain.actor import Actor
+from bot.handlers.feedback import refuse, show_change, show_latest, show_privately
+from bot.services.triage import TriageRefused, TriageResult
+from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
+from bot.slack.payloads import Click, Submission
 
 NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
 FORM_OUT_OF_DATE = "This form is out of date. Close it and click the button on the card again."
@@ -79,14 +79,20 @@ def register(app: App, deps: Deps) -> None:
     _register_forms(app, deps)
 
     @app.action(ids.OPEN_REQUEST_BUTTON)
-    def open_request(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+    def open_request(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
         ack()
-        deps.after_ack(lambda: _show(deps, respond, REQUEST, int(action["value"])), respond)
+        click = Click.parse(body, action)
+        deps.after_ack(lambda: _show(deps, respond, REQUEST, click.number), respond)
 
     @app.action(ids.OPEN_REJECTION_BUTTON)
-    def open_rejection(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+    def open_rejection(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
+    ) -> None:
         ack()
-        deps.after_ack(lambda: _show(deps, respond, REJECTION, int(action["value"])), respond)
+        click = Click.parse(body, action)
+        deps.after_ack(lambda: _show(deps, respond, REJECTION, click.number), respond)
 
 
 def _on_click(
@@ -106,31 +112,25 @@ def _on_click(
     @app.action(action_id)
     def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
-        actor, now = deps.actor(body), deps.clock.now()
+        click = Click.parse(body, action)
+        actor, now = deps.actor(click.user), deps.clock.now()
         if assign is not None:
-            who, change = action.get("selected_user") or None, assign()
-            _run(deps, respond, action, kind, lambda i, v: change(i, v, who, actor, now))
+            who, change = click.choice, assign()
+            _run(deps, respond, click, kind, lambda i, v: change(i, v, who, actor, now))
             return
-        choice = (action.get("selected_option") or {}).get("value")
-        opens = form or (forms or {}).get(str(choice))
+        choice = click.choice or ""
+        opens = form or (forms or {}).get(choice)
         if opens is not None:
-            deps.after_ack(lambda: _open_form(deps, body, action, respond, kind, opens), respond)
+            deps.after_ack(lambda: _open_form(deps, click, respond, kind, opens), respond)
         elif choices and choice in choices:
-            _run(deps, respond, action, kind, choices[choice](actor, now))
+            _run(deps, respond, click, kind, choices[choice](actor, now))
 
 
-def _open_form(
-    deps: Deps,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    respond: Respond,
-    kind: str,
-    form: Form,
-) -> None:
-    item = _item_or_refuse(deps, respond, action, kind)
+def _open_form(deps: Deps, click: Click, respond: Respond, kind: str, form: Form) -> None:
+    item = _item_or_refuse(deps, respond, click, kind)
     if item is not None:
         view = form(item, deps.clock.today())
-        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+        deps.client.views_open(trigger_id=click.trigger_id, view=view)
 
 
 def _sent_form(item: Brief, today: date) -> dict[str, Any]:
@@ -148,12 +148,12 @@ def _corrected_form(item: Brief, today: date) -> dict[str, Any]:
 def _register_forms(app: App, deps: Deps) -> None:
     @app.view(ids.REQUEST_MODAL)
     def log(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        today = deps.clock.today()
-        claim = _text(view, ids.REQUEST_CLAIM_BLOCK, ids.REQUEST_CLAIM_INPUT)
+        form, today = Submission.parse(body, view), deps.clock.today()
+        claim = form.text(ids.REQUEST_CLAIM_BLOCK, ids.REQUEST_CLAIM_INPUT)
         if not claim:
             ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: CLAIM_MISSING})
             return
-        raw_due = _text(view, ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT)
+        raw_due = form.text(ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT)
         due = _day(raw_due) if raw_due else None
         if raw_due and (due is None or abs((due - today).days) > YEAR.days):
             ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
@@ -162,9 +162,9 @@ def _register_forms(app: App, deps: Deps) -> None:
             logged = deps.work.log_request(
                 claim,
                 due=due,
-                what=_text(view, ids.REQUEST_WHAT_BLOCK, ids.REQUEST_WHAT_INPUT) or None,
-                payer_name=_text(view, ids.REQUEST_PAYER_BLOCK, ids.REQUEST_PAYER_INPUT) or None,
-                actor=deps.actor(body),
+                what=form.text(ids.REQUEST_WHAT_BLOCK, ids.REQUEST_WHAT_INPUT) or None,
+                payer_name=form.text(ids.REQUEST_PAYER_BLOCK, ids.REQUEST_PAYER_INPUT) or None,
+                actor=deps.actor(form.user),
                 now=deps.clock.now(),
                 today=today,
             )
@@ -176,58 +176,59 @@ def _register_forms(app: App, deps: Deps) -> None:
 
     @app.view(ids.REQUEST_SENT_MODAL)
     def sent(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        day, problem = _past_day(_text(view, ids.SENT_ON_BLOCK, ids.SENT_ON_INPUT), deps)
+        form = Submission.parse(body, view)
+        day, problem = _past_day(form.text(ids.SENT_ON_BLOCK, ids.SENT_ON_INPUT), deps)
         if day is None:
             ack(response_action="errors", errors={ids.SENT_ON_BLOCK: problem})
             return
-        method = _text(view, ids.SENT_METHOD_BLOCK, ids.SENT_METHOD_INPUT) or None
-        reference = _text(view, ids.SENT_REFERENCE_BLOCK, ids.SENT_REFERENCE_INPUT) or None
+        method = form.text(ids.SENT_METHOD_BLOCK, ids.SENT_METHOD_INPUT) or None
+        reference = form.text(ids.SENT_REFERENCE_BLOCK, ids.SENT_REFERENCE_INPUT) or None
+        actor = deps.actor(form.user)
         _submit(
             deps,
             ack,
-            view,
+            form,
             lambda i, v: deps.work.mark_sent(
                 i,
                 v,
                 sent_on=day,
                 method=method,
                 reference=reference,
-                actor=deps.actor(body),
+                actor=actor,
                 now=deps.clock.now(),
             ),
         )
 
     @app.view(ids.REQUEST_DUE_MODAL)
     def due(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        day = _day(_text(view, ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT))
+        form = Submission.parse(body, view)
+        day = _day(form.text(ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT))
         if day is None or abs((day - deps.clock.today()).days) > YEAR.days:
             ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
             return
-        _submit(
-            deps,
-            ack,
-            view,
-            lambda i, v: deps.work.set_due(i, v, day, deps.actor(body), deps.clock.now()),
-        )
+        actor = deps.actor(form.user)
+        _submit(deps, ack, form, lambda i, v: deps.work.set_due(i, v, day, actor, deps.clock.now()))
 
     @app.view(ids.REJECTION_CORRECTED_MODAL)
     def corrected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        day, problem = _past_day(_text(view, ids.CORRECTED_ON_BLOCK, ids.CORRECTED_ON_INPUT), deps)
+        form = Submission.parse(body, view)
+        day, problem = _past_day(form.text(ids.CORRECTED_ON_BLOCK, ids.CORRECTED_ON_INPUT), deps)
         if day is None:
             ack(response_action="errors", errors={ids.CORRECTED_ON_BLOCK: problem})
             return
-        note = _text(view, ids.CORRECTED_NOTE_BLOCK, ids.CORRECTED_NOTE_INPUT) or None
+        note = form.text(ids.CORRECTED_NOTE_BLOCK, ids.CORRECTED_NOTE_INPUT) or None
+        actor = deps.actor(form.user)
         _submit(
             deps,
             ack,
-            view,
+            form,
             lambda i, v: deps.work.mark_corrected(
-                i, v, on=day, note=note, actor=deps.actor(body), now=deps.clock.now()
+                i, v, on=day, note=note, actor=actor, now=deps.clock.now()
             ),
         )
 
 
-def open_request_form(deps: Deps, trigger_id: str, claim: str, payer: str | None) -> None:
+def open_request_form(deps: Deps, trigger_id: str | None, claim: str, payer: str | None) -> None:
     """The "Log a records request" form, from a denial card's ⋯ menu."""
     deps.client.views_open(trigger_id=trigger_id, view=request_modal(claim=claim, payer=payer))
 
@@ -235,90 +236,59 @@ def open_request_form(deps: Deps, trigger_id: str, claim: str, payer: str | None
 # -- shared ----------------------------------------------------------------------------------
 
 
-def _run(
-    deps: Deps,
-    respond: Respond,
-    action: dict[str, Any],
-    kind: str,
-    change: Change,
-) -> None:
+def _run(deps: Deps, respond: Respond, click: Click, kind: str, change: Change) -> None:
     def apply() -> None:
-        try:
-            item_id, version = ids.ref_from_action(action)
-        except ValueError:
+        if click.ref is None:
             refuse(respond, NOT_A_CARD)
             return
         try:
-            result = change(item_id, version)
+            result = change(click.ref.id, click.ref.version)
         except TriageRefused as refusal:
             refuse(respond, str(refusal))
-            item = deps.work.brief(kind, item_id)
+            item = deps.work.brief(kind, click.ref.id)
             if item is not None and item.post_id is not None:
                 show_latest(deps, item.post_id)
             return
-        show_change(deps, result)
+        show_change(deps, result.post_id, result.note)
 
     deps.after_ack(apply, respond)
 
 
-def _submit(deps: Deps, ack: Ack, view: dict[str, Any], change: Change) -> None:
+def _submit(deps: Deps, ack: Ack, form: Submission, change: Change) -> None:
     """Store first; a refusal keeps the form open with the reason, success closes it."""
-    first = _first_block(view)
-    try:
-        item_id, version = ids.parse_denial_ref(view.get("private_metadata", ""))
-    except ValueError:
-        ack(response_action="errors", errors={first: FORM_OUT_OF_DATE})
+    if form.ref is None:
+        ack(response_action="errors", errors={form.first_block: FORM_OUT_OF_DATE})
         return
     try:
-        result = change(item_id, version)
+        result = change(form.ref.id, form.ref.version)
     except TriageRefused as refusal:
-        ack(response_action="errors", errors={first: str(refusal)})
+        ack(response_action="errors", errors={form.first_block: str(refusal)})
         return
     ack()
-    deps.after_ack(lambda: show_change(deps, result))
+    deps.after_ack(lambda: show_change(deps, result.post_id, result.note))
 
 
-def _item_or_refuse(
-    deps: Deps, respond: Respond, action: dict[str, Any], kind: str
-) -> Brief | None:
-    try:
-        item_id, _version = ids.ref_from_action(action)
-    except ValueError:
+def _item_or_refuse(deps: Deps, respond: Respond, click: Click, kind: str) -> Brief | None:
+    if click.ref is None:
         refuse(respond, NOT_A_CARD)
         return None
-    item = deps.work.brief(kind, item_id)
+    item = deps.work.brief(kind, click.ref.id)
     if item is None:
         refuse(respond, REQUEST_GONE if kind == REQUEST else REJECTION_GONE)
     return item
 
 
-def _show(deps: Deps, respond: Respond, kind: str, item_id: int) -> None:
+def _show(deps: Deps, respond: Respond, kind: str, item_id: int | None) -> None:
     """[Open] on a list row: the card, just for the person asking."""
-    message = deps.work.card(kind, item_id, phi=deps.settings.phi, today=deps.clock.today())
+    message = (
+        deps.work.card(kind, item_id, phi=deps.settings.phi, today=deps.clock.today())
+        if item_id is not None
+        else None
+    )
     if message is None:
         refuse(respond, REQUEST_GONE if kind == REQUEST else REJECTION_GONE)
         return
-    respond(
-        text=message.text,
-        blocks=message.blocks,
-        response_type="ephemeral",
-        replace_original=False,
-    )
-
-
-def _first_block(view: dict[str, Any]) -> str:
-    for block in view.get("blocks", []):
-        if block.get("type") == "input":
-            return str(block["block_id"])
-    return ""
-
-
-def _text(view: dict[str, Any], block: str, action: str) -> str:
-    element = view["state"]["values"].get(block, {}).get(action, {})
-    if element.get("selected_option"):
-        return str(element["selected_option"]["value"])
-    value = element.get("selected_date") or element.get("value")
-    return str(value).strip() if value not in (None, "") else ""
+    show_privately(respond, message)
 
 
 def _day(raw: str) -> date | None:

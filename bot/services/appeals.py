@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
 from bot.blocks.text import long_date, money
+from bot.domain.actor import Actor
 from bot.domain.findings import DeadlineKind
 from bot.domain.payer_rules import PayerRule, PayerRules, next_level_deadline
 from bot.domain.records import Payer
 from bot.domain.statuses import DenialStatus
 from bot.services.triage import (
-    Actor,
     Triage,
     TriageRefused,
     TriageResult,

@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.command_replies import MatchView as ClaimMatch
 from bot.domain.statuses import COUNTED
@@ -41,7 +41,13 @@ class Lookup:
         return self.matches[0] if len(self.matches) == 1 else None
 
 
-def lookup_claim(session: Session, asked: str) -> Lookup:
+def lookup_claim(sessions: sessionmaker[Session], asked: str) -> Lookup:
+    """The denials `asked` names, or the claim numbers closest to it."""
+    with sessions() as session:
+        return _lookup(session, asked)
+
+
+def _lookup(session: Session, asked: str) -> Lookup:
     by_id = DENIAL_ID.match(asked)
     if by_id:
         denial = session.get(Denial, int(by_id.group(1)))

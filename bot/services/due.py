@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import ColumnElement, func, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.message import MAX_MESSAGE_BLOCKS
 from bot.blocks.views import DueRow, DueView
@@ -59,9 +59,13 @@ class DueFacts(Protocol):
 
 
 def due_view(
-    session: Session, *, today: date, days: int = 14, who: DueFilter | None = None
+    sessions: sessionmaker[Session], *, today: date, days: int = 14, who: DueFilter | None = None
 ) -> DueView:
-    who = who or DueFilter()
+    with sessions() as session:
+        return _due_view(session, today, days, who or DueFilter())
+
+
+def _due_view(session: Session, today: date, days: int, who: DueFilter) -> DueView:
     until = today + timedelta(days=days)
     # Overdue and coming counted on two index ranges with one upper bound each: a CASE per
     # row, or a second bound (SQLite checks it row by row), doubled the time of the counts.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.views import HomeView, TeamSummary
 from bot.domain.statuses import ACTIONABLE, DenialStatus
@@ -39,19 +39,25 @@ def team_summary(session: Session, today: date) -> TeamSummary:
 
 
 def home_for(
-    session: Session, user_id: str, today: date, help_lines: tuple[tuple[str, str], ...]
+    sessions: sessionmaker[Session],
+    user_id: str,
+    today: date,
+    help_lines: tuple[tuple[str, str], ...],
 ) -> HomeView:
-    mine = session.scalars(
-        select(Denial)
-        .where(Denial.closed.is_(False), Denial.assignee == user_id, Denial.deadline.is_not(None))
-        .order_by(Denial.deadline, Denial.id)
-        .limit(MY_ROWS)
-    )
-    return HomeView(
-        user_id=user_id,
-        today=today,
-        my_rows=tuple(due_row(d, today) for d in mine),
-        my_work=tuple(work_rows(session, today=today, until=None, who=WorkFilter(user_id))),
-        team=team_summary(session, today),
-        help_lines=help_lines,
-    )
+    with sessions() as session:
+        mine = session.scalars(
+            select(Denial)
+            .where(
+                Denial.closed.is_(False), Denial.assignee == user_id, Denial.deadline.is_not(None)
+            )
+            .order_by(Denial.deadline, Denial.id)
+            .limit(MY_ROWS)
+        )
+        return HomeView(
+            user_id=user_id,
+            today=today,
+            my_rows=tuple(due_row(d, today) for d in mine),
+            my_work=tuple(work_rows(session, today=today, until=None, who=WorkFilter(user_id))),
+            team=team_summary(session, today),
+            help_lines=help_lines,
+        )

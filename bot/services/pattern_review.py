@@ -29,6 +29,7 @@ from bot.blocks.pattern_review import (
     pattern_review,
 )
 from bot.blocks.text import mention
+from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
 from bot.services.job_report import JobReport
@@ -197,13 +198,11 @@ class PatternReview:
         for fix in session.scalars(
             select(PatternFix).where(PatternFix.pattern_key.in_(keys)).order_by(PatternFix.id)
         ):
-            by = (
-                fix.recorded_by.rsplit(":", 1)[-1] if fix.recorded_by.startswith("slack:") else None
-            )
+            person = Actor.from_key(fix.recorded_by)
             latest[fix.pattern_key] = RecordedFix(
                 note=fix.note,
                 recorded_on=fix.recorded_at.astimezone(self.zone).date(),
-                recorded_by=by,
+                recorded_by=person.user if person is not None else None,
             )
         return latest
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -44,21 +44,24 @@ COUNTED = status_in(COUNTED_STATUSES)  # a re-adjudicated claim counts once, as 
 UNKNOWN_PROVIDER = "unknown provider"
 
 
-def trends_report(session: Session, *, span: Span, dimension: Dimension, today: date) -> Trends:
+def trends_report(
+    sessions: sessionmaker[Session], *, span: Span, dimension: Dimension, today: date
+) -> Trends:
     period = span.period(today)
     both = Period(period.previous().start, period.end)
-    keyed, totals = by_key(session, dimension, both)
-    work = work_summary(session, period_start=period.start, period_end=period.end, today=today)
-    trends = compute_trends(
-        span=span,
-        dimension=dimension,
-        today=today,
-        by_key=keyed,
-        totals=totals,
-        claims=_frame(session, _daily_claims(both), ["day", "denied", "count", "cents"]),
-        appeals=_frame(session, _outcomes(period), ["outcome", "count", "cents"]),
-        first_appeals=_frame(session, _days_to_first_appeal(period), ["days", "count"]),
-    )
+    with sessions() as session:
+        keyed, totals = by_key(session, dimension, both)
+        work = work_summary(session, period_start=period.start, period_end=period.end, today=today)
+        trends = compute_trends(
+            span=span,
+            dimension=dimension,
+            today=today,
+            by_key=keyed,
+            totals=totals,
+            claims=_frame(session, _daily_claims(both), ["day", "denied", "count", "cents"]),
+            appeals=_frame(session, _outcomes(period), ["outcome", "count", "cents"]),
+            first_appeals=_frame(session, _days_to_first_appeal(period), ["days", "count"]),
+        )
     return replace(trends, work=work)
 
 

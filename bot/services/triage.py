@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import thread_notes
 from bot.blocks.text import long_date, mention
+from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import REOPENABLE, DenialStatus
 from bot.errors import DenialsError
@@ -54,17 +55,6 @@ CONFLICTS: dict[str, frozenset[str]] = {
 
 class TriageRefused(DenialsError):  # noqa: N818 - the user-facing word
     """The action was not applied; `str(error)` says why and what to do, in plain words."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    team: str
-    user: str
-    is_manager: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"slack:{self.team}:{self.user}"
 
 
 @dataclass(frozen=True)
@@ -267,7 +257,8 @@ def _refuse_conflict(session: Session, denial: Denial, seen: int, action: str) -
 
 def who_did(actor: str) -> str:
     """An audit event's actor in words: the person (`slack:T:U`), else the importer."""
-    return mention(actor.rsplit(":", 1)[-1]) if actor.startswith("slack:") else "The importer"
+    person = Actor.from_key(actor)
+    return mention(person.user) if person is not None else "The importer"
 
 
 def _describe(event: AuditEvent) -> str:

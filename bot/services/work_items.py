@@ -24,6 +24,7 @@ from bot.blocks.rejection_card import rejection_card
 from bot.blocks.request_card import request_card
 from bot.blocks.text import mention
 from bot.config import PhiMode
+from bot.domain.actor import Actor
 from bot.domain.payer_rules import PayerRules
 from bot.domain.records import Payer
 from bot.domain.status_deadlines import request_due
@@ -32,8 +33,8 @@ from bot.domain.statuses import (
     RejectionStatus,
     RequestStatus,
 )
-from bot.presenters.work_cards import REQUEST_POST, rejection_view, request_view
-from bot.services.triage import BUSY, CONFLICT, Actor, TriageRefused, TriageResult, who_did
+from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST, rejection_view, request_view
+from bot.services.triage import BUSY, CONFLICT, TriageRefused, TriageResult, who_did
 from storage.bulk.claim_rows import payer_key
 from storage.models import (
     AuditEvent,
@@ -43,6 +44,8 @@ from storage.models import (
     DocumentationRequest,
     SlackPost,
 )
+
+REQUEST, REJECTION = REQUEST_POST, REJECTION_POST  # the kinds of work item a card shows
 
 REQUEST_GONE = "This records request is no longer in the database. Nothing was changed."
 REJECTION_GONE = "This rejection is no longer in the database. Nothing was changed."

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli import main
 from bot.clock import Clock
 from bot.config import PhiMode
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.letters.compose import LetterTemplates
 from bot.services.appeal_letters import AppealLetters, LetterRefused, write_files
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import Actor, AppealForm
+from bot.services.triage import AppealForm
 from storage.models import AuditEvent, Denial
 from tests.support.x835 import ClaimSpec, Line, denied, make_835
 

@@ -17,10 +17,11 @@ from bot.blocks.plain_text import render_text
 from bot.clock import Clock
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.appeals import Appeals
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import Actor, AppealForm, TriageRefused
+from bot.services.triage import AppealForm, TriageRefused
 from storage.models import AuditEvent, Denial
 from tests.support.x835 import denied, make_835
 

@@ -218,8 +218,7 @@ def test_due_totals_count_every_denial_but_fetch_only_what_a_message_shows(
 
     many = [denied(f"M{i:03d}", amount="10") for i in range(ROWS_SHOWN + 30)]
     import_file(make_835(many, production_date="20260101", payment_date="20260101"), context)
-    with context.sessions() as session:
-        view = due_view(session, today=date(2026, 7, 5), days=14)  # Aetna: due June 30
+    view = due_view(context.sessions, today=date(2026, 7, 5), days=14)  # Aetna: due June 30
     assert len(view.rows) == ROWS_SHOWN
     assert view.count == ROWS_SHOWN + 30
     assert view.total_amount == Decimal(10 * (ROWS_SHOWN + 30)).quantize(Decimal("0.01"))

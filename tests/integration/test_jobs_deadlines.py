@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
-from bot.services.triage import Actor, AppealForm
+from bot.services.triage import AppealForm
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (
     CHANNEL,

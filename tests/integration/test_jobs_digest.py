@@ -9,10 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.digest import digest_key
 from bot.services.pattern_fixes import record_fix
-from bot.services.triage import Actor, AppealForm
+from bot.services.triage import AppealForm
 from storage.models import Appeal, Denial
 from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, STAFF, JobBot, at

@@ -40,8 +40,7 @@ def remit(context: ImportContext, *numbers: str) -> None:
 
 
 def find(sessions: sessionmaker[Session], asked: str) -> Lookup:
-    with sessions() as session:
-        return lookup_claim(session, asked)
+    return lookup_claim(sessions, asked)
 
 
 def similar(found: Lookup) -> list[str]:
@@ -174,8 +173,7 @@ def test_no_due_step_reads_every_open_denial(
 
     with statements(engine) as seen:
         for who in asked:
-            with sessions() as session:
-                due_view(session, today=TODAY, days=14, who=who)
+            due_view(sessions, today=TODAY, days=14, who=who)
 
     with engine.connect() as connection, connection.begin():
         reads = {s: whole_reads(connection, s, p) + sorted_reads(connection, s, p) for s, p in seen}
@@ -234,15 +232,14 @@ def test_due_counts_every_due_denial_and_shows_the_first_by_deadline(
 
     for who in (DueFilter(), DueFilter(assignee=MARIA), DueFilter(unassigned=True)):
         for days in (0, 14, 60):
+            view = due_view(sessions, today=TODAY, days=days, who=who)
             with sessions() as session:
-                view = due_view(session, today=TODAY, days=days, who=who)
                 expected = _due_by_hand(session, days, who)
             assert view.count == len(expected), (who, days)
             assert view.total_amount == sum((d.denied_amount for d in expected), Decimal("0.00"))
             assert view.overdue_count == sum(1 for d in expected if (d.deadline or TODAY) < TODAY)
             assert view.rows == tuple(due_row(d, TODAY) for d in expected[:ROWS_SHOWN])
-    with sessions() as session:
-        assert len(due_view(session, today=TODAY, days=60).rows) == ROWS_SHOWN
+    assert len(due_view(sessions, today=TODAY, days=60).rows) == ROWS_SHOWN
 
 
 def _due_by_hand(session: Session, days: int, who: DueFilter) -> list[Denial]:
@@ -263,8 +260,7 @@ def _due_by_hand(session: Session, days: int, who: DueFilter) -> list[Denial]:
 
 
 def test_nothing_due_totals_zero_dollars(sessions: sessionmaker[Session]) -> None:
-    with sessions() as session:
-        view = due_view(session, today=TODAY, days=14)
+    view = due_view(sessions, today=TODAY, days=14)
     assert (view.count, view.total_amount, view.overdue_count, view.rows) == (
         0,
         Decimal("0.00"),

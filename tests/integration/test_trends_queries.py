@@ -15,13 +15,14 @@ from bot.blocks.plain_text import render_text
 from bot.clock import Clock
 from bot.commands.replies import CommandContext, Everyone, Reply
 from bot.commands.table import answer
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.domain.trend_periods import DIMENSIONS, Span
 from bot.domain.trends import Trends
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
 from bot.services.trends import DaysBetween, trends_report
-from bot.services.triage import Actor, AppealForm
+from bot.services.triage import AppealForm
 from storage.models import Appeal, Denial
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid
 
@@ -79,8 +80,7 @@ def practice(remit: Callable[..., None], appeals: Appeals, sessions: Sessions) -
 
 
 def report(sessions: Sessions, dimension: str = "payer", span: Span = THIRTY_DAYS) -> Trends:
-    with sessions() as session:
-        return trends_report(session, span=span, dimension=dimension, today=TODAY)  # type: ignore[arg-type]
+    return trends_report(sessions, span=span, dimension=dimension, today=TODAY)  # type: ignore[arg-type]
 
 
 @pytest.mark.usefixtures("practice")

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import Actor, TriageRefused
+from bot.services.triage import TriageRefused
 from bot.services.work_items import WorkItems
 from storage.models import AuditEvent, ClaimRejection, DocumentationRequest, SlackPost
 from tests.support.x277 import ACK, ClaimSpec, make_277

@@ -26,13 +26,13 @@ from bot.commands.requests import (
 from bot.commands.table import TABLE, answer, find_subcommand, help_lines
 from bot.commands.words import split_words
 from bot.config import Settings
+from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.payer_rules import default_rules
 from bot.domain.rulebook import Rulebook
 from bot.domain.trend_periods import Span
 from bot.handlers.help_text import HELP_LINES
 from bot.services.appeals import Appeals
-from bot.services.triage import Actor
 
 TODAY = date(2026, 11, 30)
 

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from bot.blocks.plain_text import render_text
+from bot.blocks.trend_chart import trend_chart
 from bot.blocks.trends import change_text, percent, trends_message
 from bot.domain.trend_periods import Period, Span, months_before, week_starts
 from bot.domain.trends import Rate, Trends, compute_trends, daily_totals, explode_codes
-from bot.presenters.trend_chart import trend_chart
 
 TODAY = date(2026, 11, 30)  # a Monday
 NOW = date(2026, 11, 10)  # inside the last 30 days

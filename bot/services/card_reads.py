@@ -1,0 +1,84 @@
+"""What a card's buttons read before they act: typed values, never rows of the ORM.
+
+A listener gets from here what it needs to open a form, show a card or list a grouped card's
+claims; None means the denial or card is no longer there (the listener says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.blocks.views import DenialView, DueView, GroupView
+from bot.config import PhiMode
+from bot.domain.root_causes import RootCauseTable
+from bot.presenters.card_views import denial_view, group_view
+from bot.services.due import due_row
+from storage.models import Denial, SlackPost
+
+GROUP = "this group"
+GROUP_WINDOW = timedelta(days=3650)  # every claim of the group, whatever its deadline
+
+
+@dataclass(frozen=True, slots=True)
+class DenialSummary:
+    """What a form about one denial shows, and where its card is."""
+
+    id: int
+    version: int
+    claim_number: str
+    payer_name: str
+    denied_amount: Decimal
+    post_id: int | None
+
+
+@dataclass(frozen=True)
+class CardReads:
+    sessions: sessionmaker[Session]
+    table: RootCauseTable
+    zone: ZoneInfo
+    phi: PhiMode = PhiMode.MINIMAL
+
+    def summary(self, denial_id: int) -> DenialSummary | None:
+        with self.sessions() as session:
+            denial = session.get(Denial, denial_id)
+            if denial is None:
+                return None
+            return DenialSummary(
+                id=denial.id,
+                version=denial.version,
+                claim_number=denial.claim_number,
+                payer_name=denial.payer_name,
+                denied_amount=denial.denied_amount,
+                post_id=denial.post_id,
+            )
+
+    def denial_view(self, denial_id: int) -> DenialView | None:
+        """What the denial's own card shows now."""
+        with self.sessions() as session:
+            denial = session.get(Denial, denial_id)
+            if denial is None:
+                return None
+            return denial_view(session, denial, table=self.table, zone=self.zone, phi=self.phi)
+
+    def group_view(self, post_id: int) -> GroupView | None:
+        """What a grouped card shows now; None when it is gone or groups nothing."""
+        with self.sessions() as session:
+            post = session.get(SlackPost, post_id)
+            if post is None or not post.denials:
+                return None
+            return group_view(session, post, table=self.table, zone=self.zone, phi=self.phi)
+
+    def group_due(self, post_id: int, today: date) -> DueView:
+        """Each claim of a grouped card with its deadline, as a due list (empty when gone)."""
+        with self.sessions() as session:
+            post = session.get(SlackPost, post_id)
+            denials = post.denials if post is not None else []
+            rows = tuple(due_row(d, today) for d in denials if d.deadline)
+        return DueView(
+            today=today, window_days=GROUP_WINDOW.days, rows=rows, filter_description=GROUP
+        )
