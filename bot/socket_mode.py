@@ -48,7 +48,7 @@ from bot.slack.advice import refused_token
 log = logging.getLogger(__name__)
 
 PING_INTERVAL = 10.0  # seconds between pings; a pong missing as long means the link is dead
-WORKERS = 10  # envelopes handled at once (each acknowledges at once, see bot/handlers/after_ack)
+WORKERS = 10  # envelopes handled at once (each acknowledges at once: bot/slack/after_ack.py)
 MAX_MESSAGE = 16 << 20  # bytes: far above any envelope Slack sends
 BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds between attempts while Slack cannot be reached
 # What "Slack cannot be reached" looks like, from the URL request to the websocket handshake.
@@ -176,8 +176,12 @@ class SlackConnection(BaseSocketModeClient):
             for raw in connection:
                 if self.closed:
                     return  # not acknowledged: Slack redelivers it to a running bot
-                text = raw if isinstance(raw, str) else raw.decode()
-                message = json.loads(text) if text.startswith("{") else {}
+                text = raw if isinstance(raw, str) else raw.decode(errors="replace")
+                try:
+                    message = json.loads(text) if text.startswith("{") else {}
+                except ValueError:
+                    log.warning("Slack sent a message that is not JSON; ignored")
+                    continue
                 self.message_workers.submit(self.run_message_listeners, message, text)
         except ConnectionClosed:
             pass

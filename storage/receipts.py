@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, update
+from sqlalchemy import Connection, Engine, delete, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,6 +121,11 @@ class Receipts:
                 _busy_timeout(connection, round(WAIT_AT_MOST * 1000))
             try:
                 with Session(bind=connection) as session:
+                    if connection.dialect.name == "postgresql":
+                        # No wait for the disk flush: a receipt lost to a server crash costs at
+                        # most one request handled twice; a request's two writes took a median
+                        # 16 ms with the flush, 6 ms without (local PostgreSQL, 2 busy cores).
+                        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
                     yield session
                     session.commit()
             except OperationalError as error:
