@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from bot import cli_commands
-from bot.config import SettingsError, load_settings
+from bot.config import load_settings
+from bot.errors import DenialsError, InputError
 
 log = logging.getLogger("bot")
 
@@ -34,15 +35,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         args.settings = load_settings()
-    except SettingsError as error:
+    except InputError as error:
         print(error, file=sys.stderr)
         return 2
     args.opened = []
     try:
         return handler(args)
-    except cli_commands.CommandError as error:
+    except InputError as error:  # the person at the terminal can fix it: exit as for usage
         print(error, file=sys.stderr)
         return 2
+    except DenialsError as error:
+        print(error, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     finally:

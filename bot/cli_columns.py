@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from bot.bootstrap import Runtime
-from bot.cli_commands import CommandError, column_mapping
-from bot.domain.records import ImportRefused
+from bot.cli_commands import column_mapping
+from bot.errors import InputError
 from bot.importers.csv_mapping_text import (
     columns_option,
     mapping_table,
@@ -36,19 +36,19 @@ def columns_command(runtime: Runtime, args: argparse.Namespace) -> int:
     if args.forget:
         return _forget(runtime, args.forget)
     if args.file is None:
-        raise CommandError("Name a report: `denials columns FILE` (or --list, --forget NUMBER).")
+        raise InputError("Name a report: `denials columns FILE` (or --list, --forget NUMBER).")
     try:
         mapping = column_mapping(args.columns) if args.columns else None
-    except ValueError as error:
-        raise CommandError(f"--columns: {error}") from None
+    except InputError as error:
+        raise InputError(f"--columns: {error}") from None
     path: Path = args.file
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise CommandError(f"{path}: the file could not be read ({error.strerror})") from None
+        raise InputError(f"{path}: the file could not be read ({error.strerror})") from None
     try:
         preview = preview_columns(runtime.sessions, data, path.name, mapping)
-    except ImportRefused as refusal:
+    except InputError as refusal:
         print(f"{path.name}: {refusal.describe()}", file=sys.stderr)
         return 1
     _print_preview(path, preview, given=mapping is not None)
@@ -112,7 +112,7 @@ def _print_saved(item: SavedMapping) -> None:
 def _forget(runtime: Runtime, target: str) -> int:
     if target.isdigit():
         if not forget(runtime.sessions, int(target)):
-            raise CommandError(
+            raise InputError(
                 f"No saved layout number {target}; `denials columns --list` shows them."
             )
         print(f"Forgot saved layout {target}.")
@@ -121,9 +121,9 @@ def _forget(runtime: Runtime, target: str) -> int:
     try:
         grids = read_grids(path.read_bytes(), path.name, [])
     except OSError as error:
-        raise CommandError(f"{path}: the file could not be read ({error.strerror})") from None
-    except ImportRefused as refusal:
-        raise CommandError(f"{path.name}: {refusal.describe()}") from None
+        raise InputError(f"{path}: the file could not be read ({error.strerror})") from None
+    except InputError as refusal:
+        raise InputError(f"{path.name}: {refusal.describe()}") from None
     dropped = forget_layout(runtime.sessions, signatures(grids))
     if not dropped:
         print(f"Nothing saved for the layout of {path.name}.")

@@ -32,18 +32,11 @@ from storage.db import make_engine, upgrade
 PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
 
 
-class CommandError(InputError):
-    """A usage problem the person at the terminal can fix; printed without a traceback."""
-
-
 def runtime(args: argparse.Namespace) -> Runtime:
     settings = args.settings
     today = getattr(args, "today", None)
     clock = Clock(settings.zone, today) if today else None
-    try:
-        built = build_runtime(settings, clock=clock)
-    except ValueError as error:  # a bad payer-rules or root-cause override file
-        raise CommandError(str(error)) from None
+    built = build_runtime(settings, clock=clock)  # InputError for a bad override file
     args.opened.append(built)  # `main` closes it when the command is done
     return built
 
@@ -52,8 +45,8 @@ def import_files(args: argparse.Namespace) -> int:
     rt = runtime(args)
     try:
         mapping = column_mapping(args.columns) if args.columns else None
-    except ValueError as error:
-        raise CommandError(f"--columns: {error}") from None
+    except InputError as error:
+        raise InputError(f"--columns: {error}") from None
     context = ImportContext(
         sessions=rt.sessions,
         rulebook=rt.rulebook,
@@ -64,7 +57,7 @@ def import_files(args: argparse.Namespace) -> int:
     )
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
-        raise CommandError(f"No such file or folder: {', '.join(missing)}")
+        raise InputError(f"No such file or folder: {', '.join(missing)}")
     outcomes = import_paths(args.paths, context, progress=_progress_bar)
     paths = list(expand_paths(args.paths))
     for index, outcome in enumerate(outcomes):
@@ -118,7 +111,7 @@ def export(args: argparse.Namespace) -> int:
 def due(args: argparse.Namespace) -> int:
     rt = runtime(args)
     if args.days < 0 or args.days > 365:
-        raise CommandError("DAYS must be between 0 and 365, e.g. `denials due 14`.")
+        raise InputError("DAYS must be between 0 and 365, e.g. `denials due 14`.")
     who = DueFilter()
     if args.who == "unassigned":
         who = DueFilter(unassigned=True, description="unassigned")

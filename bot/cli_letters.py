@@ -11,10 +11,11 @@ from bot.blocks.plain_text import render_text
 from bot.bootstrap import Runtime
 from bot.cli_reports import terminal_context
 from bot.commands.answers import one_denial
-from bot.commands.replies import ReplyNow
+from bot.commands.replies import Reply
 from bot.config import PhiMode
+from bot.errors import DenialsError
 from bot.letters.compose import LetterTemplates
-from bot.services.appeal_letters import AppealLetters, LetterRefused, write_files
+from bot.services.appeal_letters import AppealLetters, write_files
 
 WROTE = "Appeal letter for claim {claim} ({level}, {template} template):"
 BLANKS = "Fill in {count} blank(s) before sending (highlighted in the .docx, shaded in the .pdf)."
@@ -24,11 +25,9 @@ FAILED = "Could not write the letter into {folder}: {error}"
 
 def letter_command(runtime: Runtime, claim: str, *, out: Path | None, level: int | None) -> int:
     context = terminal_context(runtime)
-    try:
-        match = one_denial(context, claim, "letter")
-    except ReplyNow as stop:
-        message = stop.reply.message
-        print(render_text(message.blocks) if message else claim, file=sys.stderr)
+    match = one_denial(context, claim, "letter")
+    if isinstance(match, Reply):  # no such claim, or several
+        print(render_text(match.message.blocks) if match.message else claim, file=sys.stderr)
         return 1
     templates = LetterTemplates(runtime.settings.letter_templates)
     letters = AppealLetters(runtime.sessions, runtime.rulebook, templates)
@@ -42,7 +41,7 @@ def letter_command(runtime: Runtime, claim: str, *, out: Path | None, level: int
             to="file",
             level=level,
         )
-    except LetterRefused as refusal:
+    except DenialsError as refusal:
         print(refusal, file=sys.stderr)
         return 1
     folder = out or runtime.settings.letters_dir or Path.cwd()

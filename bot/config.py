@@ -140,10 +140,6 @@ class Settings(BaseSettings):
         return problems
 
 
-class SettingsError(InputError):
-    """Settings could not be read; the message lists every problem."""
-
-
 def load_settings(**overrides: object) -> Settings:
     """Read settings; turn pydantic's errors into one readable message."""
     try:
@@ -153,4 +149,4 @@ def load_settings(**overrides: object) -> Settings:
         for problem in error.errors():
             where = ".".join(str(part) for part in problem["loc"]) or "settings"
             lines.append(f"- {where}: {problem['msg']}")
-        raise SettingsError("The settings have problems:\n" + "\n".join(lines)) from None
+        raise InputError("The settings have problems:\n" + "\n".join(lines)) from None

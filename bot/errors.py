@@ -1,16 +1,21 @@
 """The one exception tree: what can go wrong that a caller must tell apart, and nothing else.
 
-    DenialsError              the root: `str(error)` is what to tell the person, as it is
-    ├── InputError            what they gave is wrong (a file, a row, a setting, a word)
-    ├── ConflictError         someone else changed it meanwhile, or it is gone
-    ├── NotAllowedError       this person may not do this
-    ├── SlackUnavailableError Slack cannot be reached or asked us to wait: retried later
-    └── DatabaseBusyError     other work holds the database: try again in a moment
+    DenialsError                 the root: `str(error)` is what to tell the person, as it is
+    ├── InputError               what they gave is wrong (a file, a row, a setting, a word);
+    │   │                        says where (segment, line) when it is in a file
+    │   └── MissingColumnsError  (bot.importers.csv_report) a report lacks a column every
+    │                            import needs, with what was understood: the person is asked
+    ├── ConflictError            the thing is not in a state that allows it: changed
+    │                            meanwhile, closed, already done, or gone. Look again
+    ├── NotAllowedError          this person may not do this; the message says who may
+    ├── SlackUnavailableError    Slack cannot be reached or asked us to wait: retried later
+    └── DatabaseBusyError        other work holds the database: try again in a moment
 
-Raise the kind that says what the caller should do; catch `DenialsError` where any refusal is
-shown as it is (a listener's ephemeral reply, the CLI's one line). Messages never carry patient
-data. None of these is used for ordinary control flow: a function that can end early returns
-a value that says so.
+Raise the kind that says what the caller should do: a listener shows any `DenialsError` to the
+person (and redraws the card after a `ConflictError`), a form keeps it open beside the field,
+the CLI prints it (exit 2 for `InputError`, 1 for the rest). Messages never carry patient data.
+None of these is used for ordinary control flow: a function that can end early, or find nothing,
+returns a value that says so.
 """
 
 from __future__ import annotations
@@ -21,11 +26,40 @@ class DenialsError(Exception):
 
 
 class InputError(DenialsError):
-    """The input is wrong (a file, a row, a setting, a typed word): fix it and try again."""
+    """The input is wrong (a file, a row, a setting, a typed word): fix it and try again.
+
+    In a file, `segment_number` and `segment_id` (X12) or `line_number` (CSV, YAML) say where;
+    `str(error)` then starts with it ("segment 12 (CAS): …", "line 4: …").
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        segment_number: int | None = None,
+        segment_id: str | None = None,
+        line_number: int | None = None,
+    ) -> None:
+        self.message = message
+        self.segment_number = segment_number
+        self.segment_id = segment_id
+        self.line_number = line_number
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        if self.segment_number is not None:
+            where = f"segment {self.segment_number}"
+            if self.segment_id:
+                where += f" ({self.segment_id})"
+            return f"{where}: {self.message}"
+        if self.line_number is not None:
+            return f"line {self.line_number}: {self.message}"
+        return self.message
 
 
 class ConflictError(DenialsError):
-    """Someone changed the thing meanwhile, or it is gone: look at it again, then retry."""
+    """The thing is not in a state that allows this (changed meanwhile, closed, already done,
+    or gone): look at it again, then decide."""
 
 
 class NotAllowedError(DenialsError):

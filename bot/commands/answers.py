@@ -8,8 +8,9 @@ from bot.blocks.due_list import due_list
 from bot.blocks.text import mention
 from bot.blocks.trend_chart import trend_chart
 from bot.blocks.trends import ChartPlace, trends_message
-from bot.commands.replies import CommandContext, Reply, ReplyNow
-from bot.commands.requests import BadInput, DueRequest, FindRequest, Mention, TrendsRequest
+from bot.commands.replies import CommandContext, Reply
+from bot.commands.requests import DueRequest, FindRequest, Mention, TrendsRequest
+from bot.errors import InputError
 from bot.services.card_reads import CardReads
 from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
@@ -21,22 +22,23 @@ NOT_A_PERSON = (
 )
 
 
-def one_denial(ctx: CommandContext, claim: str, verb: str) -> MatchView:
-    """The one denial `claim` names, or stop with the matches, the closest, or not found."""
+def one_denial(ctx: CommandContext, claim: str, verb: str) -> MatchView | Reply:
+    """The one denial `claim` names; or, when it names none or several, the reply that lists
+    the matches or the closest claim numbers (the command answers with it as it is)."""
     found = lookup_claim(ctx.sessions, claim)
     if found.one is not None:
         return found.one
     if found.matches:
-        raise ReplyNow(Reply(ambiguous(claim, verb, found.matches)))
+        return Reply(ambiguous(claim, verb, found.matches), ok=False)
     if found.similar and found.hint == claim:
-        raise ReplyNow(Reply(similar(claim, found.similar)))
-    raise ReplyNow(Reply(not_found(claim, found.hint, found.similar)))
+        return Reply(similar(claim, found.similar), ok=False)
+    return Reply(not_found(claim, found.hint, found.similar), ok=False)
 
 
 def person(ctx: CommandContext, who: Mention) -> str:
-    """The user id of a mention that users.info knows as a person; BadInput otherwise."""
+    """The user id of a mention that users.info knows as a person; InputError otherwise."""
     if not ctx.people.is_person(who.user_id):
-        raise BadInput(NOT_A_PERSON.format(who=mention(who.user_id)))
+        raise InputError(NOT_A_PERSON.format(who=mention(who.user_id)))
     return who.user_id
 
 
@@ -56,6 +58,8 @@ def due(request: DueRequest, ctx: CommandContext) -> Reply:
 
 def find(request: FindRequest, ctx: CommandContext) -> Reply:
     match = one_denial(ctx, request.claim, "find")
+    if isinstance(match, Reply):
+        return match
     cards = CardReads(ctx.sessions, ctx.rulebook.root_causes, ctx.clock.zone, ctx.phi)
     view = cards.denial_view(match.denial_id)
     if view is None:  # removed since it was found

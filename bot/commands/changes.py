@@ -8,20 +8,23 @@ No version is passed: the person typed a command, they were not looking at an ol
 from __future__ import annotations
 
 from bot.blocks import ids
-from bot.blocks.command_replies import done, outcome_recorded, plain
+from bot.blocks.command_replies import done, outcome_recorded
 from bot.blocks.modals import appeal_modal
 from bot.commands.answers import one_denial, person
-from bot.commands.replies import CommandContext, Reply, ReplyNow
+from bot.commands.replies import CommandContext, Reply
 from bot.commands.requests import AppealRequest, AssignRequest, CategorizeRequest, OutcomeRequest
 from bot.domain.statuses import CLOSED
+from bot.errors import ConflictError
 from bot.services.appeals import Outcome
 from bot.services.triage import CLOSED_FIRST, AppealForm
 
 
 def appeal(request: AppealRequest, ctx: CommandContext) -> Reply:
     match = one_denial(ctx, request.claim, "appeal")
+    if isinstance(match, Reply):
+        return match
     if match.status in CLOSED:
-        raise ReplyNow(Reply(plain(CLOSED_FIRST.format(status=match.status.replace("_", " ")))))
+        raise ConflictError(CLOSED_FIRST.format(status=match.status.replace("_", " ")))
     ctx.appeals.check_can_appeal(match.denial_id)
     today = ctx.clock.today()
     if request.opens_form:
@@ -57,6 +60,8 @@ def appeal(request: AppealRequest, ctx: CommandContext) -> Reply:
 
 def outcome(request: OutcomeRequest, ctx: CommandContext) -> Reply:
     match = one_denial(ctx, request.claim, "outcome")
+    if isinstance(match, Reply):
+        return match
     today = ctx.clock.today()
     decided = Outcome(request.result, request.decided_on or today, request.amount)
     result = ctx.appeals.record_outcome(match.denial_id, None, decided, ctx.actor, ctx.clock.now())
@@ -81,6 +86,8 @@ def assign(request: AssignRequest, ctx: CommandContext) -> Reply:
     else:
         assignee = person(ctx, request.to)
     match = one_denial(ctx, request.claim, "assign")
+    if isinstance(match, Reply):
+        return match
     result = ctx.appeals.assign(match.denial_id, None, assignee, ctx.actor, ctx.clock.now())
     return Reply(
         done(match.claim_number, result.note, card=result.post_id is not None), change=result
@@ -89,6 +96,8 @@ def assign(request: AssignRequest, ctx: CommandContext) -> Reply:
 
 def categorize(request: CategorizeRequest, ctx: CommandContext) -> Reply:
     match = one_denial(ctx, request.claim, "categorize")
+    if isinstance(match, Reply):
+        return match
     result = ctx.appeals.set_category(
         match.denial_id, None, request.cause, ctx.actor, ctx.clock.now()
     )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from bot.commands.answers import one_denial
 from bot.commands.replies import CommandContext, Reply
-from bot.commands.requests import BadInput, LetterRequest
+from bot.commands.requests import LetterRequest
+from bot.errors import InputError
 
 AT_THE_TERMINAL = "At the terminal, `denials letter {claim}` writes the complete letter to files."
 
 
 def letter(request: LetterRequest, ctx: CommandContext) -> Reply:
     if ctx.letters is None:
-        raise BadInput(AT_THE_TERMINAL.format(claim=request.claim))
+        raise InputError(AT_THE_TERMINAL.format(claim=request.claim))
     match = one_denial(ctx, request.claim, "letter")
+    if isinstance(match, Reply):
+        return match
     draft = ctx.letters.draft_for_slack(
         match.denial_id,
         actor=ctx.actor.key,

@@ -1,7 +1,7 @@
 """One parser per subcommand: the words after the subcommand name in, a typed request out.
 
 `words` are what `split_words` made of the whole command text (so a note keeps its spacing);
-a parser raises `BadInput` with what was wrong, and the table adds the usage.
+a parser raises `InputError` with what was wrong, and the table adds the usage.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from datetime import date
 from bot.commands.requests import (
     AppealRequest,
     AssignRequest,
-    BadInput,
     CategorizeRequest,
     DueRequest,
     FindRequest,
@@ -38,6 +37,7 @@ from bot.commands.words import (
     unescape,
 )
 from bot.domain.trend_periods import DIMENSIONS, Dimension, Span
+from bot.errors import InputError
 
 UNKNOWN_WORD = "I didn't understand `{word}`."
 NEED_CLAIM = "Which claim? Give the claim number or the denial id from the card (`D-1042`)."
@@ -79,7 +79,7 @@ def parse_due(words: list[Word], text: str, today: date) -> DueRequest:
         lower = word.text.lower()
         if lower.isdigit() or (lower.endswith("d") and lower[:-1].isdigit()):
             if days is not None:
-                raise BadInput(TWO_OF.format(what="numbers of days", first=days, second=lower))
+                raise InputError(TWO_OF.format(what="numbers of days", first=days, second=lower))
             days = parse_days(lower.removesuffix("d"))
             continue
         if lower in ("mine", "me", "my"):
@@ -89,9 +89,9 @@ def parse_due(words: list[Word], text: str, today: date) -> DueRequest:
         elif is_mention(word.text) or word.text.startswith("<"):
             found = parse_mention(word.text)
         else:
-            raise BadInput(UNKNOWN_WORD.format(word=word.text))
+            raise InputError(UNKNOWN_WORD.format(word=word.text))
         if who is not None and who != found:
-            raise BadInput(ONE_WHO)
+            raise InputError(ONE_WHO)
         who = found
     return DueRequest(days=14 if days is None else days, who=who)
 
@@ -111,7 +111,7 @@ def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
         elif lower in ("level", "lvl") and level is None and i + 1 < len(rest):
             level = parse_level(rest[i + 1].text)
             if level is None:
-                raise BadInput(BAD_LEVEL.format(word=rest[i + 1].text))
+                raise InputError(BAD_LEVEL.format(word=rest[i + 1].text))
             i += 1
         elif level is None and not corrected and (named := parse_level(word)):
             level = named
@@ -138,7 +138,7 @@ def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
 def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:
     claim, rest = _claim(words)
     if not rest or rest[0].text.lower() not in RESULTS:
-        raise BadInput(NEED_RESULT if not rest else UNKNOWN_WORD.format(word=rest[0].text))
+        raise InputError(NEED_RESULT if not rest else UNKNOWN_WORD.format(word=rest[0].text))
     result = RESULTS[rest[0].text.lower()]
     amount = decided_on = None
     for word in rest[1:]:
@@ -147,11 +147,11 @@ def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:
         elif amount is None:
             amount = parse_amount(word.text)
         else:
-            raise BadInput(UNKNOWN_WORD.format(word=word.text))
+            raise InputError(UNKNOWN_WORD.format(word=word.text))
     if result == "partial" and amount is None:
-        raise BadInput(PARTIAL_NEEDS_AMOUNT)
+        raise InputError(PARTIAL_NEEDS_AMOUNT)
     if result == "lost" and amount is not None:
-        raise BadInput(LOST_HAS_NO_AMOUNT)
+        raise InputError(LOST_HAS_NO_AMOUNT)
     return OutcomeRequest(claim=claim, result=result, amount=amount, decided_on=decided_on)
 
 
@@ -164,19 +164,19 @@ def parse_trends(words: list[Word], text: str, today: date) -> TrendsRequest:
             continue
         if lower[:1].isdigit() or lower in PERIOD_WORDS:
             if span is not None:
-                raise BadInput(TWO_OF.format(what="periods", first=span.label, second=lower))
+                raise InputError(TWO_OF.format(what="periods", first=span.label, second=lower))
             span = PERIOD_WORDS.get(lower) or parse_period(lower)
         elif lower in DIMENSION_WORDS and dimension is None:
             dimension = DIMENSION_WORDS[lower]
         else:
-            raise BadInput(BAD_DIMENSION.format(word=word.text))
+            raise InputError(BAD_DIMENSION.format(word=word.text))
     return TrendsRequest(span=span or DEFAULT_SPAN, dimension=dimension or "category")
 
 
 def parse_find(words: list[Word], text: str, today: date) -> FindRequest:
     claim, rest = _claim(words)
     if rest:
-        raise BadInput(UNKNOWN_WORD.format(word=rest[0].text))
+        raise InputError(UNKNOWN_WORD.format(word=rest[0].text))
     return FindRequest(claim)
 
 
@@ -185,21 +185,21 @@ def parse_letter(words: list[Word], text: str, today: date) -> LetterRequest:
     if rest and rest[0].text.lower() == "level":
         rest = rest[1:]
     if len(rest) > 1:
-        raise BadInput(UNKNOWN_WORD.format(word=rest[1].text))
+        raise InputError(UNKNOWN_WORD.format(word=rest[1].text))
     if not rest:
         return LetterRequest(claim)
     word = rest[0].text
     if not (word.isdigit() and 1 <= int(word) <= MAX_LETTER_LEVEL):
-        raise BadInput(BAD_LETTER_LEVEL.format(word=word))
+        raise InputError(BAD_LETTER_LEVEL.format(word=word))
     return LetterRequest(claim, int(word))
 
 
 def parse_assign(words: list[Word], text: str, today: date) -> AssignRequest:
     claim, rest = _claim(words)
     if not rest:
-        raise BadInput(NEED_WHO)
+        raise InputError(NEED_WHO)
     if len(rest) > 1:
-        raise BadInput(UNKNOWN_WORD.format(word=rest[1].text))
+        raise InputError(UNKNOWN_WORD.format(word=rest[1].text))
     lower = rest[0].text.lower()
     if lower in ("me", "myself"):
         return AssignRequest(claim, "me")
@@ -211,7 +211,7 @@ def parse_assign(words: list[Word], text: str, today: date) -> AssignRequest:
 def parse_categorize(words: list[Word], text: str, today: date) -> CategorizeRequest:
     claim, rest = _claim(words)
     if not rest:
-        raise BadInput(NEED_CAUSE)
+        raise InputError(NEED_CAUSE)
     return CategorizeRequest(claim, parse_cause([w.text for w in rest]))
 
 
@@ -225,7 +225,7 @@ def clean_claim(word: str) -> str:
 
 def _claim(words: list[Word]) -> tuple[str, list[Word]]:
     if not words or not clean_claim(words[0].text):
-        raise BadInput(NEED_CLAIM)
+        raise InputError(NEED_CLAIM)
     if is_mention(words[0].text):
-        raise BadInput(NOT_A_CLAIM.format(word=words[0].text))
+        raise InputError(NOT_A_CLAIM.format(word=words[0].text))
     return clean_claim(words[0].text), words[1:]

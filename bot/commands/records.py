@@ -14,8 +14,8 @@ from bot.blocks.command_replies import plain
 from bot.blocks.text import clip, long_date
 from bot.blocks.work_modals import request_modal
 from bot.commands.replies import CommandContext, Reply
-from bot.commands.requests import BadInput
 from bot.commands.words import Word, is_mention, unescape, written_date
+from bot.errors import InputError
 
 NEED_CLAIM = "Which claim? Give the claim number the payer's letter names."
 NOT_A_CLAIM = "`{word}` is a person, not a claim."
@@ -43,15 +43,15 @@ class RecordsRequest:
 
 def parse_request(words: list[Word], text: str, today: date) -> RecordsRequest:
     if not words:
-        raise BadInput(NEED_CLAIM)
+        raise InputError(NEED_CLAIM)
     claim = words[0].text
     if is_mention(claim):
-        raise BadInput(NOT_A_CLAIM.format(word=claim))
+        raise InputError(NOT_A_CLAIM.format(word=claim))
     rest = words[1:]
     due: date | None = None
     if rest and rest[0].text.lower() in ("due", "by"):
         if len(rest) < 2:
-            raise BadInput(NEED_DATE)
+            raise InputError(NEED_DATE)
         due = parse_due_date(rest[1].text, today)
         rest = rest[2:]
     what = unescape(text[rest[0].start :]).strip() if rest else None
@@ -65,9 +65,9 @@ def parse_due_date(word: str, today: date) -> date:
     if not year_given and day < today - timedelta(days=31):
         day = day.replace(year=day.year + 1)
     if day > today + SPAN:
-        raise BadInput(FAR_DATE.format(day=day.isoformat()))
+        raise InputError(FAR_DATE.format(day=day.isoformat()))
     if day < today - SPAN:
-        raise BadInput(OLD_DATE.format(day=day.isoformat()))
+        raise InputError(OLD_DATE.format(day=day.isoformat()))
     return day
 
 

@@ -7,7 +7,7 @@ prints the message as text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -77,11 +77,3 @@ class Reply:
     letter: SlackDraft | None = None
     new_card: int | None = None  # a post the answer queued: posted to the channel right away
     ok: bool = True  # False for bad input, refusals and lookups that found no single denial
-
-
-class ReplyNow(Exception):  # noqa: N818 - control flow, not an error
-    """Stop answering and send this reply (a claim that did not resolve to one denial)."""
-
-    def __init__(self, reply: Reply) -> None:
-        super().__init__("reply now")
-        self.reply = replace(reply, ok=False)

@@ -1,6 +1,6 @@
 """Typed requests the `/denials` grammar produces, and the error that says what was wrong.
 
-Parsers turn words into one of these or raise `BadInput`; the table adds the subcommand's usage
+Parsers turn words into one of these or raise `InputError`; the table adds the subcommand's usage
 before anyone sees it. Nothing here reads the database or talks to Slack.
 """
 
@@ -13,14 +13,9 @@ from typing import Literal
 
 from bot.domain.findings import RootCause
 from bot.domain.trend_periods import Dimension, Span
-from bot.errors import InputError
 
 DEFAULT_DUE_DAYS = 14
 Result = Literal["won", "lost", "partial"]
-
-
-class BadInput(InputError):  # noqa: N818 - what the person typed was bad input
-    """What was wrong with the words, in plain language; `str(error)` is shown as is."""
 
 
 @dataclass(frozen=True, slots=True)

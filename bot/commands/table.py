@@ -26,10 +26,10 @@ from bot.commands.parse import (
     parse_trends,
 )
 from bot.commands.records import log_request, parse_request
-from bot.commands.replies import CommandContext, Reply, ReplyNow
-from bot.commands.requests import BadInput, HelpRequest
+from bot.commands.replies import CommandContext, Reply
+from bot.commands.requests import HelpRequest
 from bot.commands.words import Word, split_words
-from bot.services.triage import TriageRefused
+from bot.errors import DenialsError, InputError
 
 COMMAND = "/denials"
 SHARE = "share"
@@ -189,10 +189,8 @@ def answer(text: str, ctx: CommandContext) -> Reply:
             return Reply(plain(MEMBERS_ONLY.format(command=COMMAND, name=row.name)), ok=False)
         request = row.parse(words[1:], text, ctx.clock.today())
         reply = row.run(request, replace(ctx, share=share))
-    except BadInput as problem:
+    except InputError as problem:
         return Reply(usage_error(str(problem), row.full_usage, row.example), ok=False)
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         return Reply(plain(str(refusal)), ok=False)
-    except ReplyNow as early:
-        return early.reply
     return replace(reply, share=share)

@@ -1,6 +1,6 @@
 """Single words of the grammar: amounts, dates, people, periods, root causes, levels.
 
-Each parser returns a typed value or raises `BadInput` saying what was wrong with the word.
+Each parser returns a typed value or raises `InputError` saying what was wrong with the word.
 Slack escapes `&`, `<` and `>` in command text and sends mentions as `<@U123|name>` (the
 manifest sets `should_escape: true`); `split_words` keeps those together and unescapes the rest.
 """
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from bot.commands.requests import BadInput, Mention
+from bot.commands.requests import Mention
 from bot.domain.findings import RootCause
 from bot.domain.trend_periods import Span
+from bot.errors import InputError
 
 BAD_AMOUNT = "`{word}` is not an amount. Write dollars and cents, like `420.00`."
 BAD_DATE = "`{word}` is not a date I can read. Write it like `2026-11-30` or `11/30/2026`."
@@ -77,13 +78,13 @@ def unescape(text: str) -> str:
 
 def parse_amount(word: str) -> Decimal:
     if not _AMOUNT.match(word):
-        raise BadInput(BAD_AMOUNT.format(word=word))
+        raise InputError(BAD_AMOUNT.format(word=word))
     try:
         amount = Decimal(word.lstrip("$").replace(",", ""))
     except InvalidOperation:
-        raise BadInput(BAD_AMOUNT.format(word=word)) from None
+        raise InputError(BAD_AMOUNT.format(word=word)) from None
     if amount <= 0:
-        raise BadInput(BAD_AMOUNT.format(word=word))
+        raise InputError(BAD_AMOUNT.format(word=word))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -100,15 +101,15 @@ def parse_date(word: str, today: date) -> date:
     if not year_given and day > today:
         day = day.replace(year=day.year - 1)
     if day > today:
-        raise BadInput(FUTURE_DATE.format(day=day.isoformat()))
+        raise InputError(FUTURE_DATE.format(day=day.isoformat()))
     if day < today - MAX_AGE:
-        raise BadInput(OLD_DATE.format(day=day.isoformat()))
+        raise InputError(OLD_DATE.format(day=day.isoformat()))
     return day
 
 
 def written_date(word: str, today: date) -> tuple[date, bool]:
     """`2026-11-30`, `11/30/2026`, `11/30/26` or `11/30` (this year), and whether the year was
-    written; BadInput for anything else."""
+    written; InputError for anything else."""
     try:
         if iso := _ISO.match(word):
             return date(int(iso[1]), int(iso[2]), int(iso[3])), True
@@ -117,14 +118,14 @@ def written_date(word: str, today: date) -> tuple[date, bool]:
             return date(year + 2000 if year < 100 else year, int(us[1]), int(us[2])), bool(us[3])
     except ValueError:
         pass
-    raise BadInput(BAD_DATE.format(word=word))
+    raise InputError(BAD_DATE.format(word=word))
 
 
 def parse_mention(word: str) -> Mention:
     """`<@U123|maria>`, `<@U123>` or a bare user id; a plain `@maria` was not resolved by Slack."""
     found = _MENTION.match(word) or _USER_ID.match(word)
     if not found:
-        raise BadInput(NOT_A_USER.format(word=word))
+        raise InputError(NOT_A_USER.format(word=word))
     return Mention(found.group(1))
 
 
@@ -134,19 +135,19 @@ def is_mention(word: str) -> bool:
 
 def parse_days(word: str) -> int:
     if not word.isdigit() or int(word) > MAX_DAYS:
-        raise BadInput(BAD_DAYS.format(word=word))
+        raise InputError(BAD_DAYS.format(word=word))
     return int(word)
 
 
 def parse_period(word: str) -> Span:
     found = _PERIOD.match(word.lower())
     if not found:
-        raise BadInput(BAD_PERIOD.format(word=word))
+        raise InputError(BAD_PERIOD.format(word=word))
     count, unit = int(found[1]), found[2][0]
     if unit == "y":
         count, unit = count * 12, "m"
     if not 1 <= count <= PERIOD_LIMITS[unit]:
-        raise BadInput(BAD_PERIOD.format(word=word))
+        raise InputError(BAD_PERIOD.format(word=word))
     return Span(count, "d" if unit == "d" else "w" if unit == "w" else "m")
 
 
@@ -163,12 +164,12 @@ def parse_cause(words: list[str]) -> RootCause:
     if len(starts) == 1:
         return starts[0]
     causes = ", ".join(f"`{cause.value}`" for cause in RootCause)
-    raise BadInput(BAD_CAUSE.format(word=" ".join(words) or "(nothing)", causes=causes))
+    raise InputError(BAD_CAUSE.format(word=" ".join(words) or "(nothing)", causes=causes))
 
 
 def parse_level(word: str) -> str | None:
     """`1`..`5`, `L2`, `level2`, `reconsideration`, `redetermination`; None when the word is not
-    about levels at all; BadInput for a level number out of range (`7`, `L0`)."""
+    about levels at all; InputError for a level number out of range (`7`, `L0`)."""
     lower = word.lower()
     for named in NAMED_LEVELS:
         if len(lower) >= 5 and named.startswith(lower):
@@ -177,7 +178,7 @@ def parse_level(word: str) -> str | None:
     if not found:
         return None
     if not 1 <= int(found[1]) <= 5:
-        raise BadInput(BAD_LEVEL.format(word=word))
+        raise InputError(BAD_LEVEL.format(word=word))
     return found[1]
 
 

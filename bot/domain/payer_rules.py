@@ -17,6 +17,7 @@ from bot.domain.findings import AnchorSource, Deadline, DeadlineKind, DenialFind
 from bot.domain.payer_rule import Anchor, PayerRule
 from bot.domain.payer_rules_file import read_rules
 from bot.domain.records import ClaimRecord, Payer, RemittanceInfo
+from bot.errors import InputError
 
 __all__ = [
     "Anchor",
@@ -47,7 +48,7 @@ class PayerRules:
     def __init__(self, rules: Sequence[PayerRule]) -> None:
         default = [r for r in rules if r.key == DEFAULT_KEY]
         if not default:
-            raise ValueError(f"payer rules: a '{DEFAULT_KEY}' row is required")
+            raise InputError(f"payer rules: a '{DEFAULT_KEY}' row is required")
         self.rules: tuple[PayerRule, ...] = (
             *(r for r in rules if r.key != DEFAULT_KEY),
             default[-1],
@@ -58,7 +59,7 @@ class PayerRules:
     @classmethod
     def load(cls, override_path: Path | None = None) -> PayerRules:
         """Built-in rules; rows of `override_path` replace rows with the same key (in place) and
-        new rows are tried before the built-in ones. Bad input raises ValueError naming the
+        new rows are tried before the built-in ones. Bad input raises InputError naming the
         file, the row and the field."""
         text = resources.files("bot.domain.data").joinpath(PACKAGE_DATA).read_text("utf-8")
         rules = read_rules(text, source=PACKAGE_DATA)
@@ -66,7 +67,7 @@ class PayerRules:
             try:
                 override_text = override_path.read_text("utf-8-sig")
             except OSError as error:
-                raise ValueError(f"{override_path}: cannot read the file ({error})") from error
+                raise InputError(f"{override_path}: cannot read the file ({error})") from error
             overrides = {r.key: r for r in read_rules(override_text, source=str(override_path))}
             built_in = {r.key for r in rules}
             added = [r for key, r in overrides.items() if key not in built_in]

@@ -1,6 +1,6 @@
 """Read and validate a payer rules YAML file (the built-in one or a practice's override).
 
-Every problem is a ValueError that names the file, the row and the field, so a practice
+Every problem is an InputError that names the file, the row and the field, so a practice
 manager can fix an override file without reading code.
 """
 
@@ -42,9 +42,9 @@ DEFAULT_RESUBMISSION_DAYS = 90
 DEFAULT_RECORDS_DAYS = 30
 
 
-class _RowError(InputError, ValueError):
-    def __init__(self, field: str, problem: str) -> None:
-        super().__init__(f"field '{field}' {problem}")
+def _bad_field(field: str, problem: str) -> InputError:
+    """What is wrong with one field of a row (`read_rules` adds which file and row)."""
+    return InputError(f"field '{field}' {problem}")
 
 
 def read_rules(text: str, *, source: str) -> list[PayerRule]:
@@ -52,54 +52,54 @@ def read_rules(text: str, *, source: str) -> list[PayerRule]:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ValueError(f"{source}: not valid YAML ({error})") from error
+        raise InputError(f"{source}: not valid YAML ({error})") from error
     rows = document.get("rules") if isinstance(document, dict) else document
     if not isinstance(rows, list):
-        raise ValueError(f"{source}: expected a 'rules:' list of payer rows")
+        raise InputError(f"{source}: expected a 'rules:' list of payer rows")
     rules: list[PayerRule] = []
     for number, row in enumerate(rows, start=1):
         key = row.get("key") if isinstance(row, dict) else None
         where = f"{source}, row {number}" + (f" (key '{key}')" if isinstance(key, str) else "")
         try:
             rule = _read_row(row)
-        except _RowError as error:
-            raise ValueError(f"{where}: {error}") from None
+        except InputError as error:
+            raise InputError(f"{where}: {error}") from None
         if any(r.key == rule.key for r in rules):
-            raise ValueError(f"{where}: field 'key' repeats an earlier row's key")
+            raise InputError(f"{where}: field 'key' repeats an earlier row's key")
         rules.append(rule)
     return rules
 
 
 def _read_row(row: object) -> PayerRule:
     if not isinstance(row, dict):
-        raise _RowError("key", "missing: each row is a mapping with key, appeal_days, source, …")
+        raise _bad_field("key", "missing: each row is a mapping with key, appeal_days, source, …")
     unknown = sorted(str(name) for name in row if name not in ROW_FIELDS)
     if unknown:
-        raise _RowError(unknown[0], f"is not known (allowed: {', '.join(sorted(ROW_FIELDS))})")
+        raise _bad_field(unknown[0], f"is not known (allowed: {', '.join(sorted(ROW_FIELDS))})")
     key = row.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
-        raise _RowError("key", f"must be lower-case letters, digits or _, got {key!r}")
+        raise _bad_field("key", f"must be lower-case letters, digits or _, got {key!r}")
     match = row.get("match") or {}
     if not isinstance(match, dict):
-        raise _RowError("match", "must be a mapping with ids, names, not_names")
+        raise _bad_field("match", "must be a mapping with ids, names, not_names")
     unknown = sorted(str(name) for name in match if name not in MATCH_FIELDS)
     if unknown:
-        raise _RowError(f"match.{unknown[0]}", "is not known (allowed: ids, names, not_names)")
+        raise _bad_field(f"match.{unknown[0]}", "is not known (allowed: ids, names, not_names)")
     ids = _strings(match, "ids", prefix="match.", allow_numbers=True)
     names = _patterns(match, "names")
     if key != "default" and not ids and not names:
-        raise _RowError("match", "needs ids or names, or the row could never be used")
+        raise _bad_field("match", "needs ids or names, or the row could never be used")
     try:
         anchor = Anchor(str(row.get("anchor", Anchor.EARLIEST.value)).lower())
     except ValueError:
         allowed = ", ".join(a.value for a in Anchor)
-        raise _RowError("anchor", f"must be one of {allowed}, got {row['anchor']!r}") from None
+        raise _bad_field("anchor", f"must be one of {allowed}, got {row['anchor']!r}") from None
     sources = _strings(row, "source")
     if not sources:
-        raise _RowError("source", "is required: say where the window comes from (URL, contract)")
+        raise _bad_field("source", "is required: say where the window comes from (URL, contract)")
     next_levels = row.get("next_level_days") or []
     if not isinstance(next_levels, list):
-        raise _RowError("next_level_days", f"must be a list of days, got {next_levels!r}")
+        raise _bad_field("next_level_days", f"must be a list of days, got {next_levels!r}")
     return PayerRule(
         key=key,
         name=str(row.get("name") or key),
@@ -124,17 +124,17 @@ def _appeals(section: object) -> AppealAddress:
     if section is None:
         return AppealAddress()
     if not isinstance(section, dict):
-        raise _RowError("appeals", "must be a mapping with mail, fax, portal, source")
+        raise _bad_field("appeals", "must be a mapping with mail, fax, portal, source")
     unknown = sorted(str(name) for name in section if name not in APPEALS_FIELDS)
     if unknown:
         allowed = ", ".join(sorted(APPEALS_FIELDS))
-        raise _RowError(f"appeals.{unknown[0]}", f"is not known (allowed: {allowed})")
+        raise _bad_field(f"appeals.{unknown[0]}", f"is not known (allowed: {allowed})")
     mail = _strings(section, "mail", prefix="appeals.")
     fax = _strings(section, "fax", prefix="appeals.", allow_numbers=True)
     portal = _strings(section, "portal", prefix="appeals.")
     sources = _strings(section, "source", prefix="appeals.")
     if (mail or fax or portal) and not sources:
-        raise _RowError("appeals.source", "is required: say where the address comes from")
+        raise _bad_field("appeals.source", "is required: say where the address comes from")
     return AppealAddress(
         mail=mail,
         fax=fax[0] if fax else None,
@@ -149,7 +149,7 @@ def _days(
 ) -> int:
     if name not in row or row[name] is None:
         if required:
-            raise _RowError(name, "is required (a whole number of days)")
+            raise _bad_field(name, "is required (a whole number of days)")
         return default
     return _day_value(row[name], name, minimum=minimum)
 
@@ -157,7 +157,7 @@ def _days(
 def _day_value(value: object, name: str, *, minimum: int = 1) -> int:
     # bool is an int in Python; `appeal_days: yes` is a mistake, not 1 day.
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise _RowError(name, f"must be a whole number of days ≥ {minimum}, got {value!r}")
+        raise _bad_field(name, f"must be a whole number of days ≥ {minimum}, got {value!r}")
     return value
 
 
@@ -170,7 +170,7 @@ def _strings(
     result = []
     for item in values:
         if isinstance(item, bool) or not isinstance(item, kinds) or not str(item).strip():
-            raise _RowError(f"{prefix}{name}", f"must be text (or a list of text), got {item!r}")
+            raise _bad_field(f"{prefix}{name}", f"must be text (or a list of text), got {item!r}")
         result.append(str(item).strip())
     return tuple(result)
 
@@ -181,5 +181,5 @@ def _patterns(match: dict[str, Any], name: str) -> tuple[str, ...]:
         try:
             re.compile(pattern)
         except re.error as error:
-            raise _RowError(f"match.{name}", f"has a bad pattern {pattern!r}: {error}") from None
+            raise _bad_field(f"match.{name}", f"has a bad pattern {pattern!r}: {error}") from None
     return patterns

@@ -12,8 +12,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from bot.errors import InputError
-
 # The largest amount (in dollars) an importer accepts: money is stored as whole cents in a
 # 64-bit integer, and this leaves room for sums over a million rows. No claim comes near it, so
 # a larger value is a damaged file (a 20-digit "amount"), refused where it is written.
@@ -143,37 +141,6 @@ class ImportWarning:
     message: str
     segment_number: int | None = None
     segment_id: str | None = None
-
-
-class ImportRefused(InputError):  # noqa: N818 - a refusal is the user-facing word
-    """The whole file is refused: names where and what, and what to do next.
-
-    `str(error)` is the one line a user reads, without the file name (the caller adds it).
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        segment_number: int | None = None,
-        segment_id: str | None = None,
-        line_number: int | None = None,
-    ) -> None:
-        self.message = message
-        self.segment_number = segment_number
-        self.segment_id = segment_id
-        self.line_number = line_number
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        if self.segment_number is not None:
-            where = f"segment {self.segment_number}"
-            if self.segment_id:
-                where += f" ({self.segment_id})"
-            return f"{where}: {self.message}"
-        if self.line_number is not None:
-            return f"line {self.line_number}: {self.message}"
-        return self.message
 
 
 @dataclass(frozen=True, slots=True)

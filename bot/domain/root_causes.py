@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.domain.findings import RootCause
+from bot.errors import InputError
 
 PACKAGE_DATA = "root_causes.csv"
 COLUMNS = ("kind", "code", "category", "flag", "title", "explanation", "basis")
@@ -98,14 +99,14 @@ class RootCauseTable:
     @classmethod
     def load(cls, override_path: Path | None = None) -> RootCauseTable:
         """The built-in table, with the rows of `override_path` (same columns) replacing or
-        adding rows of the same kind and code. Raises ValueError naming file, line and field."""
+        adding rows of the same kind and code. Raises InputError naming file, line and field."""
         text = resources.files("bot.domain.data").joinpath(PACKAGE_DATA).read_text("utf-8")
         rows = {row.key: row for row in parse_table(text, source=PACKAGE_DATA)}
         if override_path is not None:
             try:
                 override = override_path.read_text("utf-8-sig")
             except OSError as error:
-                raise ValueError(f"{override_path}: cannot read the file ({error})") from error
+                raise InputError(f"{override_path}: cannot read the file ({error})") from error
             rows.update((row.key, row) for row in parse_table(override, source=str(override_path)))
         return cls(rows.values())
 
@@ -205,10 +206,10 @@ def parse_table(text: str, *, source: str) -> list[CodeRow]:
     header = [name.strip().lower() for name in reader.fieldnames or ()]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise ValueError(f"{source}: missing column(s) {', '.join(missing)} (need {COLUMNS})")
+        raise InputError(f"{source}: missing column(s) {', '.join(missing)} (need {COLUMNS})")
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        raise ValueError(f"{source}: unknown column(s) {', '.join(unknown)} (allowed {COLUMNS})")
+        raise InputError(f"{source}: unknown column(s) {', '.join(unknown)} (allowed {COLUMNS})")
     reader.fieldnames = header
     rows = []
     for record in reader:
@@ -220,8 +221,8 @@ def parse_table(text: str, *, source: str) -> list[CodeRow]:
 
 
 def _parse_row(values: dict[str, str], *, where: str) -> CodeRow:
-    def bad(field: str, problem: str) -> ValueError:
-        return ValueError(f"{where}: field '{field}' {problem}")
+    def bad(field: str, problem: str) -> InputError:
+        return InputError(f"{where}: field '{field}' {problem}")
 
     try:
         kind = CodeKind(values["kind"].lower())

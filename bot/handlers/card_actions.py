@@ -13,10 +13,11 @@ from bot.blocks import ids
 from bot.blocks.denial_card import denial_card
 from bot.blocks.modals import appeal_modal, mark_paid_modal, write_off_modal
 from bot.deps import Deps
+from bot.errors import ConflictError, DenialsError
 from bot.handlers.feedback import refuse, show_change, show_latest, show_privately
 from bot.handlers.letters import draft_from_card
 from bot.services.card_reads import DenialSummary
-from bot.services.triage import GONE, AppealForm, TriageRefused, TriageResult
+from bot.services.triage import GONE, AppealForm, TriageResult
 from bot.slack.payloads import Click
 
 NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
@@ -87,7 +88,7 @@ def _open_appeal_form(deps: Deps, click: Click, respond: Respond) -> None:
         return
     try:
         deps.triage.check_can_appeal(denial.id)
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         refuse(respond, str(refusal))
         return
     ref = ids.denial_ref(denial.id, denial.version)
@@ -112,7 +113,7 @@ def _open_form(deps: Deps, click: Click, respond: Respond) -> None:
     if click.choice == ids.OVERFLOW_WRITE_OFF:
         try:
             deps.triage.require_manager(deps.actor(click.user), WRITE_OFF)
-        except TriageRefused as refusal:
+        except DenialsError as refusal:
             refuse(respond, str(refusal))
             return
         view = write_off_modal(ref, denial.claim_number, amount=denial.denied_amount)
@@ -151,10 +152,11 @@ def _apply(deps: Deps, respond: Respond, click: Click, change: Change) -> None:
         return
     try:
         result = change(click.ref.id, click.ref.version)
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         refuse(respond, str(refusal))
-        denial = deps.cards.summary(click.ref.id)
-        if denial is not None and denial.post_id is not None:
-            show_latest(deps, denial.post_id)
+        if isinstance(refusal, ConflictError):  # the card may show an older state: redraw it
+            denial = deps.cards.summary(click.ref.id)
+            if denial is not None and denial.post_id is not None:
+                show_latest(deps, denial.post_id)
         return
     show_change(deps, result.post_id, result.note)

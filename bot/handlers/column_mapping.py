@@ -22,7 +22,7 @@ from bot.blocks.column_mapping import (
     notice_modal,
 )
 from bot.deps import Deps
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.handlers.files import MAX_BYTES, import_shared_file, outcome_text
 from bot.importers.csv_columns import ColumnMapping, Field
 from bot.importers.csv_question import answer_mapping, answer_problems, column_question
@@ -89,7 +89,7 @@ def _open_form(deps: Deps, ref: FileRef, trigger: str | None, actor: str) -> Non
         log.warning("file download failed: %s", type(error).__name__)
         deps.client.views_update(view_id=view_id, view=notice_modal(FETCH_FAILED.format(name=name)))
         return
-    except ImportRefused as refusal:
+    except InputError as refusal:
         deps.client.views_update(
             view_id=view_id, view=notice_modal(f"{name} can't be imported: {refusal.describe()}")
         )

@@ -7,8 +7,6 @@ Replies are ephemeral unless the person added `share`; errors and refusals alway
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from functools import cached_property
 from typing import Any
 
@@ -25,18 +23,14 @@ from bot.handlers.feedback import refuse, show_change
 from bot.handlers.letters import post_letter
 from bot.services.appeal_letters import SlackDraft
 from bot.services.appeals import Appeals
-from bot.services.triage import TriageRefused
 from bot.slack.advice import error_code, explain
 from bot.slack.payloads import SlackUser, SlashCommand
+from bot.slack.people import SlackPeople
 
 log = logging.getLogger(__name__)
 
 FORM_FAILED = "I couldn't open the form ({reason}). Run the command again."
 CHART_FAILED = "The summary is above, but I couldn't send the chart ({reason})."
-MEMBERS_UNKNOWN = "I couldn't check who is in the denials channel ({reason})."
-NOT_A_PERSON_ERRORS = frozenset({"user_not_found", "user_not_visible", "users_not_found"})
-MEMBERS_TTL = 60.0  # seconds: one conversations.members walk per minute, not per command
-MEMBERS_RECHECK = 5.0  # someone just invited is let in after a few seconds, not a minute
 
 
 def register(app: App, deps: Deps) -> None:
@@ -142,48 +136,3 @@ def upload_chart(
     except SlackApiError as error:
         log.warning("trend chart upload failed: %s", error_code(error))
         refuse(respond, CHART_FAILED.format(reason=explain(error)))
-
-
-class SlackPeople:
-    """`People` for the command table: users.info and the denials channel's members."""
-
-    def __init__(self, client: WebClient, channel: str | None) -> None:
-        self._client = client
-        self._channel = channel
-        self._lock = threading.Lock()
-        self._members: tuple[float, frozenset[str]] | None = None
-
-    def is_person(self, user_id: str) -> bool:
-        try:
-            user = self._client.users_info(user=user_id)["user"]
-        except SlackApiError as error:
-            if error_code(error) in NOT_A_PERSON_ERRORS:
-                return False
-            raise
-        return not (user.get("deleted") or user.get("is_bot") or user.get("is_app_user"))
-
-    def may_triage(self, user_id: str) -> bool:
-        if not self._channel:
-            return True
-        with self._lock:
-            age = time.monotonic() - self._members[0] if self._members else MEMBERS_TTL + 1
-            known = self._members is not None and user_id in self._members[1]
-            if self._members is None or age > MEMBERS_TTL or (not known and age > MEMBERS_RECHECK):
-                self._members = (time.monotonic(), self._fetch_members(self._channel))
-            return user_id in self._members[1]
-
-    def _fetch_members(self, channel: str) -> frozenset[str]:
-        members: set[str] = set()
-        cursor: str | None = None
-        try:
-            while True:
-                page = self._client.conversations_members(
-                    channel=channel, limit=1000, cursor=cursor
-                )
-                members.update(page.get("members") or [])
-                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
-                    return frozenset(members)
-        except SlackApiError as error:
-            log.warning("conversations.members failed: %s", error_code(error))
-            raise TriageRefused(MEMBERS_UNKNOWN.format(reason=explain(error))) from None

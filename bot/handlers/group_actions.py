@@ -12,9 +12,9 @@ from bot.blocks.due_list import due_list
 from bot.blocks.group_card import pattern_label
 from bot.blocks.modals import record_fix_modal
 from bot.deps import Deps
+from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_change, show_privately
 from bot.services.group_triage import GroupChange
-from bot.services.triage import TriageRefused
 from bot.slack.payloads import Click
 
 NOT_A_GROUP = "This button is not on a grouped card I know. Nothing was changed."
@@ -92,7 +92,7 @@ def _apply_to_group(
         return
     try:
         result = change(click.ref.id)
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         refuse(respond, str(refusal))
         return
     if result.problem:

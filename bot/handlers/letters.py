@@ -25,8 +25,9 @@ from bot.blocks.letter_note import (
 from bot.blocks.modals import with_letter_note
 from bot.deps import Deps
 from bot.domain.actor import Actor
+from bot.errors import DenialsError
 from bot.handlers.feedback import refuse
-from bot.services.appeal_letters import LetterRefused, SlackDraft
+from bot.services.appeal_letters import SlackDraft
 from bot.slack.advice import explain
 from bot.slack.payloads import Click
 
@@ -51,7 +52,7 @@ def draft_from_card(deps: Deps, click: Click, respond: Respond) -> None:
         return
     try:
         deliver_letter(deps, click.ref.id, deps.actor(click.user))
-    except LetterRefused as refusal:
+    except DenialsError as refusal:
         refuse(respond, str(refusal))
     except SlackApiError as error:
         refuse(respond, FAILED.format(reason=explain(error)))
@@ -111,7 +112,7 @@ def _draft_in_form(deps: Deps, click: Click) -> None:
         else:
             place = deliver_letter(deps, click.ref.id, deps.actor(click.user))
             note = POSTED_IN_MODAL if place == "thread" else POSTED_IN_MODAL_DM
-    except LetterRefused as refusal:
+    except DenialsError as refusal:
         note = str(refusal)
     except SlackApiError as error:
         note = FAILED.format(reason=explain(error))

@@ -12,9 +12,10 @@ from slack_bolt import Ack, App
 from bot.blocks import ids, thread_notes
 from bot.deps import Deps
 from bot.domain.actor import Actor
+from bot.errors import DenialsError
 from bot.handlers.feedback import show_change
 from bot.services.pattern_fixes import record_fix
-from bot.services.triage import AppealForm, TriageRefused, TriageResult
+from bot.services.triage import AppealForm, TriageResult
 from bot.slack.payloads import Submission
 
 DATE_IN_FUTURE = "The date sent can't be in the future. Pick the day the appeal went out."
@@ -90,7 +91,7 @@ def _submit(deps: Deps, ack: Ack, form: Submission, change: Change) -> None:
         return
     try:
         result = change(form.ref.id, form.ref.version, deps.actor(form.user))
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         ack(response_action="errors", errors={form.first_block: str(refusal)})
         return
     ack()

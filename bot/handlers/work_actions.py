@@ -17,8 +17,9 @@ from bot.blocks import ids
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from bot.deps import Deps
 from bot.domain.actor import Actor
+from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_change, show_latest, show_privately
-from bot.services.triage import TriageRefused, TriageResult
+from bot.services.triage import TriageResult
 from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
 from bot.slack.payloads import Click, Submission
 
@@ -168,7 +169,7 @@ def _register_forms(app: App, deps: Deps) -> None:
                 now=deps.clock.now(),
                 today=today,
             )
-        except TriageRefused as refusal:
+        except DenialsError as refusal:
             ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: str(refusal)})
             return
         ack()
@@ -243,7 +244,7 @@ def _run(deps: Deps, respond: Respond, click: Click, kind: str, change: Change) 
             return
         try:
             result = change(click.ref.id, click.ref.version)
-        except TriageRefused as refusal:
+        except DenialsError as refusal:
             refuse(respond, str(refusal))
             item = deps.work.brief(kind, click.ref.id)
             if item is not None and item.post_id is not None:
@@ -261,7 +262,7 @@ def _submit(deps: Deps, ack: Ack, form: Submission, change: Change) -> None:
         return
     try:
         result = change(form.ref.id, form.ref.version)
-    except TriageRefused as refusal:
+    except DenialsError as refusal:
         ack(response_action="errors", errors={form.first_block: str(refusal)})
         return
     ack()

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot.domain.records import ClaimKind
-from bot.importers.csv_values import CellError, quoted
+from bot.errors import InputError
+from bot.importers.csv_values import quoted
 
 GROUPS: Final = frozenset({"CO", "OA", "PI", "PR", "CR"})
 _SEPARATORS: Final = re.compile(r"[\s,;|/+]+")
@@ -62,10 +63,10 @@ def reason_codes(value: str, label: str, *, group: str = "") -> Codes:
         elif _CARC.fullmatch(token):
             codes.carcs.append(Code(pending_group or group.upper(), token))
         else:
-            raise CellError(f"{label}{quoted(token)} is not a CARC or RARC")
+            raise InputError(f"{label}{quoted(token)} is not a CARC or RARC")
         pending_group = ""
     if pending_group:
-        raise CellError(f"{label} has the group code {pending_group} without a CARC")
+        raise InputError(f"{label} has the group code {pending_group} without a CARC")
     return codes
 
 
@@ -76,7 +77,7 @@ def remark_codes(value: str, label: str) -> list[str]:
         if not token:
             continue
         if not _RARC.fullmatch(token):
-            raise CellError(f"{label}{quoted(token)} is not a RARC")
+            raise InputError(f"{label}{quoted(token)} is not a RARC")
         remarks.append(token)
     return remarks
 
@@ -102,7 +103,7 @@ def group_code(value: str, label: str) -> str:
     text = " ".join(value.split()).upper()
     text = GROUP_WORDS.get(text.lower(), text)
     if text and text not in GROUPS:
-        raise CellError(f"{label}{quoted(text)} is not a group code (CO, OA, PI, PR, CR)")
+        raise InputError(f"{label}{quoted(text)} is not a group code (CO, OA, PI, PR, CR)")
     return text
 
 
@@ -120,7 +121,7 @@ def procedures(value: str, label: str) -> list[Procedure]:
             continue
         code, *mods = re.split(r"[-:]", token)
         if not _PROCEDURE.fullmatch(code) or not all(_MODIFIER.fullmatch(m) for m in mods):
-            raise CellError(f"{label}{quoted(token)} is not a CPT/HCPCS code")
+            raise InputError(f"{label}{quoted(token)} is not a CPT/HCPCS code")
         found.append(Procedure(code, tuple(mods)))
     return found
 
@@ -135,14 +136,14 @@ def modifiers(value: str, label: str) -> list[str]:
         except json.JSONDecodeError:
             parsed = None
         if not isinstance(parsed, list):
-            raise CellError(f"{label}{quoted(text)} is not a list of modifiers")
+            raise InputError(f"{label}{quoted(text)} is not a list of modifiers")
         items = [str(item) for item in parsed]
     else:
         items = re.split(r"[,;|\s]+", text)
     mods = [item.strip().upper() for item in items if item.strip()]
     for mod in mods:
         if not _MODIFIER.fullmatch(mod):
-            raise CellError(f"{label}{quoted(mod)} is not a modifier")
+            raise InputError(f"{label}{quoted(mod)} is not a modifier")
     return mods
 
 

@@ -20,6 +20,8 @@ from typing import Final
 
 import yaml
 
+from bot.errors import InputError
+
 
 class Field(StrEnum):
     """Canonical fields; the values are the names `--columns field=Header` accepts."""
@@ -189,10 +191,10 @@ class ColumnMapping:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> ColumnMapping:
-        """From a parsed YAML mapping; raises ValueError naming unknown fields."""
+        """From a parsed YAML mapping; raises InputError naming unknown fields."""
         unknown = [str(name) for name in data if field_named(str(name)) is None]
         if unknown:
-            raise ValueError(
+            raise InputError(
                 f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
                 f"known fields: {', '.join(f.value for f in Field)}"
             )
@@ -201,12 +203,12 @@ class ColumnMapping:
             target = field_named(str(name))
             assert target is not None  # checked above
             if not isinstance(header, str) or not header.strip():
-                raise ValueError(f"no header text given for {name}")
+                raise InputError(f"no header text given for {name}")
             if target in headers:
-                raise ValueError(f"{target.value} is given twice")
+                raise InputError(f"{target.value} is given twice")
             headers[target] = header.strip()
         if not headers:
-            raise ValueError("no columns given; write field=Header,field=Header")
+            raise InputError("no columns given; write field=Header,field=Header")
         return cls(headers)
 
 
@@ -219,7 +221,7 @@ def field_named(name: str) -> Field | None:
 
 
 def parse_mapping_option(text: str) -> ColumnMapping:
-    """`claim=Clm Nbr,payer=Pyr Nam` → ColumnMapping; ValueError names unknown fields.
+    """`claim=Clm Nbr,payer=Pyr Nam` → ColumnMapping: InputError names unknown fields.
 
     A comma belongs to a header text unless `field=` follows it, so `reason=Code, Group`
     stays one header.
@@ -231,21 +233,21 @@ def parse_mapping_option(text: str) -> ColumnMapping:
             continue
         name, sep, header = item.partition("=")
         if not sep:
-            raise ValueError(f'"{item.strip()}" is not field=Header')
+            raise InputError(f'"{item.strip()}" is not field=Header')
         if name.strip() in pairs:
-            raise ValueError(f"{name.strip()} is given twice")
+            raise InputError(f"{name.strip()} is given twice")
         pairs[name.strip()] = header.strip().strip("\"'")
     return ColumnMapping.from_dict(pairs)
 
 
 def mapping_from_yaml(text: str) -> ColumnMapping:
-    """A mapping file's text (`claim: Clm Nbr` per line) → ColumnMapping; ValueError if bad."""
+    """A mapping file's text (`claim: Clm Nbr` per line) → ColumnMapping; InputError if bad."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ValueError(f"the mapping file is not valid YAML ({error})") from None
+        raise InputError(f"the mapping file is not valid YAML ({error})") from None
     if not isinstance(data, dict):
-        raise ValueError("the mapping file must hold lines of the form `field: Header`")
+        raise InputError("the mapping file must hold lines of the form `field: Header`")
     return ColumnMapping.from_dict({str(key): value for key, value in data.items()})
 
 

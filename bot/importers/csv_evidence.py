@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from bot.errors import InputError
 from bot.importers.csv_codes import GROUP_WORDS, GROUPS, Code, Codes, read_status
-from bot.importers.csv_values import CellError, clean, day, money
+from bot.importers.csv_values import clean, day, money
 
 
 class Kind(StrEnum):
@@ -73,7 +74,7 @@ def is_money(cell: str) -> bool:
         return False
     try:
         return money(cell, "") is not None
-    except CellError:
+    except InputError:
         return False
 
 
@@ -89,7 +90,7 @@ def is_date(cell: str) -> bool:
         return False
     try:
         return day(cell, "") is not None
-    except CellError:
+    except InputError:
         return False
 
 
@@ -248,7 +249,7 @@ class Profile:
             for value in self.values:
                 try:
                     accepted += bool(detector(value))
-                except (ValueError, ArithmeticError):  # a detector must never stop detection
+                except (InputError, ValueError, ArithmeticError):  # never stop detection
                     continue
             self._shares[kind] = accepted / len(self.values) if self.values else 0.0
         return self._shares[kind]

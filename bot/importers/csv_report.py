@@ -16,7 +16,8 @@ from typing import BinaryIO, Final, TextIO
 
 import pandas as pd
 
-from bot.domain.records import ClaimRecord, ImportRefused, ImportWarning, RejectedRow
+from bot.domain.records import ClaimRecord, ImportWarning, RejectedRow
+from bot.errors import InputError
 from bot.importers.csv_claims import ClaimGroups, lines_text
 from bot.importers.csv_codes import CLP02_CODES, clp02
 from bot.importers.csv_columns import (
@@ -30,9 +31,9 @@ from bot.importers.csv_columns import (
 )
 from bot.importers.csv_detect import Detection, detect
 from bot.importers.csv_mapping_text import inferred_text, proposal_text
-from bot.importers.csv_rows import MissingClaimNumberError, parse_row
+from bot.importers.csv_rows import parse_row
 from bot.importers.csv_table import Grid, header_signature, read_grids, signatures
-from bot.importers.csv_values import CellError, clean
+from bot.importers.csv_values import clean
 
 _TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
 CLP02_COLUMN: Final = "_clp02"
@@ -65,7 +66,7 @@ class Table:
         return signatures(self.grids)
 
 
-class ColumnsNeeded(ImportRefused):
+class MissingColumnsError(InputError):
     """The header was found but a field every import needs was not: says which, and what
     was understood, so the CLI can print a --columns line and Slack can ask."""
 
@@ -78,7 +79,7 @@ class ColumnsNeeded(ImportRefused):
 def read_csv_report(
     stream: BinaryIO | TextIO, *, file_name: str = "", mapping: ColumnMapping | None = None
 ) -> CsvReport:
-    """Read one report (CSV, TSV, … or .xlsx); raises ImportRefused when no usable header."""
+    """Read one report (CSV, TSV, … or .xlsx); raises InputError when no usable header."""
     return read_report(read_table(stream.read(), file_name), mapping)
 
 
@@ -89,7 +90,7 @@ def read_table(raw: bytes | str, file_name: str = "") -> Table:
 
 def detect_columns(table: Table, mapping: ColumnMapping | None = None) -> tuple[Grid, Detection]:
     """The grid whose header is understood best, and that understanding; raises
-    ImportRefused when there is no header (or none holding every header `mapping` names)."""
+    InputError when there is no header (or none holding every header `mapping` names)."""
     candidates = []
     for order, grid in enumerate(table.grids):
         found = detect([cells for _, cells in grid.head()], mapping)
@@ -107,7 +108,7 @@ def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport
     line = grid.head()[header.index][0]
     missing = detection.missing()
     if missing:
-        raise ColumnsNeeded(
+        raise MissingColumnsError(
             f"the header has no column for {'; '.join(m.what for m in missing)}. "
             f"{proposal_text(detection)}",
             detection,
@@ -124,11 +125,14 @@ def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport
         line = int(row[LINE_COLUMN])
         values = {name: str(row[name.value]) for name in Field if name.value in row}
         try:
-            groups.add(parse_row(values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line))
-        except MissingClaimNumberError:
-            skipped.append(line)  # not sent yet and no number: nothing a denial could need
-        except CellError as problem:
+            parsed = parse_row(values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line)
+        except InputError as problem:
             rejected.append(RejectedRow(line, f"line {line}: {problem}"))
+            continue
+        if parsed is None:
+            skipped.append(line)  # not sent yet and no number: nothing a denial could need
+        else:
+            groups.add(parsed)
     rejected.sort(key=lambda r: r.line_number)
     warnings += groups.warnings(header)
     if skipped:
@@ -155,7 +159,7 @@ def _score(found: Detection) -> float:
     return sum(choices[0].score for choices in found.choices.values() if choices)
 
 
-def _no_header(table: Table, mapping: ColumnMapping | None) -> ImportRefused:
+def _no_header(table: Table, mapping: ColumnMapping | None) -> InputError:
     if mapping is not None:
         auto = next(
             (d for g in table.grids if (d := detect([c for _, c in g.head()])) is not None), None
@@ -163,11 +167,11 @@ def _no_header(table: Table, mapping: ColumnMapping | None) -> ImportRefused:
         present = {normalise(t) for t in auto.header.texts} if auto else set()
         absent = [t for t in mapping.headers.values() if normalise(t) not in present]
         shown = ", ".join(f'"{t}"' for t in absent) if auto else "the columns given"
-        return ImportRefused(
+        return InputError(
             f"{shown} not found in the header row; check the spelling in --columns "
             "against the report's header"
         )
-    return ImportRefused(
+    return InputError(
         "this does not look like a denial report: no row in the first 50 lines reads as a "
         f"header. The importer needs columns for {'; '.join(NEEDED)}. {MAPPING_HINT}"
     )

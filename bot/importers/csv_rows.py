@@ -1,7 +1,7 @@
 """One CSV data row → what it says about one service line of one claim adjudication.
 
 The row's cells arrive already chosen per canonical field (csv_report does that); this module
-reads their values and raises `CellError` for the first one it cannot read, so the caller
+reads their values and raises `InputError` for the first one it cannot read, so the caller
 can reject the row with its line number and go on with the rest of the file.
 """
 
@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot.domain.records import Adjustment, ClaimKind, Party, Payer, ServiceLine
+from bot.errors import InputError
 from bot.importers.csv_amounts import RowAmounts, assign_amounts
 from bot.importers.csv_codes import (
     Code,
@@ -27,7 +28,7 @@ from bot.importers.csv_codes import (
 )
 from bot.importers.csv_columns import CLAIM_KEYS, SLOTS, Field
 from bot.importers.csv_evidence import codes_in_text
-from bot.importers.csv_values import CellError, day, money, quantity
+from bot.importers.csv_values import day, money, quantity
 
 MODIFIER_FIELDS = (
     Field.MODIFIER1,
@@ -78,12 +79,12 @@ class ParsedRow:
     reason_text: str  # the payer's reason in words, as the export wrote it ("" when none)
 
 
-class MissingClaimNumberError(CellError):
-    """The row has no claim number; pending rows like this are skipped, not rejected."""
+def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -> ParsedRow | None:
+    """Read one row; `values` holds the cleaned text of each field ("" when blank).
 
-
-def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -> ParsedRow:
-    """Read one row; `values` holds the cleaned text of each field ("" when blank)."""
+    None for a row not submitted yet that has no claim number: nothing a denial could need,
+    so it is skipped rather than rejected.
+    """
     facts = read_status(clp02, status)
     amounts = _amounts(values)
     kind = facts.kind
@@ -93,11 +94,12 @@ def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -
         kind = ClaimKind.REVERSAL  # negated amounts are how a takeback is written
     claim_number = next((values[k] for k in CLAIM_KEYS if values.get(k)), "")
     if not claim_number:
-        problem = MissingClaimNumberError if kind in NOT_ADJUDICATED else CellError
-        raise problem("the claim number is empty")
+        if kind in NOT_ADJUDICATED:
+            return None
+        raise InputError("the claim number is empty")
     payer = values.get(Field.PAYER, "")
     if not payer and kind not in NOT_ADJUDICATED:
-        raise CellError("the payer name is empty")
+        raise InputError("the payer name is empty")
     slots, remarks = _codes(values)
     adjustments: list[Adjustment] = []
     guessed = False

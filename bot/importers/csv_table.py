@@ -20,7 +20,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Final
 
-from bot.domain.records import ImportRefused, ImportWarning
+from bot.domain.records import ImportWarning
+from bot.errors import InputError
 from bot.importers.csv_columns import normalise
 
 DELIMITERS: Final = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
@@ -59,18 +60,18 @@ class Grid:
 
 
 def read_grids(raw: bytes | str, file_name: str, warnings: list[ImportWarning]) -> list[Grid]:
-    """Every grid the file could be; raises ImportRefused for what is no table at all."""
+    """Every grid the file could be; raises InputError for what is no table at all."""
     if isinstance(raw, bytes) and _is_xlsx(raw, file_name):
         return _sheets(raw)
     if isinstance(raw, bytes) and (
         raw.startswith(OLE2_MAGIC) or file_name.lower().endswith(".xls")
     ):
-        raise ImportRefused(
+        raise InputError(
             "this is an old-style Excel workbook (.xls); open it in Excel and save it as "
             ".xlsx or CSV (UTF-8), then import that file"
         )
     if isinstance(raw, bytes) and raw.startswith(ZIP_MAGIC):
-        raise ImportRefused(
+        raise InputError(
             "this is a ZIP archive, not a report; unzip it and import the files inside"
         )
     text = decode(raw, warnings)
@@ -93,7 +94,7 @@ def decode(raw: bytes | str, warnings: list[ImportWarning]) -> str:
             text = raw.decode("cp1252", errors="replace")
             warnings.append(ImportWarning("the file is not UTF-8; it was read as Windows-1252"))
     if not text.strip():
-        raise ImportRefused("the file is empty; export the report again from the PM system")
+        raise InputError("the file is empty; export the report again from the PM system")
     return text.replace("\x00", "")
 
 
@@ -127,7 +128,7 @@ def _split(text: str, delimiter: str, limit: int | None = None) -> list[Record]:
             found.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as error:
-        refusal = ImportRefused(f"the file is not a readable CSV ({error})", line_number=start)
+        refusal = InputError(f"the file is not a readable CSV ({error})", line_number=start)
         raise refusal from None
     return found
 
@@ -157,16 +158,16 @@ def _sheets(raw: bytes) -> list[Grid]:
             ]
         finally:
             book.close()
-    except ImportRefused:
+    except InputError:
         raise
     except Exception as error:  # whatever a damaged workbook makes openpyxl raise
-        raise ImportRefused(
+        raise InputError(
             f"the Excel workbook could not be read ({type(error).__name__}); open it in Excel, "
             "save it again as .xlsx or CSV (UTF-8), and import that file"
         ) from None
     grids = [grid for grid in grids if grid.rows]
     if not grids:
-        raise ImportRefused("the Excel workbook has no filled sheet; export the report again")
+        raise InputError("the Excel workbook has no filled sheet; export the report again")
     return grids
 
 
@@ -177,7 +178,7 @@ def _sheet_records(sheet: Any) -> list[Record]:
 def _sheet_rows(rows: Iterator[tuple[object, ...]]) -> Iterator[Record]:
     for number, values in enumerate(rows, start=1):
         if number > MAX_SHEET_ROWS:
-            raise ImportRefused(
+            raise InputError(
                 f"the sheet has more than {MAX_SHEET_ROWS:,} rows; export a shorter period"
             )
         cells = [cell_text(value) for value in values]

@@ -2,7 +2,7 @@
 
 PM exports type everything as text (Kareo's API declares all 179 `ChargeData` fields as
 strings), so every number and date is parsed here, and a value that does not parse becomes a
-`CellError` that the caller turns into a rejected row. Messages never quote a value that
+an `InputError` that the caller turns into a rejected row. Messages never quote a value that
 could be patient data (see `quoted`).
 """
 
@@ -36,10 +36,6 @@ _TIME_TAIL: Final = re.compile(
     r"(?:Z|[+-]\d{2}:?\d{2})?",
     re.IGNORECASE,
 )
-
-
-class CellError(InputError, ValueError):
-    """A cell that cannot be read; `str()` is the reason shown after "line N: "."""
 
 
 def clean(value: str | None) -> str:
@@ -82,13 +78,13 @@ def money(value: str, label: str) -> Decimal | None:
     if compact.startswith("-"):  # "$-12.00"
         negative, compact = not negative, compact[1:]
     if not _MONEY.fullmatch(compact):
-        raise CellError(f"{label}{quoted(text)} is not a number")
+        raise InputError(f"{label}{quoted(text)} is not a number")
     try:
         number = Decimal(compact.replace(",", ""))
     except InvalidOperation as error:  # pragma: no cover - the pattern already vouches
-        raise CellError(f"{label}{quoted(text)} is not a number") from error
+        raise InputError(f"{label}{quoted(text)} is not a number") from error
     if number > MAX_AMOUNT:
-        raise CellError(f"{label}{quoted(text)} is too large to be an amount")
+        raise InputError(f"{label}{quoted(text)} is too large to be an amount")
     return (-number if negative else number).quantize(CENT)
 
 
@@ -98,7 +94,7 @@ def quantity(value: str, label: str) -> Decimal | None:
     if not text:
         return None
     if not _MONEY.fullmatch(text):
-        raise CellError(f"{label}{quoted(text)} is not a number")
+        raise InputError(f"{label}{quoted(text)} is not a number")
     return Decimal(text.replace(",", "")).normalize()
 
 
@@ -119,7 +115,7 @@ def day(value: str, label: str) -> date | None:
             return date(year, month, dom)
         except ValueError:
             break
-    raise CellError(f"{label}{quoted(text)} is not a date (expected MM/DD/YYYY)")
+    raise InputError(f"{label}{quoted(text)} is not a date (expected MM/DD/YYYY)")
 
 
 def date_in_name(name: str) -> date | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Final
 
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.importers.x12_segments import SegmentReader
 from bot.importers.x835_values import element
 
@@ -25,6 +25,6 @@ def transaction_set(head: bytes) -> str | None:
                 return element(fields, 1).strip() or None
             if count >= _LOOKED_AT:
                 return None
-    except ImportRefused:
+    except InputError:
         return None
     return None

@@ -25,7 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Final
 
-from bot.domain.records import ImportRefused, ImportWarning
+from bot.domain.records import ImportWarning
+from bot.errors import InputError
 
 # Read a megabyte at a time. Each read releases the GIL, and a thread waiting for the GIL
 # only forces a switch after a full switch interval (5 ms) without one: reading every few
@@ -79,11 +80,11 @@ def parse_isa(text: str) -> tuple[Separators, list[str], int] | None:
     """Read the separators from an ISA at the start of `text`.
 
     Returns (separators, ISA elements, index just after the ISA's terminator), or None when
-    `text` is too short to tell. Raises ImportRefused when the ISA is damaged.
+    `text` is too short to tell. Raises InputError when the ISA is damaged.
     """
     element = text[3:4]
     if not _is_separator_char(element):
-        raise ImportRefused(NOT_X12)
+        raise InputError(NOT_X12)
     position = 3
     for _ in range(15):  # ISA16 sits right after the 16th separator (the 1st is at 3)
         position = text.find(element, position + 1)
@@ -107,7 +108,7 @@ def parse_isa(text: str) -> tuple[Separators, list[str], int] | None:
         terminator = "\n" if "\n" in layout else "\r"
         end = after + len(layout)
     if not _is_separator_char(component) or len({element, component, terminator}) < 3:
-        raise ImportRefused(BAD_ISA, segment_id="ISA")
+        raise InputError(BAD_ISA, segment_id="ISA")
     elements = text[:after].split(element)
     return Separators(element, component, terminator, _repetition(elements)), elements, end
 
@@ -183,13 +184,13 @@ class SegmentReader:
         while not buffer and not self._eof:
             buffer = self._read().lstrip(_LAYOUT)
         if not buffer:
-            raise ImportRefused(EMPTY_FILE)
+            raise InputError(EMPTY_FILE)
         buffer = self._fill(buffer, _ISA_WINDOW)
         if buffer.startswith("ST") and _is_separator_char(buffer[2:3]):
             self.separators = _guess_without_envelope(buffer)
             self.warnings.append(ImportWarning(NO_ENVELOPE, segment_number=1, segment_id="ST"))
         elif not buffer.startswith("ISA"):
-            raise ImportRefused(NOT_X12)
+            raise InputError(NOT_X12)
         return buffer
 
     def _interchange(self, buffer: str, number: int) -> tuple[Separators, list[str], str]:
@@ -202,7 +203,7 @@ class SegmentReader:
                 seps, elements, end = parsed
                 return seps, elements, buffer[end:]
             if self._eof or size > 16 * _ISA_WINDOW:
-                raise ImportRefused(BAD_ISA, segment_number=number, segment_id="ISA")
+                raise InputError(BAD_ISA, segment_number=number, segment_id="ISA")
             size *= 2
 
     def __iter__(self) -> Iterator[Segment]:
@@ -261,7 +262,7 @@ class SegmentReader:
                     yield number, fields[0], fields
                 return
             if len(buffer) > _MAX_TAIL:
-                raise ImportRefused(LOST_TERMINATOR, segment_number=number + 1)
+                raise InputError(LOST_TERMINATOR, segment_number=number + 1)
             buffer += self._read()
 
 

@@ -31,7 +31,8 @@ from bot.domain.claim_status import (
     StatusRecord,
     StatusTransaction,
 )
-from bot.domain.records import ImportRefused, ImportWarning, Party, Payer
+from bot.domain.records import ImportWarning, Party, Payer
+from bot.errors import InputError
 from bot.importers.x12_segments import SegmentReader
 from bot.importers.x277_values import (
     read_composites,
@@ -210,13 +211,13 @@ class _Reader:
         known = max((s for s in self._handlers if segment_id.startswith(s)), key=len, default=None)
         if known is not None:
             separator = segment_id[len(known) : len(known) + 1]
-            raise ImportRefused(
+            raise InputError(
                 f'segment "{shown(segment_id)}" is damaged: {known} is followed by "{separator}" '
                 f"instead of the element separator, so what it says cannot be read. {NEXT_STEP}",
                 segment_number=number,
                 segment_id=known,
             )
-        raise ImportRefused(
+        raise InputError(
             f'"{shown(segment_id)}" is not an X12 segment, so the file is damaged. {NEXT_STEP}',
             segment_number=number,
             segment_id=segment_id[:3],
@@ -269,7 +270,7 @@ class _Reader:
         self._close_loop()
         ident, parent_id, code = element(fields, 1), element(fields, 2), element(fields, 3)
         if code not in (_SOURCE, _RECEIVER, _PROVIDER, *_CLAIM_LEVELS):
-            raise ImportRefused(
+            raise InputError(
                 f'HL03 level code "{shown(code)}" is not a level of a 277 (20 payer, 21 receiver, '
                 f"19 provider, 22 subscriber, 23 dependent, PT patient). {NEXT_STEP}",
                 segment_number=number,
@@ -279,7 +280,7 @@ class _Reader:
         if parent_id:
             parent = self._levels.get(parent_id)
             if parent is None:
-                raise ImportRefused(
+                raise InputError(
                     f'HL02 names parent level "{shown(parent_id)}", which the transaction does '
                     f"not have, so it cannot tell whose claims follow. {NEXT_STEP}",
                     segment_number=number,
@@ -310,8 +311,8 @@ class _Reader:
         elif entity in _PATIENT_ENTITIES:
             level.patient = Party(name, ident)  # PHI: never logged, shown only when PHI=full
 
-    def _before_hl(self, number: int, segment_id: str) -> ImportRefused:
-        return ImportRefused(
+    def _before_hl(self, number: int, segment_id: str) -> InputError:
+        return InputError(
             f"{segment_id} appears before any hierarchical level (HL), so it cannot be tied to "
             f"a payer, provider or claim. {NEXT_STEP}",
             segment_number=number,
@@ -351,7 +352,7 @@ class _Reader:
         written = element(fields, 2)
         effective = parse_date(written) if written else None
         if written and effective is None:
-            raise ImportRefused(
+            raise InputError(
                 f'STC02 date "{shown(written)}" is not a real date (expected CCYYMMDD). '
                 f"{NEXT_STEP}",
                 segment_number=number,
@@ -404,7 +405,7 @@ class _Reader:
         loop = self._loop
         if loop is None or loop.level.code not in _CLAIM_LEVELS:
             self._require_transaction(number, "SVC")
-            raise ImportRefused(
+            raise InputError(
                 f"a service line (SVC) appears outside a claim, so it cannot be tied to one. "
                 f"{NEXT_STEP}",
                 segment_number=number,
@@ -443,7 +444,7 @@ class _Reader:
     def _header_for(self, level: _Level, number: int) -> StatusHeader:
         source = level.find("source")
         if not isinstance(source, Payer):
-            raise ImportRefused(
+            raise InputError(
                 "a status comes before the payer or clearinghouse that sent it is named "
                 f"(NM1*PR or NM1*AY in loop 2100A). {NEXT_STEP}",
                 segment_number=number,
@@ -484,7 +485,7 @@ class _Reader:
         patient = level.find("patient")
         claim_level = status_level is StatusLevel.CLAIM
         if claim_level and not (loop.trace or any(loop.refs.get(q) for q in _CLAIM_REFS)):
-            raise ImportRefused(
+            raise InputError(
                 "a claim status has no claim number (TRN02 is empty and there is no REF*EJ or "
                 f"REF*1K), so it cannot be tied to a claim. {NEXT_STEP}",
                 segment_number=loop.number,

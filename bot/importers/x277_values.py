@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Final
 
 from bot.domain.claim_status import StatusCode, StatusTransaction
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.importers.x835_values import (
     NEXT_STEP,
     Warn,
@@ -61,7 +61,7 @@ def read_composites(
         written = element(fields, position)
         if not written:
             if position == 1:
-                raise ImportRefused(
+                raise InputError(
                     f"STC01 (the status) is empty. {NEXT_STEP}",
                     segment_number=number,
                     segment_id="STC",
@@ -71,14 +71,14 @@ def read_composites(
         category, code = parts[0].strip().upper(), parts[1].strip()
         name = element_name("STC", position)
         if _CATEGORY.fullmatch(category) is None:
-            raise ImportRefused(
+            raise InputError(
                 f'{name} status category "{shown(category)}" is not a category code (A3, R4, '
                 f"P3 …). {NEXT_STEP}",
                 segment_number=number,
                 segment_id="STC",
             )
         if not code:
-            raise ImportRefused(
+            raise InputError(
                 f"{name} has the category {category} but no status code. {NEXT_STEP}",
                 segment_number=number,
                 segment_id="STC",
@@ -119,7 +119,7 @@ def read_dtp(fields: list[str], number: int, warn: Warn) -> tuple[str, date, dat
         if not relied_on:
             warn(f'DTP*{shown(qualifier)} date "{shown(value)}" was not read.', number, "DTP")
             return None
-        raise ImportRefused(
+        raise InputError(
             f'date "{shown(value)}" in DTP*{qualifier} is not a real {form} date '
             f"(expected CCYYMMDD{'-CCYYMMDD' if form == 'RD8' else ''}). {NEXT_STEP}",
             segment_number=number,
@@ -132,7 +132,7 @@ def read_quantity(value: str, segment_id: str, position: int, number: int) -> De
     """A count (QTY02, SVC07); refuses the file when it is not a number."""
     parsed = number_or_none(value)
     if parsed is None or parsed < 0:
-        raise ImportRefused(
+        raise InputError(
             f'quantity "{shown(value)}" in {element_name(segment_id, position)} is not a '
             f"number. {NEXT_STEP}",
             segment_number=number,

@@ -6,7 +6,7 @@ grow with the file. Works for 5010 (005010X221A1) and 4010 (004010X091A1), sever
 interchanges, groups and transactions per file, and files that start at ST.
 
 A file is imported whole or not at all (DESIGN §4): anything that would lose or invent money
-or dates raises `ImportRefused` (possibly after some records were yielded; the caller discards
+or dates raises `InputError` (possibly after some records were yielded; the caller discards
 them). Oddities that lose nothing become `warnings`.
 """
 
@@ -17,11 +17,11 @@ from typing import BinaryIO, Final
 
 from bot.domain.records import (
     ClaimRecord,
-    ImportRefused,
     ImportWarning,
     ProviderAdjustment,
     RemittanceInfo,
 )
+from bot.errors import InputError
 from bot.importers.x12_segments import SegmentReader
 from bot.importers.x835_claims import BODY_SEGMENTS, ClaimDraft
 from bot.importers.x835_envelope import Envelope, outside_transaction
@@ -217,9 +217,9 @@ class _Reader:
             fields, number, self.warn, (separators.component, separators.element)
         )
 
-    def _no_claim(self, number: int, segment_id: str) -> ImportRefused:
+    def _no_claim(self, number: int, segment_id: str) -> InputError:
         self._in_transaction(number, segment_id)  # refuses outside ST..SE
-        return ImportRefused(
+        return InputError(
             f"{segment_id} appears before any claim (CLP), so it cannot be tied to one. "
             f"{NEXT_STEP}",
             segment_number=number,
@@ -293,7 +293,7 @@ class _Reader:
             if not value:
                 # affect_sample_835.txt writes `resnCode>adjID>5`, the amount inside the
                 # composite and PLB04 empty: an adjustment without its amount is not whole.
-                raise ImportRefused(
+                raise InputError(
                     f"PLB{position + 1:02d} (amount) is empty for the provider adjustment "
                     f'"{shown(composite)}". {NEXT_STEP}',
                     segment_number=number,

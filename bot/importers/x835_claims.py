@@ -18,11 +18,11 @@ from bot.domain.records import (
     Adjustment,
     ClaimKind,
     ClaimRecord,
-    ImportRefused,
     Party,
     RemittanceInfo,
     ServiceLine,
 )
+from bot.errors import InputError
 from bot.importers.x12_segments import Segment
 from bot.importers.x835_values import (
     NEXT_STEP,
@@ -201,7 +201,7 @@ _CARC: Final = re.compile(r"[A-Z0-9]{1,5}")
 def _adjustment(key: tuple[str, str, str, str], start: int, number: int) -> Adjustment:
     group, reason, value, quantity = key
     if not _GROUP.fullmatch(group):
-        raise ImportRefused(
+        raise InputError(
             f'CAS01 group code "{shown(group)}" is not a claim adjustment group code '
             f"(CO, OA, PI, PR or CR). {NEXT_STEP}",
             segment_number=number,
@@ -209,7 +209,7 @@ def _adjustment(key: tuple[str, str, str, str], start: int, number: int) -> Adju
         )
     if not _CARC.fullmatch(reason):
         what = "is empty" if not reason else f'"{shown(reason)}" is not a reason code (CARC)'
-        raise ImportRefused(
+        raise InputError(
             f"{element_name('CAS', start)} {what}. {NEXT_STEP}",
             segment_number=number,
             segment_id="CAS",
@@ -359,7 +359,7 @@ class ClaimDraft:
             fields = padded(fields, 8)
         self.claim_number = fields[1]
         if not self.claim_number:
-            raise ImportRefused(
+            raise InputError(
                 f"a claim has no claim number (CLP01 is empty). {NEXT_STEP}",
                 segment_number=number,
                 segment_id="CLP",
@@ -367,7 +367,7 @@ class ClaimDraft:
         self.status = fields[2]
         kind = CLAIM_KINDS.get(self.status)
         if kind is None:
-            raise ImportRefused(
+            raise InputError(
                 f'claim status CLP02 "{shown(self.status)}" is not an 835 claim status code '
                 f"({', '.join(CLAIM_KINDS)}). {NEXT_STEP}",
                 segment_number=number,

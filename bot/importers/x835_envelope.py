@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.importers.x835_values import NEXT_STEP, Warn, element, parse_date, shown
 
 _OTHER_TRANSACTIONS: Final = {
@@ -56,9 +56,9 @@ CUT_OFF: Final = (
 )
 
 
-def outside_transaction(number: int, segment_id: str) -> ImportRefused:
+def outside_transaction(number: int, segment_id: str) -> InputError:
     what = "a claim (CLP)" if segment_id == "CLP" else f"segment {segment_id}"
-    return ImportRefused(
+    return InputError(
         f"{what} appears outside a transaction: the ST that should open it is missing. {NEXT_STEP}",
         segment_number=number,
         segment_id=segment_id,
@@ -128,7 +128,7 @@ class Envelope:
         expected = self._expected
         if kind not in expected.ids:
             what = _OTHER_TRANSACTIONS.get(kind, f'a "{shown(kind)}" transaction')
-            raise ImportRefused(
+            raise InputError(
                 f"this is {what}, not {expected.name}. Nothing from this file was stored; "
                 f"import {expected.file_hint} instead, each kind of file on its own.",
                 segment_number=number,
@@ -156,7 +156,7 @@ class Envelope:
 
     def _require_closed_transaction(self, number: int, segment_id: str) -> None:
         if self.st is not None:
-            raise ImportRefused(
+            raise InputError(
                 f"the transaction that starts at segment {self.st} (ST) has no SE before this "
                 f"{segment_id}: part of the file is missing. {NEXT_STEP}",
                 segment_number=number,
@@ -166,21 +166,21 @@ class Envelope:
     def finish(self, number: int, segment_id: str, *, unterminated_tail: bool) -> None:
         """At the end of the file: refuse a cut-off file, warn about missing trailers."""
         if self.st is not None:
-            raise ImportRefused(
+            raise InputError(
                 f"the file ends inside the transaction that starts at segment {self.st} (ST); "
                 f"its SE is missing, so the file looks cut off. {CUT_OFF}",
                 segment_number=number,
                 segment_id=segment_id,
             )
         if unterminated_tail and self._isa is not None:
-            raise ImportRefused(
+            raise InputError(
                 f"the file ends in the middle of segment {segment_id} and has no IEA, so it "
                 f"looks cut off. {CUT_OFF}",
                 segment_number=number,
                 segment_id=segment_id,
             )
         if not self._seen_st:
-            raise ImportRefused(self._expected.no_transaction())
+            raise InputError(self._expected.no_transaction())
         if self._gs is not None:
             self._warn("the file ends without GE (end of the functional group).", number, "")
         if self._isa is not None:

@@ -13,7 +13,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Final
 
-from bot.domain.records import MAX_AMOUNT, ImportRefused
+from bot.domain.records import MAX_AMOUNT
+from bot.errors import InputError
 
 # How readers report a warning: (message, segment number, segment id).
 Warn = Callable[[str, int, str], None]
@@ -75,18 +76,18 @@ def amount(value: str, segment_id: str, position: int, number: int) -> Decimal:
     name = element_name(segment_id, position)
     if parsed is None:
         if not value:
-            raise ImportRefused(
+            raise InputError(
                 f"{name} is empty but must hold an amount. {NEXT_STEP}",
                 segment_number=number,
                 segment_id=segment_id,
             )
-        raise ImportRefused(
+        raise InputError(
             f'amount "{shown(value)}" in {name} is not a number. {NEXT_STEP}',
             segment_number=number,
             segment_id=segment_id,
         )
     if abs(parsed) > MAX_AMOUNT:
-        raise ImportRefused(
+        raise InputError(
             f'amount "{shown(value)}" in {name} is too large to be an amount (the most '
             f"stored is {MAX_AMOUNT:,}). {NEXT_STEP}",
             segment_number=number,
@@ -99,7 +100,7 @@ def number_of_units(value: str, segment_id: str, position: int, number: int) -> 
     """A count (units, CAS quantity): a number, or the file is refused."""
     parsed = number_or_none(value)
     if parsed is None or abs(parsed) > MAX_AMOUNT:
-        raise ImportRefused(
+        raise InputError(
             f'{element_name(segment_id, position)} "{shown(value)}" is not a number of units. '
             f"{NEXT_STEP}",
             segment_number=number,
@@ -135,7 +136,7 @@ def required_date(value: str, segment_id: str, qualifier: str, number: int) -> d
     """A claim or service date: a wrong one would put the appeal clock on a wrong day."""
     parsed = known_date(value) or parse_date(value)
     if parsed is None:
-        raise ImportRefused(
+        raise InputError(
             f'date "{shown(value)}" in {segment_id}*{qualifier} is not a real date '
             f"(expected CCYYMMDD). {NEXT_STEP}",
             segment_number=number,

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.blocks.text import long_date, money
 from bot.domain.findings import RootCause
+from bot.errors import InputError
 from bot.letters.document import Document, as_value, blank, read_document, shown_text
 from bot.letters.enclosures import Enclosures
 from bot.letters.facts import MEDICARE_LEVELS, LetterFacts
@@ -36,10 +37,6 @@ TEMPLATE_BROKEN = (
     "{where}, or remove the file to use the built-in one."
 )
 TEMPLATE_MISSING = "No letter template {name} in {where} or the built-in set."
-
-
-class TemplateProblem(ValueError):  # noqa: N818 - the word staff read
-    """A template could not be found or filled; `str(error)` names the file and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +66,7 @@ class LetterTemplates:
         try:
             body = environment.select_template(names)
         except jinja2.TemplatesNotFound:
-            raise TemplateProblem(TEMPLATE_MISSING.format(name=names[-1], where=PRACTICE)) from None
+            raise InputError(TEMPLATE_MISSING.format(name=names[-1], where=PRACTICE)) from None
         except jinja2.TemplateSyntaxError as error:
             raise self._broken(error) from None
         enclosures = self.enclosures().for_letter(facts)
@@ -118,13 +115,13 @@ class LetterTemplates:
             self._environment = environment
         return self._environment
 
-    def _broken(self, error: Exception, name: str | None = None) -> TemplateProblem:
+    def _broken(self, error: Exception, name: str | None = None) -> InputError:
         name = name or str(getattr(error, "name", None) or getattr(error, "filename", "") or "?")
         line = getattr(error, "lineno", None) or _line_of(error)
         problem = str(getattr(error, "message", None) or error).rstrip(".")
         where = f"{PRACTICE} ({self.folder})" if self.folder else "the built-in templates"
         source = PRACTICE if self._from_practice(Path(name).name) else BUILT_IN
-        return TemplateProblem(
+        return InputError(
             TEMPLATE_BROKEN.format(
                 name=Path(name).name, source=source, line=line or "?", problem=problem, where=where
             )
@@ -136,7 +133,7 @@ def frame_for(facts: LetterFacts) -> str:
     level = facts.level
     if level.medicare:
         if level.number > MEDICARE_LEVELS:
-            raise TemplateProblem(MEDICARE_TOO_HIGH.format(level=level.number))
+            raise InputError(MEDICARE_TOO_HIGH.format(level=level.number))
         return FRAME_MEDICARE_1 if level.number == 1 else FRAME_MEDICARE_2
     return FRAME_FIRST if level.number == 1 else FRAME_NEXT
 

@@ -22,7 +22,8 @@ from bot.domain.findings import RootCause
 from bot.domain.payer_rules import MEDICARE_KEY, PayerRule
 from bot.domain.records import Payer
 from bot.domain.rulebook import Rulebook
-from bot.letters.compose import LetterTemplates, TemplateProblem
+from bot.errors import ConflictError, InputError
+from bot.letters.compose import LetterTemplates
 from bot.letters.docx_file import docx_bytes
 from bot.letters.facts import (
     LetterFacts,
@@ -36,7 +37,7 @@ from bot.letters.facts import (
 from bot.letters.pdf_file import pdf_bytes
 from bot.presenters.card_views import reason_words, unique_reasons
 from bot.services.appeals import level_number
-from bot.services.triage import CLOSED_FIRST, GONE, TriageRefused
+from bot.services.triage import CLOSED_FIRST, GONE
 from storage.models import Appeal, AuditEvent, Claim, Denial, Remittance, SlackPost
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,6 @@ FILE_STEM = "appeal-{claim}-level{level}"
 FILE_TITLE = "Appeal letter draft · claim {claim} · {level}"
 MAX_LEVEL = 5
 Destination = Literal["slack", "file"]
-
-
-class LetterRefused(TriageRefused):
-    """No letter could be drafted; `str(error)` says why and what to do."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +114,15 @@ class AppealLetters:
     ) -> DraftedLetter:
         """The letter for the denial's next appeal level (or `level`), audited."""
         if level is not None and not 1 <= level <= MAX_LEVEL:
-            raise LetterRefused(BAD_LEVEL)
+            raise InputError(BAD_LEVEL)
         with self._sessions() as session:
             denial = session.get(Denial, denial_id)
             if denial is None:
-                raise LetterRefused(GONE)
+                raise ConflictError(GONE)
             if denial.closed:
-                raise LetterRefused(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
+                raise ConflictError(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
             if denial.no_appeal_reason:
-                raise LetterRefused(
+                raise ConflictError(
                     NO_APPEAL.format(claim=denial.claim_number, reason=denial.no_appeal_reason)
                 )
             facts = self._facts(session, denial, today=today, level=level)
@@ -136,8 +133,8 @@ class AppealLetters:
             facts = facts.without_phi()
         try:
             composed = self._templates.compose(facts)
-        except (TemplateProblem, ValueError) as problem:
-            raise LetterRefused(str(problem)) from None
+        except (InputError, ValueError) as problem:
+            raise InputError(str(problem)) from None
         stem = FILE_STEM.format(claim=_safe(facts.claim_number), level=facts.level.number)
         title = FILE_TITLE.format(claim=facts.claim_number, level=facts.level.name.lower())
         files = (

@@ -19,13 +19,8 @@ from bot.domain.findings import DeadlineKind
 from bot.domain.payer_rules import PayerRule, PayerRules, next_level_deadline
 from bot.domain.records import Payer
 from bot.domain.statuses import DenialStatus
-from bot.services.triage import (
-    Triage,
-    TriageRefused,
-    TriageResult,
-    pending_appeal,
-    set_status,
-)
+from bot.errors import ConflictError, InputError
+from bot.services.triage import Triage, TriageResult, pending_appeal, set_status
 from storage.models import Appeal, Denial
 
 NO_APPEAL = (
@@ -89,9 +84,9 @@ class Appeals(Triage):
         def change(session: Session, denial: Denial) -> str:
             appeal = pending_appeal(session, denial.id)
             if appeal is None:
-                raise TriageRefused(NO_APPEAL.format(claim=denial.claim_number))
+                raise ConflictError(NO_APPEAL.format(claim=denial.claim_number))
             if outcome.decided_on < appeal.sent_on:
-                raise TriageRefused(
+                raise InputError(
                     DECIDED_BEFORE_SENT.format(
                         decided=long_date(outcome.decided_on), sent=long_date(appeal.sent_on)
                     )
@@ -103,7 +98,7 @@ class Appeals(Triage):
                 return self._lost(denial, appeal, actor, seen)
             amount = outcome.amount if outcome.amount is not None else denial.denied_amount
             if outcome.result == "partial" and amount >= denial.denied_amount:
-                raise TriageRefused(PARTIAL_TOO_MUCH.format(denied=money(denial.denied_amount)))
+                raise InputError(PARTIAL_TOO_MUCH.format(denied=money(denial.denied_amount)))
             appeal.outcome_amount = amount
             set_status(denial, DenialStatus.RECOVERED, now)
             denial.recovered_amount = amount

@@ -149,7 +149,7 @@ def preview_columns(
     mapping: ColumnMapping | None = None,
 ) -> ColumnsPreview:
     """The columns an import would use, with the saved mapping of the layout if any; raises
-    ImportRefused when the file has no header (or none with the headers `mapping` names)."""
+    InputError when the file has no header (or none with the headers `mapping` names)."""
     table = read_table(data, file_name)
     with sessions() as session:
         saved = None if mapping else find_saved(session, table.signatures())

@@ -72,10 +72,6 @@ class Candidate:
         return audience(self.level)
 
 
-class SlackDown(SlackUnavailableError):  # noqa: N818 - a state, not a failure of ours
-    """Slack is unreachable or asked us to slow down: stop this round, retry next tick."""
-
-
 @dataclass
 class DeadlineWarnings:
     sessions: sessionmaker[Session]
@@ -103,7 +99,7 @@ class DeadlineWarnings:
             dm = [c for c in pending if not c.audience.in_thread]
             if dm:
                 self._direct(dm, today, report)
-        except SlackDown:
+        except SlackUnavailableError:
             pass
         if notes:
             report.sent.insert(0, NOTES_SENT.format(count=notes))
@@ -263,11 +259,11 @@ class DeadlineWarnings:
         except SlackApiError as error:
             report.errors.append(NOT_SENT.format(why=explain(error)))
             if error.response.status_code == 429 or int(error.response.status_code or 0) >= 500:
-                raise SlackDown from error
+                raise SlackUnavailableError from error
             return False
         except (SlackClientError, OSError) as error:
             report.errors.append(NOT_SENT.format(why=type(error).__name__))
-            raise SlackDown from error
+            raise SlackUnavailableError from error
 
 
 def _work_candidates(

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks import thread_notes
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
-from bot.services.triage import Triage, TriageRefused, TriageResult
+from bot.errors import ConflictError, DenialsError
+from bot.services.triage import Triage, TriageResult
 from storage.models import Denial
 
 ALL_CLOSED = "Every denial on this card is closed already. Nothing was changed."
@@ -70,16 +71,16 @@ class GroupTriage:
         change: Callable[[int], TriageResult],
         note: Callable[[int], str],
     ) -> GroupChange:
-        """Raises TriageRefused when no denial of the card is open."""
+        """Raises DenialsError when no denial of the card is open."""
         denial_ids = self._open_denials(post_id)
         if not denial_ids:
-            raise TriageRefused(ALL_CLOSED)
+            raise ConflictError(ALL_CLOSED)
         changed, refusals = 0, []
         for denial_id in denial_ids:
             try:
                 change(denial_id)
                 changed += 1
-            except TriageRefused as refusal:
+            except DenialsError as refusal:
                 refusals.append(str(refusal))
         return GroupChange(
             post_id=post_id,

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
 from bot.blocks.text import plural
-from bot.domain.records import ImportRefused, ImportWarning, RejectedRow
+from bot.domain.records import ImportWarning, RejectedRow
 from bot.domain.rulebook import Rulebook
+from bot.errors import InputError
 from bot.importers.csv_columns import ColumnMapping
-from bot.importers.csv_report import ColumnsNeeded, CsvReport, read_report, read_table
+from bot.importers.csv_report import CsvReport, MissingColumnsError, read_report, read_table
 from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
@@ -60,7 +61,7 @@ class FileOutcome:
     reason: str = ""
     previously_imported_at: datetime | None = None
     columns: str = ""  # how a CSV's columns were decided, when worth saying (inferred, saved)
-    columns_needed: ColumnsNeeded | None = None  # refused for want of a column: what was seen
+    columns_needed: MissingColumnsError | None = None  # refused for want of a column: what was seen
     # a 277: new documentation requests and rejections, open ones the payer added to, earlier
     # rejections closed by an acceptance, findings already on file
     requests: int = 0
@@ -177,9 +178,9 @@ def import_file(
     try:
         with _open(source) as stream, _older_objects_frozen():
             return _import_stream(stream, name, digest, size, context, progress)
-    except ColumnsNeeded as refusal:
+    except MissingColumnsError as refusal:
         return FileOutcome(name, "refused", reason=refusal.describe(), columns_needed=refusal)
-    except ImportRefused as refusal:
+    except InputError as refusal:
         return FileOutcome(name, "refused", reason=refusal.describe())
     except Exception as error:  # a bug must not take the bot down or half-store a file
         log.error("import of a file failed unexpectedly: %s", type(error).__name__)
@@ -201,7 +202,7 @@ def _import_stream(
     progress: Progress | None,
 ) -> FileOutcome:
     if size == 0:
-        raise ImportRefused("the file is empty; export it again from the payer portal or PM system")
+        raise InputError("the file is empty; export it again from the payer portal or PM system")
     kind = detect_format(stream.read(HEAD_BYTES))
     stream.seek(0)
     if kind == "277":

@@ -22,7 +22,7 @@ from bot.blocks.text import long_date, mention
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import REOPENABLE, DenialStatus
-from bot.errors import DenialsError
+from bot.errors import ConflictError, NotAllowedError
 from storage.models import Appeal, AuditEvent, Denial
 
 GONE = "This denial is no longer in the database (it may have been removed). Nothing was changed."
@@ -51,10 +51,6 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "assign": frozenset({"assign"}),
     **{action: STATUS_ACTIONS for action in STATUS_ACTIONS},
 }
-
-
-class TriageRefused(DenialsError):  # noqa: N818 - the user-facing word
-    """The action was not applied; `str(error)` says why and what to do, in plain words."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +161,7 @@ class Triage:
     ) -> TriageResult:
         def change(_: Session, denial: Denial) -> str:
             if denial.status not in REOPENABLE:
-                raise TriageRefused(NOT_REOPENABLE)
+                raise ConflictError(NOT_REOPENABLE)
             set_status(denial, DenialStatus.IN_PROGRESS, now)
             denial.recovered_amount = None
             return thread_notes.reopened(actor.user)
@@ -182,7 +178,7 @@ class Triage:
     def require_manager(self, actor: Actor, what: str) -> None:
         if not actor.is_manager:
             managers = " or ".join(mention(m) for m in self._managers) or "your practice manager"
-            raise TriageRefused(MANAGERS_ONLY.format(what=what, managers=managers))
+            raise NotAllowedError(MANAGERS_ONLY.format(what=what, managers=managers))
 
     def _apply(
         self,
@@ -203,7 +199,7 @@ class Triage:
                 )
             except StaleDataError:
                 continue  # another transaction won the race: re-read and re-check
-        raise TriageRefused(BUSY)
+        raise ConflictError(BUSY)
 
     def _apply_once(
         self,
@@ -219,11 +215,11 @@ class Triage:
         with self._sessions() as session, session.begin():
             denial = session.get(Denial, denial_id, with_for_update=True)
             if denial is None:
-                raise TriageRefused(GONE)
+                raise ConflictError(GONE)
             if version is not None and version != denial.version:
                 _refuse_conflict(session, denial, version, action)
             if denial.closed and not allow_closed:
-                raise TriageRefused(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
+                raise ConflictError(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
             note = change(session, denial)
             denial.updated_at = now
             session.flush()
@@ -252,7 +248,7 @@ def _refuse_conflict(session: Session, denial: Denial, seen: int, action: str) -
         .limit(1)
     ).first()
     if clash is not None:
-        raise TriageRefused(CONFLICT.format(who=who_did(clash.actor), what=_describe(clash)))
+        raise ConflictError(CONFLICT.format(who=who_did(clash.actor), what=_describe(clash)))
 
 
 def who_did(actor: str) -> str:
@@ -310,6 +306,6 @@ def refuse_second_appeal(session: Session, denial: Denial) -> None:
     waiting = pending_appeal(session, denial.id)
     if waiting is not None:
         level = f"level {waiting.level}" if waiting.level.isdigit() else waiting.level
-        raise TriageRefused(
+        raise ConflictError(
             PENDING.format(claim=denial.claim_number, level=level, sent=long_date(waiting.sent_on))
         )

@@ -33,8 +33,9 @@ from bot.domain.statuses import (
     RejectionStatus,
     RequestStatus,
 )
+from bot.errors import ConflictError, InputError
 from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST, rejection_view, request_view
-from bot.services.triage import BUSY, CONFLICT, TriageRefused, TriageResult, who_did
+from bot.services.triage import BUSY, CONFLICT, TriageResult, who_did
 from storage.bulk.claim_rows import payer_key
 from storage.models import (
     AuditEvent,
@@ -189,7 +190,7 @@ class WorkItems:
                 )
             ).first()
             if open_one is not None:
-                raise TriageRefused(
+                raise ConflictError(
                     ALREADY_LOGGED.format(
                         claim=claim,
                         payer=open_one.payer_name,
@@ -276,9 +277,9 @@ class WorkItems:
     ) -> TriageResult:
         def change(_: Session, request: DocumentationRequest) -> str:
             if request.status == RequestStatus.SENT:
-                raise TriageRefused(ALREADY_SENT.format(on=request.sent_on))
+                raise ConflictError(ALREADY_SENT.format(on=request.sent_on))
             if sent_on < request.received_on:
-                raise TriageRefused(
+                raise InputError(
                     SENT_BEFORE_REQUEST.format(sent=sent_on, received=request.received_on)
                 )
             request.status = RequestStatus.SENT.value
@@ -316,7 +317,7 @@ class WorkItems:
     ) -> TriageResult:
         def change(_: Session, request: DocumentationRequest) -> str:
             if request.status != RequestStatus.SENT:
-                raise TriageRefused(NOT_SENT_YET)
+                raise ConflictError(NOT_SENT_YET)
             _close(request, RequestStatus.ACCEPTED, None, now)
             return f"{mention(actor.user)} marked the records accepted by the payer"
 
@@ -329,7 +330,7 @@ class WorkItems:
     ) -> TriageResult:
         def change(_: Session, request: DocumentationRequest) -> str:
             if request.status == RequestStatus.REQUESTED:
-                raise TriageRefused(NOT_REOPENABLE)
+                raise ConflictError(NOT_REOPENABLE)
             request.status = RequestStatus.REQUESTED.value
             request.closed, request.closed_at, request.closed_note = False, None, None
             request.sent_on = request.sent_method = request.sent_reference = None
@@ -370,7 +371,7 @@ class WorkItems:
     ) -> TriageResult:
         def change(_: Session, request: DocumentationRequest) -> str:
             if any(a.get("file") == file_id for a in request.attachments):
-                raise TriageRefused(ALREADY_ATTACHED)  # Slack sent the event again
+                raise ConflictError(ALREADY_ATTACHED)  # Slack sent the event again
             entry = {"file": file_id, "name": name, "by": actor.key, "at": now.isoformat()}
             request.attachments = [*request.attachments, entry]
             return request_notes.attached(actor.user, name)
@@ -408,7 +409,7 @@ class WorkItems:
             return None
         try:
             return self.attach(request_id, file_id=file_id, name=name, actor=actor, now=now)
-        except TriageRefused:
+        except ConflictError:  # already attached (Slack sent the event again), closed, gone
             return None
 
     # -- rejections -------------------------------------------------------------------------
@@ -467,7 +468,7 @@ class WorkItems:
     ) -> TriageResult:
         def change(_: Session, rejection: ClaimRejection) -> str:
             if rejection.status == RejectionStatus.NEW:
-                raise TriageRefused(NOT_CORRECTED)
+                raise ConflictError(NOT_CORRECTED)
             rejection.status = RejectionStatus.NEW.value
             rejection.closed, rejection.closed_at, rejection.closed_note = False, None, None
             rejection.corrected_on = rejection.correction_note = None
@@ -499,11 +500,11 @@ class WorkItems:
                 with self._sessions() as session, session.begin():
                     item = session.get(model, item_id, with_for_update=True)
                     if item is None:
-                        raise TriageRefused(gone)
+                        raise ConflictError(gone)
                     if version is not None and version != item.version:
                         _refuse_conflict(session, item, version, action)
                     if item.closed and not allow_closed:
-                        raise TriageRefused(_closed_words(item))
+                        raise ConflictError(_closed_words(item))
                     note = change(session, item)
                     item.updated_at = now
                     session.flush()
@@ -514,7 +515,7 @@ class WorkItems:
                     return TriageResult(item.id, item.post_id, note)
             except StaleDataError:
                 continue  # another transaction won the race: read again and check again
-        raise TriageRefused(BUSY)
+        raise ConflictError(BUSY)
 
 
 def _closed_words(item: DocumentationRequest | ClaimRejection) -> str:
@@ -563,7 +564,7 @@ def _refuse_conflict(
     ).first()
     if clash is not None:
         what = DESCRIBED.get(clash.action, clash.action)
-        raise TriageRefused(CONFLICT.format(who=who_did(clash.actor), what=what))
+        raise ConflictError(CONFLICT.format(who=who_did(clash.actor), what=what))
 
 
 def _known_payer(session: Session, claim: str) -> Payer | None:

@@ -18,8 +18,9 @@ from bot.clock import Clock
 from bot.config import PhiMode
 from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
+from bot.errors import ConflictError
 from bot.letters.compose import LetterTemplates
-from bot.services.appeal_letters import AppealLetters, LetterRefused, write_files
+from bot.services.appeal_letters import AppealLetters, write_files
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
 from bot.services.triage import AppealForm
@@ -170,17 +171,17 @@ def test_no_appeal_rights_and_closed_denials_get_no_letter(
     unprocessable = load(
         sessions, rulebook, clock, denied("U1", carc="16", remark="MA130"), payer="MEDICARE PART B"
     )
-    with pytest.raises(LetterRefused, match="no appeal rights \\(MA130\\)"):
+    with pytest.raises(ConflictError, match="no appeal rights \\(MA130\\)"):
         draft(letters, clock, unprocessable)
 
     paid_later = load(sessions, rulebook, clock, denied("P1"))
     Appeals(sessions, (), rulebook.payer_rules).mark_paid(
         paid_later, None, Decimal(100), MARIA, clock.now()
     )
-    with pytest.raises(LetterRefused, match="closed"):
+    with pytest.raises(ConflictError, match="closed"):
         draft(letters, clock, paid_later)
 
-    with pytest.raises(LetterRefused, match="no longer in the database"):
+    with pytest.raises(ConflictError, match="no longer in the database"):
         draft(letters, clock, 999_999)
     with sessions() as session:
         assert not session.scalars(select(AuditEvent).where(AuditEvent.action == "letter")).all()

@@ -19,9 +19,10 @@ from bot.commands.replies import CommandContext, Reply
 from bot.commands.table import answer
 from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
+from bot.errors import DenialsError
 from bot.services.appeals import Appeals
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import AppealForm, TriageRefused
+from bot.services.triage import AppealForm
 from storage.models import AuditEvent, Denial
 from tests.support.x835 import denied, make_835
 
@@ -195,7 +196,7 @@ def test_two_appeals_stored_at_the_same_moment_keep_one(
         try:
             appeals.log_appeal(denial_id, None, form, Actor("T1", user), clock.now())
             results.append("stored")
-        except TriageRefused as refusal:
+        except DenialsError as refusal:
             results.append(str(refusal))
 
     threads = [

@@ -13,10 +13,11 @@ from bot.clock import Clock
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.rulebook import Rulebook
+from bot.errors import ConflictError
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import ALL_CLOSED, GroupTriage
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import Triage, TriageRefused, TriageResult
+from bot.services.triage import Triage, TriageResult
 from storage.models import Denial, SlackPost
 from tests.support.x835 import denied, make_835
 
@@ -75,7 +76,7 @@ def test_a_card_whose_denials_are_all_closed_is_refused(
     for denial in denials(sessions):
         triage.write_off(denial.id, None, "duplicate", MANAGER, clock.now())
 
-    with pytest.raises(TriageRefused, match=ALL_CLOSED):
+    with pytest.raises(ConflictError, match=ALL_CLOSED):
         GroupTriage(sessions, triage).assign(group, "UJAMES", MARIA, clock.now())
 
 
@@ -95,7 +96,7 @@ class RefusesOne(Triage):
         now: datetime,
     ) -> TriageResult:
         if denial_id == self.busy:
-            raise TriageRefused("Someone else is changing this denial right now.")
+            raise ConflictError("Someone else is changing this denial right now.")
         return super().assign(denial_id, version, assignee, actor, now)
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
+from bot.errors import ConflictError, DenialsError, InputError
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import TriageRefused
 from bot.services.work_items import WorkItems
 from storage.models import AuditEvent, ClaimRejection, DocumentationRequest, SlackPost
 from tests.support.x277 import ACK, ClaimSpec, make_277
@@ -64,7 +64,7 @@ def test_a_logged_request_takes_the_payer_of_the_claims_denial(
         post = session.get(SlackPost, logged.post_id)
         assert post is not None
         assert (post.kind, post.status) == ("request", "pending")
-    with pytest.raises(TriageRefused, match="already on file"):
+    with pytest.raises(ConflictError, match="already on file"):
         work.log_request(
             "PCN1", due=None, what=None, payer_name=None, actor=JAMES, now=NOW, today=TODAY
         )
@@ -109,7 +109,7 @@ def test_sent_then_a_stale_click_is_refused_with_who_did_it(
     )
     assert result.note == "<@UMARIA> marked the records sent by fax · ref F1 · Nov 30"
     with pytest.raises(
-        TriageRefused,
+        DenialsError,
         match="<@UMARIA> changed this while you were looking: marked the records sent",
     ):
         work.withdraw(logged.request_id, seen, None, JAMES, NOW)
@@ -117,7 +117,7 @@ def test_sent_then_a_stale_click_is_refused_with_who_did_it(
     assert work.assign_request(logged.request_id, seen, "UJAMES", JAMES, NOW).note == (
         "<@UJAMES> took it"
     )
-    with pytest.raises(TriageRefused, match="already marked sent"):
+    with pytest.raises(ConflictError, match="already marked sent"):
         work.mark_sent(
             logged.request_id,
             None,
@@ -128,7 +128,7 @@ def test_sent_then_a_stale_click_is_refused_with_who_did_it(
             now=NOW,
         )
     work.accept(logged.request_id, None, MARIA, NOW)
-    with pytest.raises(TriageRefused, match=r"accepted\. Reopen it"):
+    with pytest.raises(ConflictError, match=r"accepted\. Reopen it"):
         work.set_due(logged.request_id, None, date(2026, 12, 31), MARIA, NOW)
     work.reopen_request(logged.request_id, None, MARIA, NOW)
     with sessions() as session:
@@ -149,7 +149,7 @@ def test_records_cannot_be_sent_before_they_were_asked_for(
     logged = work.log_request(
         "P2", due=None, what=None, payer_name="AETNA", actor=MARIA, now=NOW, today=TODAY
     )
-    with pytest.raises(TriageRefused, match="before the request"):
+    with pytest.raises(InputError, match="before the request"):
         work.mark_sent(
             logged.request_id,
             None,
@@ -177,7 +177,7 @@ def test_a_rejection_is_corrected_closed_and_reopened(
     ).note
     assert note == "<@UJAMES> corrected and resubmitted the claim · Nov 30 · NPI fixed"
     work.close_rejection(rejection.id, None, None, JAMES, NOW)
-    with pytest.raises(TriageRefused, match=r"closed\. Reopen it"):
+    with pytest.raises(ConflictError, match=r"closed\. Reopen it"):
         work.assign_rejection(rejection.id, None, "UMARIA", MARIA, NOW)
     work.reopen_rejection(rejection.id, None, MARIA, NOW)
     reopened = one(sessions, ClaimRejection)

@@ -14,7 +14,6 @@ from bot.commands.replies import CommandContext, Everyone, Reply
 from bot.commands.requests import (
     AppealRequest,
     AssignRequest,
-    BadInput,
     CategorizeRequest,
     DueRequest,
     FindRequest,
@@ -31,6 +30,7 @@ from bot.domain.findings import RootCause
 from bot.domain.payer_rules import default_rules
 from bot.domain.rulebook import Rulebook
 from bot.domain.trend_periods import Span
+from bot.errors import InputError
 from bot.handlers.help_text import HELP_LINES
 from bot.services.appeals import Appeals
 
@@ -46,7 +46,7 @@ def parse(text: str) -> Any:
 
 def says(text: str) -> str:
     """The problem the bot reports for `text` (which must be bad input)."""
-    with pytest.raises(BadInput) as problem:
+    with pytest.raises(InputError) as problem:
         parse(text)
     return str(problem.value)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import InputError
 from bot.importers.csv_columns import (
     ColumnMapping,
     Field,
@@ -231,7 +232,7 @@ def test_parse_mapping_option_accepts_common_aliases() -> None:
 
 
 def test_parse_mapping_option_names_unknown_fields() -> None:
-    with pytest.raises(ValueError, match=r"unknown fields clam, payor") as error:
+    with pytest.raises(InputError, match=r"unknown fields clam, payor") as error:
         parse_mapping_option("clam=Clm Nbr,payor=Pyr Nam,billed=Bill Amt")
     assert "claim" in str(error.value)  # the known names are listed to fix the typo
 
@@ -247,25 +248,25 @@ def test_parse_mapping_option_names_unknown_fields() -> None:
     ],
 )
 def test_parse_mapping_option_explains_bad_input(text: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError, match=message):
         parse_mapping_option(text)
 
 
 def test_column_mapping_from_a_yaml_dict() -> None:
     mapping = ColumnMapping.from_dict({"claim": "Ref No", "payer": "Ins Co"})
     assert mapping.headers == {Field.CLAIM: "Ref No", Field.PAYER: "Ins Co"}
-    with pytest.raises(ValueError, match="unknown field wat"):
+    with pytest.raises(InputError, match="unknown field wat"):
         ColumnMapping.from_dict({"wat": "X"})
-    with pytest.raises(ValueError, match="no header text given for payer"):
+    with pytest.raises(InputError, match="no header text given for payer"):
         ColumnMapping.from_dict({"claim": "Ref No", "payer": 12})
 
 
 def test_column_mapping_from_a_yaml_file() -> None:
     mapping = mapping_from_yaml("claim: Clm Nbr\npayer: Pyr Nam\n")
     assert mapping.headers == {Field.CLAIM: "Clm Nbr", Field.PAYER: "Pyr Nam"}
-    with pytest.raises(ValueError, match="field: Header"):
+    with pytest.raises(InputError, match="field: Header"):
         mapping_from_yaml("- claim\n- payer\n")
-    with pytest.raises(ValueError, match="not valid YAML"):
+    with pytest.raises(InputError, match="not valid YAML"):
         mapping_from_yaml("claim: [unclosed\n")
 
 

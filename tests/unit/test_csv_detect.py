@@ -8,7 +8,7 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.importers.csv_columns import Field, parse_mapping_option
 from bot.importers.csv_detect import Confidence, Detection, detect
 from bot.importers.csv_mapping_text import columns_option, inferred_text, proposal_text
@@ -332,7 +332,7 @@ def test_numbered_adjustment_columns_are_slots_of_their_own() -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=400))
 def test_reading_any_text_either_imports_or_refuses(text: str) -> None:
-    with contextlib.suppress(ImportRefused):
+    with contextlib.suppress(InputError):
         read_csv_report(io.BytesIO(text.encode("utf-8", "surrogatepass")), file_name="x.csv")
 
 
@@ -340,7 +340,7 @@ def test_reading_any_text_either_imports_or_refuses(text: str) -> None:
 @given(st.binary(max_size=300))
 def test_reading_any_bytes_either_imports_or_refuses(data: bytes) -> None:
     for content, name in ((data, "x.csv"), (data, "x.xlsx"), (b"PK\x03\x04" + data, "x.xlsx")):
-        with contextlib.suppress(ImportRefused):
+        with contextlib.suppress(InputError):
             read_csv_report(io.BytesIO(content), file_name=name)
 
 

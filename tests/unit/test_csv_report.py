@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.records import Adjustment, ClaimKind, ClaimRecord, ImportRefused
+from bot.domain.records import Adjustment, ClaimKind, ClaimRecord
+from bot.errors import InputError
 from bot.importers.csv_columns import parse_mapping_option
 from bot.importers.csv_report import CsvReport, read_csv_report
-from bot.importers.csv_values import CellError, day, money
+from bot.importers.csv_values import day, money
 
 HEADER = (
     "Claim ID,Payer Name,Payer ID,DOS,CPT,Modifiers,Billed Amount,Allowed Amount,Paid Amount,"
@@ -181,7 +182,7 @@ def test_date_formats(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize("text", ["13/45/2026", "2026-02-30", "Oct 1 2026", "10/01/202"])
 def test_bad_dates_are_refused(text: str) -> None:
-    with pytest.raises(CellError, match="is not a date"):
+    with pytest.raises(InputError, match="is not a date"):
         day(text, "date")
 
 
@@ -213,13 +214,13 @@ def test_money_reads_back_what_excel_writes(value: Decimal) -> None:
 
 @pytest.mark.parametrize("text", ["12O.00", "1,45.00", "$$1", "1.2.3", "abc"])
 def test_bad_money_is_refused(text: str) -> None:
-    with pytest.raises(CellError, match="is not a number"):
+    with pytest.raises(InputError, match="is not a number"):
         money(text, "amount")
 
 
 @pytest.mark.parametrize("text", ["12345678901234567890", "(99,999,999,999,999.00)"])
 def test_an_amount_too_large_to_store_is_refused(text: str) -> None:
-    with pytest.raises(CellError, match="amount is too large to be an amount"):
+    with pytest.raises(InputError, match="amount is too large to be an amount"):
         money(text, "amount")
 
 
@@ -536,12 +537,12 @@ def test_a_rejection_never_repeats_patient_data() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"  \r\n\r\n", b"\xef\xbb\xbf"])
 def test_an_empty_file_is_refused(data: bytes) -> None:
-    with pytest.raises(ImportRefused, match="empty"):
+    with pytest.raises(InputError, match="empty"):
         read_bytes(data)
 
 
 def test_a_file_without_a_recognisable_header_is_refused_with_what_it_needs() -> None:
-    with pytest.raises(ImportRefused) as refusal:
+    with pytest.raises(InputError) as refusal:
         read_bytes(b"Ref,Who,Amt,Why\nA1,Aetna,10.00,CO-4\n")
     message = str(refusal.value)
     for need in ("claim number", "payer", "amount", "CARC", "--columns"):
@@ -551,19 +552,19 @@ def test_a_file_without_a_recognisable_header_is_refused_with_what_it_needs() ->
 
 
 def test_a_header_missing_a_needed_column_is_refused_at_its_line() -> None:
-    with pytest.raises(ImportRefused) as refusal:
+    with pytest.raises(InputError) as refusal:
         read("C1,10/01/2026,99213", header="Claim ID,DOS,CPT")
     assert refusal.value.line_number == 1
     assert str(refusal.value).startswith("line 1: the header has no column for the payer")
 
 
 def test_a_zip_archive_is_refused_with_the_fix() -> None:
-    with pytest.raises(ImportRefused, match="ZIP archive, not a report; unzip it"):
+    with pytest.raises(InputError, match="ZIP archive, not a report; unzip it"):
         read_bytes(b"PK\x03\x04rest-of-a-zip")
 
 
 def test_a_legacy_xls_workbook_is_refused_with_the_fix() -> None:
-    with pytest.raises(ImportRefused, match=r"old-style Excel workbook \(.xls\); .* save it as"):
+    with pytest.raises(InputError, match=r"old-style Excel workbook \(.xls\); .* save it as"):
         read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
 
 
@@ -592,5 +593,5 @@ def test_a_partial_mapping_leaves_the_other_columns_to_auto_detection() -> None:
 
 
 def test_a_mapping_naming_an_absent_header_is_refused_naming_it() -> None:
-    with pytest.raises(ImportRefused, match='"Pyr Nam" not found in the header row'):
+    with pytest.raises(InputError, match='"Pyr Nam" not found in the header row'):
         read(DENIED_ROW, mapping=parse_mapping_option("payer=Pyr Nam"))

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.findings import RootCause
-from bot.letters.compose import LetterTemplates, TemplateProblem
+from bot.errors import InputError
+from bot.letters.compose import LetterTemplates
 from bot.letters.facts import Level
 from tests.unit.letter_facts import LOST_LEVEL_1, PATIENT, make_facts
 
@@ -116,7 +117,7 @@ def test_a_medicare_reconsideration_says_it_is_the_second_level_before_the_qic()
 
 
 def test_medicare_levels_past_the_qic_are_not_letters() -> None:
-    with pytest.raises(TemplateProblem, match="OMHA"):
+    with pytest.raises(InputError, match="OMHA"):
         TEMPLATES.compose(make_facts(level=Level(3, medicare=True)))
 
 
@@ -176,7 +177,7 @@ def test_a_practice_level_template_is_used_for_that_level_only(tmp_path: Path) -
 def test_a_broken_practice_template_names_its_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "coding.txt").write_text("{% extends frame %}\n{% block argument %}\n{{ oops \n")
 
-    with pytest.raises(TemplateProblem, match=r"coding.txt \(DENIALS_TEMPLATES\).* line 3"):
+    with pytest.raises(InputError, match=r"coding.txt \(DENIALS_TEMPLATES\).* line 3"):
         LetterTemplates(tmp_path).compose(make_facts(cause=RootCause.CODING))
 
 
@@ -185,7 +186,7 @@ def test_a_misspelt_name_is_refused_rather_than_printed_empty(tmp_path: Path) ->
         "{% extends frame %}\n{% block argument %}\n{{ claim.claim_numbr }}\n{% endblock %}\n"
     )
 
-    with pytest.raises(TemplateProblem, match=r"coding.txt .*line 3.*claim_numbr"):
+    with pytest.raises(InputError, match=r"coding.txt .*line 3.*claim_numbr"):
         LetterTemplates(tmp_path).compose(make_facts(cause=RootCause.CODING))
 
 

@@ -22,6 +22,7 @@ from bot.domain.payer_rules import (
     next_level_deadline,
 )
 from bot.domain.records import ClaimRecord, Payer
+from bot.errors import InputError
 from tests.unit.builders import make_claim, make_line, make_remittance
 
 IMPORTED_ON = date(2026, 10, 22)
@@ -419,13 +420,13 @@ def test_override_may_replace_the_default_row(tmp_path: Path) -> None:
 def test_bad_override_names_file_row_and_field(tmp_path: Path, row: str, message: str) -> None:
     path = tmp_path / "practice-rules.yaml"
     path.write_text(row, encoding="utf-8")
-    with pytest.raises(ValueError, match=r"practice-rules\.yaml") as error:
+    with pytest.raises(InputError, match=r"practice-rules\.yaml") as error:
         PayerRules.load(path)
     assert message in str(error.value)
 
 
 def test_missing_override_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot read the file"):
+    with pytest.raises(InputError, match="cannot read the file"):
         PayerRules.load(tmp_path / "missing.yaml")
 
 

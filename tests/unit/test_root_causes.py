@@ -17,6 +17,7 @@ from bot.domain.root_causes import (
     categorize,
     default_table,
 )
+from bot.errors import InputError
 
 # Every code named in section 2 (the CARC table and the "RARC overrides and flags" list).
 SECTION_2_CARCS = [
@@ -375,13 +376,13 @@ def test_override_file_replaces_and_adds_rows(tmp_path: Path) -> None:
 def test_bad_override_names_file_line_and_field(tmp_path: Path, content: str, message: str) -> None:
     override = tmp_path / "bad.csv"
     override.write_text(content, encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad\.csv") as error:
+    with pytest.raises(InputError, match=r"bad\.csv") as error:
         RootCauseTable.load(override)
     assert message in str(error.value)
 
 
 def test_missing_override_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot read the file"):
+    with pytest.raises(InputError, match="cannot read the file"):
         RootCauseTable.load(tmp_path / "nope.csv")
 
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from bot.commands.records import RecordsRequest, parse_due_date, parse_request
-from bot.commands.requests import BadInput
 from bot.commands.words import split_words
 from bot.domain.statuses import RejectionStatus, RequestStatus
 from bot.domain.work_summary import RejectionFact, RequestFact, summarize_work
+from bot.errors import InputError
 
 TODAY = date(2026, 11, 30)
 
@@ -63,7 +63,7 @@ def test_due_dates(word: str, expected: date) -> None:
     ],
 )
 def test_bad_requests_say_what_was_wrong(text: str, problem: str) -> None:
-    with pytest.raises(BadInput, match=problem):
+    with pytest.raises(InputError, match=problem):
         parse(text)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.records import ImportRefused
+from bot.errors import InputError
 from bot.importers.x12_segments import SegmentReader, Separators, parse_isa, read_segments
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "x12"
@@ -189,7 +189,7 @@ def test_read_segments_shortcut() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"  \r\n\r\n  ", b"\xef\xbb\xbf"])
 def test_empty_file_is_refused(data: bytes) -> None:
-    with pytest.raises(ImportRefused, match="the file is empty"):
+    with pytest.raises(InputError, match="the file is empty"):
         tokens(data)
 
 
@@ -198,12 +198,12 @@ def test_empty_file_is_refused(data: bytes) -> None:
     [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", b"PK\x03\x04\x14\x00\x00\x00", b"claim,payer\n1,2\n"],
 )
 def test_binary_or_other_files_are_refused_as_not_x12(data: bytes) -> None:
-    with pytest.raises(ImportRefused, match="this is not an X12 file: it does not start with ISA"):
+    with pytest.raises(InputError, match="this is not an X12 file: it does not start with ISA"):
         tokens(data)
 
 
 def test_cut_isa_is_refused() -> None:
-    with pytest.raises(ImportRefused, match="ISA header is cut short") as refused:
+    with pytest.raises(InputError, match="ISA header is cut short") as refused:
         tokens(b"ISA*00*          *00*    ")
     assert (refused.value.segment_number, refused.value.segment_id) == (1, "ISA")
 

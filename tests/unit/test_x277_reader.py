@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.claim_status import StatusLevel, StatusRecord, StatusTransaction
-from bot.domain.records import ImportRefused, Party
+from bot.domain.records import Party
+from bot.errors import InputError
 from bot.importers.x12_detect import transaction_set
 from bot.importers.x277 import read_277
 from tests.support.x277 import ACK, RFAI, STATUS, ClaimSpec, LineSpec, make_277
@@ -24,8 +25,8 @@ def records(data: bytes) -> list[StatusRecord]:
     return list(read_277(io.BytesIO(data)))
 
 
-def refusal(data: bytes) -> ImportRefused:
-    with pytest.raises(ImportRefused) as caught:
+def refusal(data: bytes) -> InputError:
+    with pytest.raises(InputError) as caught:
         records(data)
     assert NOTHING_STORED in str(caught.value)
     return caught.value

@@ -16,12 +16,12 @@ from bot.domain.records import (
     Adjustment,
     ClaimKind,
     ClaimRecord,
-    ImportRefused,
     ImportWarning,
     Party,
     ProviderAdjustment,
     RemittanceInfo,
 )
+from bot.errors import InputError
 from bot.importers.x12_segments import CHUNK_SIZE
 from bot.importers.x835 import read_835
 
@@ -116,8 +116,8 @@ def only_claim(data: bytes) -> ClaimRecord:
     return found
 
 
-def refusal(data: bytes) -> ImportRefused:
-    with pytest.raises(ImportRefused) as refused:
+def refusal(data: bytes) -> InputError:
+    with pytest.raises(InputError) as refused:
         read(data)
     return refused.value
 
@@ -168,7 +168,7 @@ def test_reversal_keeps_negated_amounts() -> None:
 
 def test_an_unknown_claim_status_refuses_the_file() -> None:
     """Read as adjudicated, it could invent a denial: the file is not whole."""
-    with pytest.raises(ImportRefused, match=r'segment 11 \(CLP\): claim status CLP02 "7" is not'):
+    with pytest.raises(InputError, match=r'segment 11 \(CLP\): claim status CLP02 "7" is not'):
         read(x835(claim(status="7")))
 
 
@@ -221,7 +221,7 @@ def test_cas_reads_up_to_six_triplets_with_quantities() -> None:
 def test_an_unreadable_cas_refuses_the_file_naming_segment_and_element(
     cas: str, words: str
 ) -> None:
-    with pytest.raises(ImportRefused, match=re.escape(words)) as refused:
+    with pytest.raises(InputError, match=re.escape(words)) as refused:
         read(x835(claim("C1", "1", "100", "80", cas)))
     assert (refused.value.segment_number, refused.value.segment_id) == (12, "CAS")
     assert "Nothing from this file was stored" in str(refused.value)
@@ -238,7 +238,7 @@ def test_a_repeated_triplet_is_read_the_same_and_refused_the_same() -> None:
     assert second == (Adjustment("CO", "45", Decimal("20")),) * 2
     assert warnings == []
     for _ in range(2):
-        with pytest.raises(ImportRefused, match="CAS04"):
+        with pytest.raises(InputError, match="CAS04"):
             read(x835(claim("C1", "1", "100", "80", "CAS*CO*45*20*X")))
 
 
@@ -250,13 +250,13 @@ def test_a_repeated_triplet_is_read_the_same_and_refused_the_same() -> None:
     ],
 )
 def test_an_unreadable_service_line_value_refuses_the_file(element: str, words: str) -> None:
-    with pytest.raises(ImportRefused, match=re.escape(words)):
+    with pytest.raises(InputError, match=re.escape(words)):
         read(x835(claim("C1", "1", "100", "0", element)))
 
 
 def test_a_20_digit_claim_amount_is_refused_naming_the_element() -> None:
     with pytest.raises(
-        ImportRefused,
+        InputError,
         match=r'segment 11 \(CLP\): amount "12345678901234567890" in CLP04 is too large',
     ):
         read(x835(claim("C1", "1", "100", "12345678901234567890")))
@@ -534,7 +534,7 @@ def test_plb_becomes_provider_adjustments() -> None:
 
 
 def test_plb_with_an_empty_amount_refuses_the_file() -> None:
-    with pytest.raises(ImportRefused, match=r"PLB04 \(amount\) is empty for the provider"):
+    with pytest.raises(InputError, match=r"PLB04 \(amount\) is empty for the provider"):
         read(x835(claim(), "PLB*1002*20211216*resnCode>adjID>5***"))
 
 
@@ -865,7 +865,7 @@ def test_sample_file_reads(name: str, count: int, denied: int, reversed_: int, p
 
 @pytest.mark.parametrize(("name", "words"), sorted(REFUSED.items()))
 def test_broken_sample_file_is_refused(name: str, words: str) -> None:
-    with (DATA / name).open("rb") as handle, pytest.raises(ImportRefused, match=words):
+    with (DATA / name).open("rb") as handle, pytest.raises(InputError, match=words):
         list(read_835(handle, file_name=name))
 
 
