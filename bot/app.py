@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
@@ -42,10 +38,13 @@ from bot.services.work_items import WorkItems
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
 from bot.slack.once import OnceApp
 from bot.slack.payloads import can_respond
+from bot.slack.retries import retry_handlers
 from bot.slack.signature import refuse
 from storage.receipts import Receipts
 
 log = logging.getLogger(__name__)
+
+CLIENT_TIMEOUT = 15  # seconds: Slack answers in well under one; longer counts as lost
 
 # Every listener module registers itself here, explicitly, once; `unknown` last, as it takes
 # whatever the others did not.
@@ -63,21 +62,15 @@ LISTENERS = (
 )
 
 
-def make_client(settings: Settings) -> WebClient:
-    """The Slack client with slack_sdk's retry handlers (used outside the acknowledge path)."""
-    client = WebClient(
+def make_client(settings: Settings, *, timeout: int = CLIENT_TIMEOUT) -> WebClient:
+    """The Slack client: retries that never send a message twice (`bot.slack.retries`), used
+    outside the acknowledge path; an answer later than `timeout` seconds counts as lost."""
+    return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url or WebClient.BASE_URL,
-        timeout=15,
+        timeout=timeout,
+        retry_handlers=retry_handlers(),
     )
-    client.retry_handlers.extend(
-        [
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=1),
-        ]
-    )
-    return client
 
 
 def build_deps(
@@ -98,6 +91,9 @@ def build_deps(
         renderer=renderer,
         clock=runtime.clock,
         interval=post_interval,
+        # An answer later than the client's timeout: Slack is given as long again to finish
+        # before the message is looked for (a lost answer is settled, never re-sent unseen).
+        settle_after=timedelta(seconds=client.timeout),
     )
     triage = Triage(runtime.sessions, settings.managers)
     return Deps(

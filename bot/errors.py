@@ -67,7 +67,19 @@ class NotAllowedError(DenialsError):
 
 
 class SlackUnavailableError(DenialsError):
-    """Slack cannot be reached, or asked us to slow down: the work is retried later."""
+    """Slack cannot be reached, or asked us to slow down: the work is retried later.
+
+    `maybe_sent`: the call left and its answer was lost, late or a server error, so Slack may
+    have done it (posted the message): look for it before sending it again. `retry_after`: the
+    seconds Slack asked us to wait (a 429); nothing was done. See `bot.slack.taken`.
+    """
+
+    def __init__(
+        self, message: str = "", *, maybe_sent: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message or "Slack cannot be reached right now; it is tried again later.")
+        self.maybe_sent = maybe_sent
+        self.retry_after = retry_after
 
 
 class DatabaseBusyError(DenialsError):

@@ -280,18 +280,23 @@ class AuditEvent(Base):
 
 
 class SendClaim(Base):
-    """Exactly-once ledger for scheduled messages: claim the row, send, then mark it sent."""
+    """Exactly-once ledger for messages: claim the row, send, then mark it sent."""
 
     __tablename__ = "send_claims"
-    __table_args__ = (UniqueConstraint("kind", "key", name="uq_send_claims_kind_key"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "key", name="uq_send_claims_kind_key"),
+        Index("ix_send_claims_status_retry_at", "status", "retry_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String())  # digest, warning, patterns, ...
+    kind: Mapped[str] = mapped_column(String())  # digest, warning, patterns, note, ...
     key: Mapped[str] = mapped_column(String())  # e.g. "C123:2026-W48", "42:7"
+    # claimed, sent, failed (given up), retry (not taken: send again), unsure (look first)
     status: Mapped[str] = mapped_column(String(), default="claimed")
     claimed_by: Mapped[str] = mapped_column(String())
     claimed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # retry and unsure: from then
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 

@@ -23,6 +23,7 @@ from bot.blocks.column_mapping import (
 )
 from bot.deps import Deps
 from bot.errors import InputError
+from bot.handlers.feedback import reply_in_thread
 from bot.handlers.files import MAX_BYTES, import_shared_file, outcome_text
 from bot.importers.csv_columns import ColumnMapping, Field
 from bot.importers.csv_question import answer_mapping, answer_problems, column_question
@@ -119,18 +120,14 @@ def _import_mapped(
             column_question(needed.detection),
             ref,
         )
-        deps.client.chat_postMessage(
-            channel=ref.channel, thread_ts=ref.thread_ts, text=message.text, blocks=message.blocks
-        )
+        reply_in_thread(deps, ref.channel, ref.thread_ts, message)
         return
     if isinstance(result, FileOutcome) and result.ok and ref.message_ts and user:
         done = columns_mapped_message(name, user)
         deps.client.chat_update(
             channel=ref.channel, ts=ref.message_ts, text=done.text, blocks=done.blocks
         )
-    deps.client.chat_postMessage(
-        channel=ref.channel, thread_ts=ref.thread_ts, text=outcome_text(result)
-    )
+    reply_in_thread(deps, ref.channel, ref.thread_ts, outcome_text(result))
     deps.poster.post_pending()
 
 

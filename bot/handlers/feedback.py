@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.message import Message
 from bot.deps import Deps
+from bot.services.courier import NOTE, new_key
 
 log = logging.getLogger(__name__)
 
@@ -19,11 +20,11 @@ def show_change(deps: Deps, post_id: int | None, note: str) -> None:
         return
     try:
         deps.poster.refresh(post_id)
-        deps.poster.thread_note(post_id, note)
     except (SlackApiError, SlackClientError, OSError) as error:
         # The change is stored; the card catches up on the next posting round.
         log.warning("card refresh failed after a change: %s", type(error).__name__)
         deps.poster.mark_stale(post_id)
+    deps.poster.thread_note(post_id, note)  # kept until Slack has it, said once
 
 
 def show_latest(deps: Deps, post_id: int) -> None:
@@ -48,3 +49,11 @@ def show_privately(respond: Respond, message: Message) -> None:
         response_type="ephemeral",
         replace_original=False,
     )
+
+
+def reply_in_thread(
+    deps: Deps, channel: str, thread_ts: str | None, said: str | Message, *, key: str | None = None
+) -> None:
+    """Answer in a thread (a shared file's), once, kept in the send ledger until Slack has it.
+    `key` names the answer when a redelivery could ask for it again (the event's id)."""
+    deps.poster.notes.send(NOTE, key or new_key(), channel, said, thread_ts=thread_ts)

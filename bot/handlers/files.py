@@ -14,9 +14,10 @@ from slack_bolt import App
 
 from bot.blocks.column_mapping import FileRef, columns_needed_message
 from bot.deps import Deps
-from bot.handlers.feedback import show_change
+from bot.handlers.feedback import reply_in_thread, show_change
 from bot.importers.csv_columns import ColumnMapping
 from bot.importers.csv_question import column_question
+from bot.services.courier import new_key
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.slack.files import SlackFile, shared_file
 from bot.slack.payloads import SharedFile
@@ -50,11 +51,12 @@ def register(app: App, deps: Deps) -> None:
     @app.event("file_shared")
     def file_shared(body: dict[str, Any], event: dict[str, Any]) -> None:
         shared = SharedFile.parse(body, event)
+        answer_key = f"file_shared:{body.get('event_id') or new_key()}"  # a redelivery: once
         if shared.channel and shared.channel == deps.settings.channel:  # the denials channel's
-            deps.after_ack(lambda: _import_shared(deps, shared))
+            deps.after_ack(lambda: _import_shared(deps, shared, answer_key))
 
 
-def _import_shared(deps: Deps, shared: SharedFile) -> None:
+def _import_shared(deps: Deps, shared: SharedFile, answer_key: str) -> None:
     """Download, import, answer in the file's thread, then post the new cards."""
     file = shared_file(deps.client, shared.file_id, shared.channel)
     if file.reply_to is not None:
@@ -81,13 +83,9 @@ def _import_shared(deps: Deps, shared: SharedFile) -> None:
             column_question(needed.detection),
             FileRef(shared.file_id, shared.channel, thread),
         )
-        deps.client.chat_postMessage(
-            channel=shared.channel, thread_ts=thread, text=message.text, blocks=message.blocks
-        )
+        reply_in_thread(deps, shared.channel, thread, message, key=answer_key)
         return
-    deps.client.chat_postMessage(
-        channel=shared.channel, thread_ts=thread, text=outcome_text(result)
-    )
+    reply_in_thread(deps, shared.channel, thread, outcome_text(result), key=answer_key)
     deps.poster.post_pending()
 
 

@@ -36,7 +36,7 @@ class Jobs:
 def build_jobs(deps: Deps, *, ledger: SendLedger | None = None) -> Jobs:
     """Raises ValueError with a readable message for a bad DENIALS_DIGEST_AT or WARNING_DAYS."""
     settings = deps.settings
-    ledger = ledger or SendLedger(deps.sessions)
+    ledger = ledger or deps.poster.notes.ledger  # one ledger, settling lost answers alike
     channel = settings.channel or ""
     managers = tuple(settings.managers)
     interval = deps.poster.interval  # the same pace as the cards: ~1 message per second

@@ -2,7 +2,9 @@
 
 At most one report per job per hour: a per-process limiter (which still works when the
 database is what is failing) and a ledger row per job and UTC hour (so replicas do not each
-send one). Reports name the job and the kind of problem only, never claim or patient data.
+send one). The row keeps the report's words, so one Slack did not take is sent by a later
+posting round until it is sent once, however the limiter stands. Reports name the job and the
+kind of problem only, never claim or patient data.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.message import Message
 from bot.blocks.text import clip
-from bot.slack.delivery import Delivery, deliver
+from bot.errors import SlackUnavailableError
+from bot.services.courier import Courier
+from bot.slack.delivery import deliver
 from storage.send_ledger import SendLedger, utc_now
 
 log = logging.getLogger(__name__)
@@ -70,13 +74,14 @@ class ErrorReporter:
         return REPORT.format(job=job, problems="\n".join(lines))
 
     def _send(self, key: str, who: str, message: Message) -> bool:
+        """Through the ledger with its words: a report Slack did not take now is sent by the
+        next posting round (`Courier.resend_due`), whatever this limiter says meanwhile."""
         try:
             try:
-                delivery = Delivery(self.client, who, message, (KIND, key))
-                return self.ledger.send_once(KIND, key, delivery.send, find_sent=delivery.find)
+                return Courier(self.client, self.ledger).send(KIND, key, who, message.text)
             except SQLAlchemyError:  # the database is down: report anyway, once an hour
                 deliver(self.client, who, message)
                 return True
-        except (SlackClientError, OSError) as error:
+        except (SlackUnavailableError, SlackClientError, OSError) as error:
             log.warning("could not report a job problem to Slack: %s", type(error).__name__)
             return False

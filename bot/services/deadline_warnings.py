@@ -43,6 +43,7 @@ from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
 from bot.slack.advice import explain
 from bot.slack.delivery import Delivery, Pacer
+from bot.slack.taken import describe
 from storage.models import ClaimRejection, Denial, DocumentationRequest, SlackPost
 from storage.send_ledger import SendLedger
 
@@ -255,11 +256,18 @@ class DeadlineWarnings:
             return sent if candidate is not None else {**(detail or {}), **sent}
 
         try:
-            return self.ledger.send_once(kind, key, send, detail=detail, find_sent=delivery.find)
-        except SlackApiError as error:
+            return self.pace.wait_out(
+                lambda: self.ledger.send_once(
+                    kind, key, send, detail=detail, find_sent=delivery.find
+                )
+            )
+        except SlackUnavailableError as error:
+            report.errors.append(NOT_SENT.format(why=describe(error)))
+            if error.maybe_sent:
+                return False  # looked for on a later tick; the others go on now
+            raise  # Slack cannot be reached or keeps asking us to wait: stop this round
+        except SlackApiError as error:  # refused: this one is retried later, the others go on
             report.errors.append(NOT_SENT.format(why=explain(error)))
-            if error.response.status_code == 429 or int(error.response.status_code or 0) >= 500:
-                raise SlackUnavailableError from error
             return False
         except (SlackClientError, OSError) as error:
             report.errors.append(NOT_SENT.format(why=type(error).__name__))

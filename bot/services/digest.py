@@ -7,13 +7,13 @@ The facts are read in one short session, closed before Slack is called; the ledg
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,11 +31,12 @@ from bot.domain.digest import (
 )
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
+from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
-from bot.slack.advice import explain
-from bot.slack.delivery import Delivery
+from bot.slack.delivery import Delivery, Pacer
+from bot.slack.taken import describe
 from storage.models import Appeal, Denial, PatternFix
 from storage.send_ledger import SendLedger
 
@@ -64,6 +65,7 @@ class DigestService:
     ledger: SendLedger
     channel: str
     zone: ZoneInfo
+    pace: Pacer = field(default_factory=Pacer)
 
     def send(self, slot_day: date, *, today: date, late: bool = False) -> JobReport:
         """Post the digest due on `slot_day` unless it was posted already."""
@@ -79,22 +81,21 @@ class DigestService:
         message = digest_message(self.summary(slot_day, today=today, late=late))
         delivery = Delivery(self.client, self.channel, message, (KIND, key))
         try:
-            sent = self.ledger.send_once(
-                KIND,
-                key,
-                delivery.send,
-                detail={"late": late, "today": today.isoformat()},
-                find_sent=delivery.find,
+            sent = self.pace.wait_out(
+                lambda: self.ledger.send_once(
+                    KIND,
+                    key,
+                    delivery.send,
+                    detail={"late": late, "today": today.isoformat()},
+                    find_sent=delivery.find,
+                )
             )
-        except SlackApiError as error:
-            report.errors.append(NOT_SENT.format(start=start, why=explain(error)))
-            return report
-        except (SlackClientError, OSError) as error:
-            report.errors.append(NOT_SENT.format(start=start, why=type(error).__name__))
+        except (SlackClientError, SlackUnavailableError, OSError) as error:
+            report.errors.append(NOT_SENT.format(start=start, why=describe(error)))
             return report
         if sent:
             report.sent.append(SENT.format(start=start, late=" (late)" if late else ""))
-        elif self.ledger.status(KIND, key) == "claimed":
+        elif self.ledger.status(KIND, key) in ("claimed", "retry", "unsure"):
             report.skipped.append(IN_FLIGHT.format(start=start))
         else:
             report.skipped.append(ALREADY.format(start=start))

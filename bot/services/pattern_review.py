@@ -32,10 +32,11 @@ from bot.blocks.text import mention
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
+from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
-from bot.slack.advice import explain
 from bot.slack.delivery import Delivery, Pacer
+from bot.slack.taken import describe
 from storage.models import Denial, PatternFix
 from storage.send_ledger import SendLedger
 
@@ -151,14 +152,15 @@ class PatternReview:
             return report
         message = pattern_review(self.view(month))
         for key, who in todo.items():
+            delivery = Delivery(self.client, who, message, (KIND, key))
             try:
-                delivery = Delivery(self.client, who, message, (KIND, key))
-                sent = self.ledger.send_once(
-                    KIND, key, partial(self._paced, delivery), find_sent=delivery.find
-                )
-            except SlackApiError as error:
-                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=explain(error)))
-                continue
+                sent = self.pace.wait_out(partial(self._send_once, key, delivery))
+            except (SlackApiError, SlackUnavailableError) as error:
+                why = describe(error)
+                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
+                if isinstance(error, SlackUnavailableError) and not error.maybe_sent:
+                    break  # Slack cannot be reached: the next tick goes on
+                continue  # refused, or looked for on a later tick: the others go on
             except (SlackClientError, OSError) as error:
                 why = type(error).__name__
                 report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
@@ -205,6 +207,11 @@ class PatternReview:
                 recorded_by=person.user if person is not None else None,
             )
         return latest
+
+    def _send_once(self, key: str, delivery: Delivery) -> bool:
+        return self.ledger.send_once(
+            KIND, key, partial(self._paced, delivery), find_sent=delivery.find
+        )
 
     def _paced(self, delivery: Delivery) -> dict[str, Any]:
         self.pace()

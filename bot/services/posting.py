@@ -1,9 +1,12 @@
 """Sends the outbox to Slack: each card posted exactly once, paced, surviving outages.
 
 Each post is claimed (`sending`) in its own committed transaction before the Slack call and
-marked `posted` with its `ts` after. The message carries its post id as Slack message metadata,
-so a claim left in `sending` by a crash is settled by looking for that message in the channel
-before posting again: nothing is posted twice and nothing is lost.
+marked `posted` with its `ts` after. The message carries its post id as Slack message metadata.
+A failed post follows `bot.slack.taken`'s rule: refused or rate-limited, it goes back to
+`pending` (after `Retry-After`, else with backoff); its answer lost or late, it becomes
+`unsure`, and like a claim left in `sending` by a crash it is settled by looking for that
+message in the channel before it is posted again: nothing is posted twice and nothing is lost.
+Thread notes go through the `Courier` (the send ledger), by the same rule.
 """
 
 from __future__ import annotations
@@ -17,20 +20,25 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.models.metadata import Metadata
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
+from bot.errors import SlackUnavailableError
 from bot.presenters.card_renderer import CardRenderer
-from bot.slack.advice import explain
+from bot.services.courier import NOTE, Courier, new_key
+from bot.slack.delivery import Pacer
 from bot.slack.history import find_by_metadata
+from bot.slack.taken import checked, describe, unavailable
 from storage.models import SlackPost
+from storage.send_ledger import SETTLE_AFTER, SendLedger
 
 log = logging.getLogger(__name__)
 
 METADATA_TYPE = "denial_card"
 STALE_CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
+FAILURES_IN_A_ROW = 3  # then the round stops: Slack is struggling, the next round goes on
 
 
 @dataclass
@@ -38,6 +46,7 @@ class PostReport:
     posted: int = 0
     updated: int = 0
     deferred: int = 0
+    notes: int = 0  # thread notes that had waited in the ledger
     errors: list[str] = field(default_factory=list)
 
 
@@ -51,35 +60,41 @@ class SlackPoster:
     interval: float = 1.0  # Slack allows about one message per second per channel
     sleep: Callable[[float], None] = time.sleep
     worker: str = "bot"
+    settle_after: timedelta = SETTLE_AFTER  # a lost answer: look for the card no sooner
+    courier: Courier | None = None  # thread notes; built on the database when not given
     _last_post: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        if self.courier is None:
+            ledger = SendLedger(self.sessions, settle_after=self.settle_after)
+            self.courier = Courier(self.client, ledger, Pacer(self.interval, self.sleep))
+
+    @property
+    def notes(self) -> Courier:
+        assert self.courier is not None
+        return self.courier
 
     def post_pending(self, limit: int = 500) -> PostReport:
         report = PostReport()
         self._settle_stale_claims()
+        failures = 0
         for post_id in self._due_ids(limit):
             if not self._claim(post_id):
                 continue  # another replica took it
             try:
                 self._send(post_id)
-                report.posted += 1
-            except SlackApiError as error:
-                retry_after = _retry_after(error)
-                self._release(post_id, error, retry_after)
+            except (SlackUnavailableError, SlackClientError, OSError) as error:
+                self._release(post_id, error)
                 report.deferred += 1
-                report.errors.append(explain(error))
-                if retry_after is not None or _is_outage(error):
-                    break  # Slack asked us to slow down, or is down: stop this round
-            except SlackClientError as error:  # connection refused, timeouts
-                self._release(post_id, error, None)
-                report.deferred += 1
-                report.errors.append(f"Slack could not be reached ({type(error).__name__})")
-                break
-            except OSError as error:
-                self._release(post_id, error, None)
-                report.deferred += 1
-                report.errors.append(f"Slack could not be reached ({type(error).__name__})")
-                break
+                report.errors.append(describe(error))
+                failures += 1
+                if failures >= FAILURES_IN_A_ROW or _stops_the_round(error):
+                    break
+                continue
+            report.posted += 1
+            failures = 0
         report.updated = self.refresh_changed()
+        report.notes = self.notes.resend_due()
         return report
 
     def post_now(self, post_id: int) -> bool:
@@ -89,11 +104,8 @@ class SlackPoster:
             return False  # the posting job (or another replica) has it
         try:
             self._send(post_id)
-        except SlackApiError as error:
-            self._release(post_id, error, _retry_after(error))
-            return False
-        except (SlackClientError, OSError) as error:
-            self._release(post_id, error, None)
+        except (SlackUnavailableError, SlackClientError, OSError) as error:
+            self._release(post_id, error)  # the posting job settles or sends it
             return False
         return True
 
@@ -126,9 +138,7 @@ class SlackPoster:
         for post_id in ids:
             try:
                 self.refresh(post_id)
-                notes = self._take_notes(post_id)
-                for note in notes:
-                    self.thread_note(post_id, note)
+                self._take_notes(post_id)
             except (SlackClientError, OSError) as error:
                 log.warning("card refresh deferred: %s", type(error).__name__)
                 break
@@ -136,18 +146,23 @@ class SlackPoster:
         return done
 
     def _take_notes(self, post_id: int) -> list[str]:
-        """Mark the card fresh and take the thread notes waiting for it, in one transaction."""
+        """Mark the card fresh and move the thread notes waiting for it to the send ledger, in
+        one transaction; `resend_due` (at the end of the round) sends them."""
         with self.sessions() as session, session.begin():
             post = session.get(SlackPost, post_id, with_for_update=True)
             if post is None:
                 return []
             notes = [str(n) for n in post.pending_notes]
+            for note in notes:
+                message = {"to": post.channel or self.channel, "thread_ts": post.ts, "text": note}
+                self.notes.ledger.enqueue(session, NOTE, new_key(), {"message": message})
             post.needs_update = False
             post.pending_notes = []
             return notes
 
-    def thread_note(self, post_id: int | None, text: str) -> None:
-        """A one-line history note in the card's thread (never broadcast)."""
+    def thread_note(self, post_id: int | None, text: str, *, key: str | None = None) -> None:
+        """A one-line history note in the card's thread (never broadcast), said once: `key`
+        names it (a new one when not given); kept in the ledger until Slack has it."""
         if post_id is None:
             return
         with self.sessions() as session:
@@ -155,7 +170,7 @@ class SlackPoster:
             if post is None or post.ts is None:
                 return
             channel, ts = post.channel, post.ts
-        self.client.chat_postMessage(channel=channel or self.channel, thread_ts=ts, text=text)
+        self.notes.send(NOTE, key or new_key(), channel or self.channel, text, thread_ts=ts)
 
     def _due_ids(self, limit: int) -> list[int]:
         now = self.clock.now()
@@ -187,12 +202,14 @@ class SlackPoster:
             assert post is not None
             message = self.renderer.render(session, post, today=self.clock.today())
         self._pace()
-        response = self.client.chat_postMessage(
-            channel=self.channel,
-            text=message.text,
-            blocks=message.blocks,
-            metadata=_card_metadata(post_id),
-            unfurl_links=False,
+        response = checked(
+            lambda: self.client.chat_postMessage(
+                channel=self.channel,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=_card_metadata(post_id),
+                unfurl_links=False,
+            )
         )
         self._mark_posted(post_id, str(response["channel"]), str(response["ts"]))
 
@@ -211,49 +228,67 @@ class SlackPoster:
                 )
             )
 
-    def _release(self, post_id: int, error: Exception, retry_after: float | None) -> None:
-        """Back to pending, to be tried again later: after Retry-After, else with backoff."""
+    def _release(self, post_id: int, error: Exception) -> None:
+        """Tried again later: `unsure` (looked for first) when Slack may have the card, else
+        `pending` after Retry-After, or with backoff."""
+        problem = unavailable(error)
+        now = self.clock.now()
         with self.sessions() as session, session.begin():
             post = session.get(SlackPost, post_id)
             if post is None:
                 return
-            post.attempts += 1
-            wait = (
-                timedelta(seconds=retry_after)
-                if retry_after is not None
-                else min(timedelta(seconds=5 * 2 ** min(post.attempts, 10)), MAX_BACKOFF)
-            )
-            post.status = "pending"
-            post.not_before = self.clock.now() + wait
-            post.last_error = explain(error) if isinstance(error, SlackApiError) else repr(error)
-        log.warning("posting a card deferred: %s", post.last_error)
+            post.last_error = describe(error)
+            if problem is not None and problem.maybe_sent:
+                post.attempts += 1
+                post.status, post.not_before = "unsure", now + self.settle_after
+            elif problem is not None and problem.retry_after is not None:
+                wait = timedelta(seconds=problem.retry_after)
+                post.status, post.not_before = "pending", now + wait
+            else:
+                post.attempts += 1
+                backoff = min(timedelta(seconds=5 * 2 ** min(post.attempts, 10)), MAX_BACKOFF)
+                post.status, post.not_before = "pending", now + backoff
+            status = post.status
+        log.warning(
+            "posting a card deferred (%s): %s", status, type(error.__cause__ or error).__name__
+        )
 
     def _settle_stale_claims(self) -> None:
-        """A claim left in `sending` by a crash: posted after all, or back to pending."""
-        cutoff = self.clock.now() - STALE_CLAIM
+        """A card whose post may have reached Slack (a claim left in `sending` by a crash, an
+        `unsure` one whose answer was lost): found in the channel it is posted; not found it
+        goes back to pending; when Slack cannot be asked, it waits for the next round."""
+        now = self.clock.now()
         with self.sessions() as session:
             stale = session.execute(
-                select(SlackPost.id, SlackPost.channel).where(
-                    SlackPost.status == "sending", SlackPost.not_before <= cutoff
+                select(SlackPost.id, SlackPost.channel, SlackPost.status).where(
+                    or_(
+                        and_(
+                            SlackPost.status == "sending", SlackPost.not_before <= now - STALE_CLAIM
+                        ),
+                        and_(
+                            SlackPost.status == "unsure",
+                            or_(SlackPost.not_before.is_(None), SlackPost.not_before <= now),
+                        ),
+                    )
                 )
             ).all()
-        for post_id, channel in stale:
-            ts = self._find_posted(channel or self.channel, post_id)
+        for post_id, channel, status in stale:
+            try:
+                ts = find_by_metadata(self.client, channel or self.channel, _card_metadata(post_id))
+            except Exception as error:
+                if unavailable(error) is None and not isinstance(error, SlackClientError):
+                    raise
+                log.warning("could not look for card %s (%s)", post_id, type(error).__name__)
+                continue
             if ts is not None:
                 self._mark_posted(post_id, channel or self.channel, ts)
                 continue
             with self.sessions() as session, session.begin():
                 session.execute(
                     update(SlackPost)
-                    .where(SlackPost.id == post_id, SlackPost.status == "sending")
-                    .values(status="pending")
+                    .where(SlackPost.id == post_id, SlackPost.status == status)
+                    .values(status="pending", not_before=now)
                 )
-
-    def _find_posted(self, channel: str, post_id: int) -> str | None:
-        try:
-            return find_by_metadata(self.client, channel, _card_metadata(post_id))
-        except (SlackClientError, OSError):
-            return None
 
     def _pace(self) -> None:
         wait = self._last_post + self.interval - time.monotonic()
@@ -266,14 +301,11 @@ def _card_metadata(post_id: int) -> Metadata:
     return Metadata(event_type=METADATA_TYPE, event_payload={"post_id": post_id})
 
 
-def _retry_after(error: SlackApiError) -> float | None:
-    if error.response.status_code != 429:
-        return None
-    try:
-        return float(error.response.headers.get("Retry-After", 1))
-    except (TypeError, ValueError):
-        return 1.0
-
-
-def _is_outage(error: SlackApiError) -> bool:
-    return int(error.response.status_code or 0) >= 500
+def _stops_the_round(error: Exception) -> bool:
+    """Slack asked us to wait, cannot be reached, or is failing (5xx): the next round goes on.
+    One lost answer does not stop it (FAILURES_IN_A_ROW do)."""
+    problem = unavailable(error)
+    if problem is None:
+        return isinstance(error, OSError)
+    lost_answer = problem.maybe_sent and not isinstance(error.__cause__, SlackApiError)
+    return not lost_answer

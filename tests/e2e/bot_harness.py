@@ -72,12 +72,15 @@ def running_bot(
     *,
     today: date = TODAY,
     post_interval: float = 0.0,
+    client: WebClient | None = None,
 ) -> Iterator[BotUnderTest]:
-    """Over Socket Mode when `settings` has an app token, as `denials run` decides."""
+    """Over Socket Mode when `settings` has an app token, as `denials run` decides.
+
+    `client`: the bot's Slack client (default: a plain one on the stand-in, no retries)."""
     slack.add_channel(CHANNEL, name="denials", members=(MANAGER, *STAFF))
     for user in (MANAGER, *STAFF):
         slack.add_user(user, name=user.lower()[1:], team="T1")
-    client = WebClient(token=BOT_TOKEN, base_url=slack.url)
+    client = client or WebClient(token=BOT_TOKEN, base_url=slack.url)
     clock = Clock(runtime.clock.zone, today)
     runtime = Runtime(runtime.settings, runtime.engine, runtime.sessions, runtime.rulebook, clock)
     deps = build_deps(settings, client=client, runtime=runtime, post_interval=post_interval)

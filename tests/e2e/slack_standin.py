@@ -9,20 +9,23 @@ Serves, on 127.0.0.1 and a free port: the Web API under `/api/<method>` (see
 `WebApi.methods()`; anything else answers `unknown_method`), the upload URLs that
 `files.getUploadURLExternal` hands out (`/upload/<id>`), file downloads (`/files/<id>`,
 bearer token) and response_urls (`/response/<id>`). Faults are injected per method
-(`fail_next`) or for everything (`go_down`). Queries return deep copies, taken under the
-lock the server holds while it answers, so tests never see half an update.
+(`fail_next`) or for everything (`go_down`); answers are lost after the call was done
+(`lose_next`, `lose_answers`: the message is kept, the answer dropped or late). Queries
+return deep copies, taken under the lock the server holds while it answers, so tests never
+see half an update.
 """
 
 from __future__ import annotations
 
 import copy
+import random
 import threading
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from tests.e2e.standin_api import WebApi
-from tests.e2e.standin_http import DEFAULT_ERRORS, Fault, Router, StandInHandler
+from tests.e2e.standin_http import DEFAULT_ERRORS, Fault, Loss, LossRate, Router, StandInHandler
 from tests.e2e.standin_responses import apply_view_ack
 from tests.e2e.standin_socket import SocketModeStandIn
 from tests.e2e.standin_state import (
@@ -273,6 +276,29 @@ class SlackStandIn:
             self._router.down = False
         if self._server is None:
             self.start()  # the same port, so `.url` and handed-out URLs stay valid
+
+    def lose_next(self, method: str, *, kind: str = "drop", times: int = 1) -> None:
+        """The next `times` calls to `method` ("*" for any) are done, but their answer is lost:
+        `drop` closes the connection without one; `late` holds it until the client's timeout
+        has closed the connection. What Slack does when a network or a load balancer fails
+        after the message was posted."""
+        assert kind in ("drop", "late")
+        with self._lock:
+            self._router.losses.setdefault(method, []).append(Loss(kind, times))
+
+    def lose_answers(
+        self, method: str = "*", *, drop: float = 0.0, late: float = 0.0, seed: int = 12
+    ) -> None:
+        """From now on, of the calls to `method`, a share `drop` lose their answer and a share
+        `late` answer after the client gave up (a seeded draw, so a run can be replayed)."""
+        with self._lock:
+            self._router.loss_rates[method] = LossRate(drop, late, random.Random(seed))
+
+    def keep_answers(self) -> None:
+        """Stop losing answers."""
+        with self._lock:
+            self._router.losses.clear()
+            self._router.loss_rates.clear()
 
     def set_latency(self, seconds: float, method: str = "*") -> None:
         """Answer `method` ("*" for all) only after `seconds`: a slow Slack."""

@@ -6,7 +6,10 @@ body)` under the stand-in's lock; `StandInHandler` is the `http.server` glue.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
+import select
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +29,7 @@ JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_auth_
 DEFAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
 
 Reply = tuple[int, dict[str, str], bytes]
+LATE_AT_MOST = 30.0  # seconds a late answer waits for its client to give up: never hangs a run
 
 
 @dataclass
@@ -34,6 +38,22 @@ class Fault:
     error: str
     retry_after: int | None
     remaining: int
+
+
+@dataclass
+class Loss:
+    """An answer that never arrives (`drop`: the connection closes without one) or arrives
+    after the client gave up (`late`); either way the call itself was done."""
+
+    kind: str  # "drop" or "late"
+    remaining: int
+
+
+@dataclass
+class LossRate:
+    drop: float
+    late: float
+    rng: random.Random
 
 
 @dataclass
@@ -49,6 +69,9 @@ class Router:
     down: bool = False
     app_tokens: set[str] = field(default_factory=set)  # xapp-: apps.connections.open only
     socket_url: Callable[[], str] | None = None  # a new Socket Mode URL, when there is one
+    losses: dict[str, list[Loss]] = field(default_factory=dict)  # method or "*" -> queue
+    loss_rates: dict[str, LossRate] = field(default_factory=dict)  # method or "*" -> odds
+    _answer: threading.local = field(default_factory=threading.local)  # this request's loss
 
     def route(self, verb: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         parts = urlsplit(path)
@@ -79,9 +102,31 @@ class Router:
                 self.held.append(method)
             return hold
 
+    def lost_answer(self) -> str | None:
+        """What happens to the answer of the Web API call this thread just routed."""
+        loss: str | None = getattr(self._answer, "loss", None)
+        self._answer.loss = None
+        return loss
+
+    def _take_loss(self, method: str) -> str | None:
+        for key in (method, "*"):
+            queue = self.losses.get(key) or []
+            if queue:
+                loss = queue[0]
+                loss.remaining -= 1
+                if loss.remaining <= 0:
+                    queue.pop(0)
+                return loss.kind
+        rate = self.loss_rates.get(method) or self.loss_rates.get("*")
+        if rate is not None:
+            draw = rate.rng.random()
+            return "drop" if draw < rate.drop else "late" if draw < rate.drop + rate.late else None
+        return None
+
     def _web_api(self, method: str, params: dict[str, Any], headers: dict[str, str]) -> Reply:
         call = Call(method, params, time.monotonic())
         self.ws.calls.append(call)
+        call.lost = self._answer.loss = self._take_loss(method)
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
             channel = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
@@ -208,6 +253,22 @@ class StandInHandler(BaseHTTPRequestHandler):
         if hold is not None:
             hold.wait(timeout=30)  # released by the test; never hangs a run
         status, reply_headers, data = router.route(verb, self.path, headers, body)
+        loss = router.lost_answer()
+        if loss == "drop":
+            self.close_connection = True  # the call was done; its answer never leaves
+            return
+        if loss == "late" and not self._client_gave_up():
+            return
+        with contextlib.suppress(OSError):  # a late answer to a client that has gone
+            self._answer(status, reply_headers, data)
+
+    def _client_gave_up(self) -> bool:
+        """Hold a late answer until the client stops waiting for it (its timeout closes the
+        connection), rather than for a guessed number of seconds; True once it has."""
+        ready, _, _ = select.select([self.connection], [], [], LATE_AT_MOST)
+        return bool(ready)
+
+    def _answer(self, status: int, reply_headers: dict[str, str], data: bytes) -> None:
         self.send_response(status)
         for key, value in reply_headers.items():
             self.send_header(key, value)

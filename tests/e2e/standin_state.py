@@ -248,6 +248,7 @@ class Call:
     at: float  # time.monotonic()
     status: int = 200
     error: str | None = None
+    lost: str | None = None  # "drop" or "late": done, but the answer did not reach the caller
 
     @property
     def ok(self) -> bool:

@@ -28,6 +28,7 @@ from bot.jobs.context import Jobs, build_jobs
 from bot.jobs.scheduler import run_now
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.job_report import JobReport
+from bot.slack.retries import retry_handlers
 from storage.models import Denial
 from storage.send_ledger import SendLedger
 from tests.e2e.slack_standin import SlackStandIn
@@ -81,8 +82,11 @@ class JobBot:
         *,
         worker: str = "test",
         wall: WallClock | None = None,
+        client_timeout: int | None = None,
         **changes: Any,
     ) -> JobBot:
+        """`client_timeout`: the production client's retries with that timeout (seconds),
+        instead of a plain client."""
         settings = settings.model_copy(update=changes)
         runtime = Runtime(
             settings=settings,
@@ -92,6 +96,13 @@ class JobBot:
             clock=Clock(settings.zone),
         )
         client = WebClient(token="xoxb-test", base_url=slack.url)
+        if client_timeout is not None:
+            client = WebClient(
+                token="xoxb-test",
+                base_url=slack.url,
+                timeout=client_timeout,
+                retry_handlers=retry_handlers(),
+            )
         deps = build_deps(settings, client=client, runtime=runtime, post_interval=0)
         wall = wall or WallClock()
         jobs = build_jobs(deps, ledger=SendLedger(sessions, worker=worker, now=wall))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.message import Message
+from bot.errors import SlackUnavailableError
 from bot.jobs.errors import ErrorReporter
 from bot.slack.delivery import deliver, find_delivered
 from storage.send_ledger import MAX_ATTEMPTS, SendLedger
@@ -177,3 +178,86 @@ def test_a_workspace_that_cannot_be_searched_gets_the_message_again_rather_than_
     sent = deliver(client, MANAGER, Message(text="hello"), marker=("escalation_dm", "k2"))
     assert find_delivered(client, MANAGER, ("escalation_dm", "k2")) == sent
     assert find_delivered(client, MANAGER, ("escalation_dm", "other")) is None
+
+
+def test_a_send_whose_answer_was_lost_is_looked_for_before_it_goes_again(
+    ledger: SendLedger, wall: WallClock
+) -> None:
+    looked: list[str] = []
+
+    def lost() -> dict[str, str]:
+        raise SlackUnavailableError("answer lost", maybe_sent=True)
+
+    def find() -> dict[str, str] | None:
+        looked.append("looked")
+        return {"channel": "C1", "ts": "9.0"}
+
+    with pytest.raises(SlackUnavailableError):
+        ledger.send_once("digest", "lost", lost, find_sent=find)
+    assert ledger.status("digest", "lost") == "unsure"
+    assert not ledger.send_once("digest", "lost", lambda: {"ts": "2.0"}, find_sent=find)  # settling
+    wall.advance(seconds=31)
+    assert ledger.send_once("digest", "lost", lambda: {"ts": "2.0"}, find_sent=find)
+    assert looked == ["looked"]
+    assert ledger.rows("digest", ["lost"])["lost"][1]["ts"] == "9.0"  # found, not sent again
+
+
+def test_a_send_slack_refused_is_tried_again_soon_without_looking(
+    ledger: SendLedger, wall: WallClock
+) -> None:
+    def refused() -> dict[str, str]:
+        raise OSError("refused")
+
+    def find() -> dict[str, str] | None:
+        raise AssertionError("a refused send was never posted: nothing to look for")
+
+    with pytest.raises(OSError, match="refused"):
+        ledger.send_once("warning", "w", refused, find_sent=find)
+    assert ledger.status("warning", "w") == "retry"
+    wall.advance(seconds=31)  # the first back-off, not the five-minute stale rule
+    assert ledger.send_once("warning", "w", lambda: {"ts": "1.0"}, find_sent=find)
+
+
+def test_a_rate_limit_is_waited_out_and_is_not_an_attempt(
+    ledger: SendLedger, wall: WallClock
+) -> None:
+    def limited() -> dict[str, str]:
+        raise SlackUnavailableError("slow down", retry_after=3)
+
+    for _ in range(MAX_ATTEMPTS + 1):
+        with pytest.raises(SlackUnavailableError):
+            ledger.send_once("warning", "rl", limited)
+        assert not ledger.claim("warning", "rl")  # not before Retry-After
+        wall.advance(seconds=3)
+    assert ledger.status("warning", "rl") == "retry"  # never given up for waiting
+    assert ledger.send_once("warning", "rl", lambda: {"ts": "1.0"})
+
+
+def test_when_slack_cannot_be_asked_the_message_waits_rather_than_goes_twice(
+    ledger: SendLedger, wall: WallClock
+) -> None:
+    ledger.claim("digest", "k")
+    wall.advance(minutes=6)  # a crash left it claimed: it may have been sent
+
+    def cannot_look() -> dict[str, str] | None:
+        raise SlackUnavailableError("history lost")
+
+    def send() -> dict[str, str]:
+        raise AssertionError("sent without knowing whether it was sent")
+
+    with pytest.raises(SlackUnavailableError):
+        ledger.send_once("digest", "k", send, find_sent=cannot_look)
+    assert ledger.status("digest", "k") == "unsure"
+
+
+def test_messages_that_carry_their_words_wait_in_the_ledger_until_due(
+    ledger: SendLedger, sessions: sessionmaker[Session], wall: WallClock
+) -> None:
+    with sessions() as session, session.begin():
+        ledger.enqueue(session, "note", "n1", {"message": {"to": "C1", "text": "hi"}})
+    ledger.claim("digest", "no-words")  # rebuilt by its job each tick: never listed
+    ledger.send_once("note", "n2", lambda: {"ts": "1"}, detail={"message": {"text": "sent"}})
+
+    assert [(kind, key) for kind, key, _ in ledger.due()] == [("note", "n1")]
+    assert ledger.claim("note", "n1")
+    assert ledger.due() == []
