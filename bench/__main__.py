@@ -29,13 +29,13 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench import burst_bench, import_bench, load_bench, query_bench
+from bench import burst_bench, import_bench, load_bench, query_bench, startup_bench
 from bench.common import PG_SERVER, Result
 from bench.seed_db import Seeded, seed
 from storage.db import make_engine
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("import", "queries", "load", "burst")
+SECTIONS = ("startup", "import", "queries", "load", "burst")
 
 
 def machine() -> dict[str, Any]:
@@ -98,6 +98,11 @@ def run(args: argparse.Namespace, work: Path, log: Callable[[str], None]) -> lis
             log(f"{name} failed: {type(error).__name__}: {error}")
             rows.append(Result(name, f"{name} benchmark", None, "", note=f"failed: {error!r}"))
 
+    if "startup" in only:
+        log("startup: `denials --help` and a small `denials import`, against their baselines")
+        section(
+            "start-up", lambda: startup_bench.run(work, runs=3 if quick else startup_bench.RUNS)
+        )
     if "import" in only:
         log("import: generating 835 files and importing them")
         sizes = (2_000, 20_000) if quick else import_bench.SIZES

@@ -1,22 +1,46 @@
-"""The `denials` command (also `python -m bot`): the only place that reads the environment."""
+"""The `denials` command (also `python -m bot`): the only place that reads the environment.
+
+Nothing heavy is imported here: `denials --help` (and a mistyped command) answers in a blink,
+and each subcommand loads what it uses when it runs (bench/startup_bench.py measures it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bot import cli_commands
-from bot.config import load_settings
 from bot.errors import DenialsError, InputError
 
 log = logging.getLogger("bot")
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Later:
+    """A subcommand's handler in `bot.cli_commands`, imported when the subcommand runs."""
+
+    name: str
+
+    def __call__(self, args: argparse.Namespace) -> int:
+        handler: Handler = getattr(importlib.import_module("bot.cli_commands"), self.name)
+        return handler(args)
+
+
+class _Commands:
+    def __getattr__(self, name: str) -> Later:
+        return Later(name)
+
+
+# `cli_commands.run` names bot.cli_commands.run without importing it (pandas, Alembic, Bolt…).
+cli_commands = _Commands()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    from bot.config import load_settings  # pydantic: only once a subcommand runs
+
     try:
         args.settings = load_settings()
     except InputError as error:

@@ -1,4 +1,8 @@
-"""What each `denials` subcommand does: build the runtime, call one service, print."""
+"""What each `denials` subcommand does: build the runtime, call one service, print.
+
+A subcommand imports what only it needs inside its function, so `denials import` does not load
+Block Kit, pandas or matplotlib it never uses (bench/startup_bench.py keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tqdm import tqdm
-
-from bot.blocks.due_list import due_list
-from bot.blocks.plain_text import render_text
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.domain.payer_rules import format_rules_table
 from bot.errors import InputError
 from bot.importers.csv_columns import ColumnMapping, mapping_from_yaml, parse_mapping_option
 from bot.importers.csv_mapping_text import columns_option, proposed_columns
-from bot.services.due import DueFilter, due_view
-from bot.services.export import export_records, write_csv, write_jsonl
 from bot.services.importing import (
     FileOutcome,
     ImportContext,
@@ -90,6 +88,8 @@ def _print_outcome(outcome: FileOutcome, path: Path | None = None) -> None:
 def _progress_bar(path: Path) -> Progress | None:
     if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_MIN_BYTES:
         return None
+    from tqdm import tqdm
+
     bar = tqdm(total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name, leave=False)
 
     def update(done: int, total: int) -> None:
@@ -101,6 +101,8 @@ def _progress_bar(path: Path) -> Progress | None:
 
 
 def export(args: argparse.Namespace) -> int:
+    from bot.services.export import export_records, write_csv, write_jsonl
+
     rt = runtime(args)
     writer: Callable[..., int] = write_jsonl if args.format == "json" else write_csv
     with rt.sessions() as session:
@@ -109,6 +111,10 @@ def export(args: argparse.Namespace) -> int:
 
 
 def due(args: argparse.Namespace) -> int:
+    from bot.blocks.due_list import due_list
+    from bot.blocks.plain_text import render_text
+    from bot.services.due import DueFilter, due_view
+
     rt = runtime(args)
     if args.days < 0 or args.days > 365:
         raise InputError("DAYS must be between 0 and 365, e.g. `denials due 14`.")

@@ -1,16 +1,25 @@
-"""Engine and session factory; migrations are applied through Alembic (storage/migrations)."""
+"""Engine and session factory; migrations are applied through Alembic (storage/migrations).
+
+Alembic is imported only when there is a migration to apply: a database already at the newest
+revision is recognised with one query, so a command such as `denials import` starts quickly.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Revision files are `NNNN_what.py` with revision id "NNNN", one chain (PROTOCOL.md;
+# tests/integration/test_migrations.py checks it), so the newest is the highest number.
+REVISION_FILES = "[0-9][0-9][0-9][0-9]_*.py"
 SQLITE_BUSY_MS = 30_000  # how long SQLite waits for another writer before "database is locked"
 
 
@@ -40,6 +49,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -48,4 +59,23 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (what `denials db upgrade` and `denials run` do)."""
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
+
+
+def head_revision() -> str:
+    """The newest migration's revision id."""
+    return max(path.name[:4] for path in (MIGRATIONS / "versions").glob(REVISION_FILES))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None when it has none (new, or several heads)."""
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except DBAPIError:  # no alembic_version table: nothing migrated yet
+        return None
+    return str(found[0][0]) if len(found) == 1 else None

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import BinaryIO, Final, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, BinaryIO, Final, TextIO
 
 from bot.domain.records import ClaimRecord, ImportWarning, RejectedRow
 from bot.errors import InputError
@@ -34,6 +32,9 @@ from bot.importers.csv_mapping_text import inferred_text, proposal_text
 from bot.importers.csv_rows import parse_row
 from bot.importers.csv_table import Grid, header_signature, read_grids, signatures
 from bot.importers.csv_values import clean
+
+if TYPE_CHECKING:  # pandas is loaded where a frame is built: an 835 import never loads it
+    import pandas as pd
 
 _TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
 CLP02_COLUMN: Final = "_clp02"
@@ -181,6 +182,8 @@ def _field_frame(
     records: list[tuple[int, list[str]]], header: Header
 ) -> tuple[pd.DataFrame, list[RejectedRow]]:
     """One column per field (first non-blank of its columns), for the data rows only."""
+    import pandas as pd
+
     width = len(header.texts)
     header_key = [normalise(t) for t in header.texts]
     rows: list[list[str]] = []
@@ -229,6 +232,8 @@ def _holds_clp02(column: pd.Series) -> bool:
 
 
 def _first_filled(raw: pd.DataFrame, columns: Sequence[int]) -> pd.Series:
+    import pandas as pd
+
     result = pd.Series([""] * len(raw), dtype=object)
     for column in reversed(columns):  # earlier (preferred) columns overwrite later ones
         result = raw[column].where(raw[column] != "", result)
@@ -242,6 +247,8 @@ def _fill_down_patient(frame: pd.DataFrame) -> pd.DataFrame:
     one) is blank or the same as on the row the name came from (a heading row has none), so a
     row that merely lacks a name is never given another patient's.
     """
+    import pandas as pd
+
     name_col = Field.PATIENT_NAME.value
     if name_col not in frame or frame.empty:
         return frame

@@ -32,7 +32,6 @@ from bot.importers.csv_report import CsvReport, MissingColumnsError, read_report
 from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
-from bot.services.status_import import import_status_stream
 from bot.services.status_links import close_paid_requests, link_missing_records
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
@@ -338,6 +337,9 @@ def detect_format(head: bytes) -> Literal["835", "277", "csv"]:
 
 
 def _import_277(stream: BinaryIO, name: str, digest: str, context: ImportContext) -> FileOutcome:
+    # Imported here: an 835 or CSV import does not load the 277 reader and its cards.
+    from bot.services.status_import import import_status_stream
+
     with context.sessions() as session, session.begin():
         result = import_status_stream(
             session,
