@@ -33,14 +33,18 @@ from sqlalchemy import Engine, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
+from bot.domain.payers import display_name, id_key, name_key
 from bot.domain.root_causes import RootCauseTable
 from bot.domain.statuses import CLOSED, WAITING_FOR_PAYER
+from storage.bulk.claim_rows import pattern_key
 from storage.db import make_engine, upgrade
 from storage.models import (
     Appeal,
     Claim,
     Denial,
     ImportFile,
+    Payer,
+    PayerAlias,
     Remittance,
     SlackPost,
 )
@@ -212,15 +216,15 @@ def _reasons() -> list[Reason]:
     return found
 
 
-def _payers(rnd: random.Random) -> list[tuple[str, str, str, int, float]]:
-    """(name, payer key, rule key, appeal days, weight): Zipf-like weights."""
+def _payers(rnd: random.Random) -> list[tuple[str, str, int, str, int, float]]:
+    """(name as written, payer id as written, payer's row id, rule key, appeal days, weight):
+    Zipf-like weights."""
     payers = [(name, ident, days) for name, ident, days in BIG_PAYERS]
     for index in range(TAIL_PAYERS):
         payers.append((f"REGIONAL HEALTH PLAN {index + 1:02d}", f"R{index + 1:04d}", 90))
     weighted = []
     for rank, (name, ident, days) in enumerate(payers, start=1):
-        key = f"id:{ident}"
-        weighted.append((name, key, "default", days, 1.0 / rank))
+        weighted.append((name, ident, rank, "default", days, 1.0 / rank))
     return weighted
 
 
@@ -254,7 +258,7 @@ class _Rows:
         self.reasons = _reasons()
         self.reason_weights = [r.weight for r in self.reasons]
         self.payers = _payers(self.rnd)
-        self.payer_weights = [p[4] for p in self.payers]
+        self.payer_weights = [p[5] for p in self.payers]
         providers = max(5, n // 5000)
         self.providers = [
             (
@@ -270,11 +274,15 @@ class _Rows:
         self.denial_id = 0
         self.post_id = 0
         self.appeal_id = 0
-        self.remittance_ids: dict[tuple[int, str], int] = {}
+        self.remittance_ids: dict[tuple[int, int], int] = {}
 
     def columns(self) -> dict[str, Columns]:
         d = self.dialect
         return {
+            "payers": Columns(_table(Payer), ("id", "name", "created_at"), d),
+            "payer_aliases": Columns(
+                _table(PayerAlias), ("id", "payer_id", "kind", "key", "text"), d
+            ),
             "import_files": Columns(
                 _table(ImportFile),
                 (
@@ -297,7 +305,7 @@ class _Rows:
                     "id",
                     "import_id",
                     "payer_name",
-                    "payer_id",
+                    "payer_identifier",
                     "check_number",
                     "payment_amount",
                     "production_date",
@@ -311,7 +319,7 @@ class _Rows:
                     "id",
                     "import_id",
                     "remittance_id",
-                    "payer_key",
+                    "payer_id",
                     "claim_number",
                     "payer_claim_number",
                     "status_code",
@@ -354,8 +362,7 @@ class _Rows:
                     "post_id",
                     "claim_number",
                     "payer_claim_number",
-                    "payer_key",
-                    "payer_name",
+                    "payer_id",
                     "provider_npi",
                     "provider_name",
                     "service_date",
@@ -444,6 +451,24 @@ class _Rows:
         zero = claim_money(Decimal(0))
         empty_lines = claim_json([])
 
+        yield (
+            "payers",
+            [
+                c["payers"].row((payer_id, display_name(name), file_time(_utc(start, 0))))
+                for name, _, payer_id, *_ in self.payers
+            ],
+        )
+        yield (
+            "payer_aliases",
+            [
+                c["payer_aliases"].row((2 * payer_id - kind, payer_id, alias, key, text))
+                for name, ident, payer_id, *_ in self.payers
+                for kind, alias, key, text in (
+                    (1, "id", id_key(ident), ident),
+                    (0, "name", name_key(name), name),
+                )
+            ],
+        )
         imports: list[tuple[Any, ...]] = []
         remittances: list[tuple[Any, ...]] = []
         claims: list[tuple[Any, ...]] = []
@@ -477,23 +502,23 @@ class _Rows:
                 burst = rnd.random() < 0.03 and left >= 3
                 size = min(left, rnd.randint(3, 24)) if burst else 1
                 left -= size
-                payer_name, payer_key, rule_key, appeal_days, _ = rnd.choices(
+                payer_name, payer_ident, payer_id, rule_key, appeal_days, _ = rnd.choices(
                     self.payers, self.payer_weights
                 )[0]
                 reason = rnd.choices(self.reasons, self.reason_weights)[0]
                 provider_name, npi = self.providers[rnd.randrange(len(self.providers))]
-                pattern = "|".join((payer_key, reason.category, reason.code, npi))
-                remittance = self.remittance_ids.get((import_id, payer_key))
+                pattern = pattern_key(payer_id, reason.category, reason.code, npi)
+                remittance = self.remittance_ids.get((import_id, payer_id))
                 if remittance is None:
                     remittance = len(self.remittance_ids) + 1
-                    self.remittance_ids[(import_id, payer_key)] = remittance
+                    self.remittance_ids[(import_id, payer_id)] = remittance
                     remittances.append(
                         c["remittances"].row(
                             (
                                 remittance,
                                 import_id,
                                 payer_name,
-                                payer_key[3:],
+                                payer_ident,
                                 f"EFT{remittance:09d}",
                                 rem_money(Decimal(rnd.randint(1000, 90000))),
                                 rem_date(notice),
@@ -589,7 +614,7 @@ class _Rows:
                                 claim_id,
                                 import_id,
                                 remittance,
-                                payer_key,
+                                payer_id,
                                 number,
                                 f"ICN{claim_id:011d}",
                                 "1",
@@ -615,7 +640,7 @@ class _Rows:
                                     self.claim_id,
                                     import_id,
                                     remittance,
-                                    payer_key,
+                                    payer_id,
                                     f"5101P{self.claim_id:09d}",
                                     f"ICN{self.claim_id:011d}",
                                     "1",
@@ -661,8 +686,7 @@ class _Rows:
                                 post_id,
                                 number,
                                 f"ICN{claim_id:011d}",
-                                payer_key,
-                                payer_name,
+                                payer_id,
                                 npi,
                                 provider_name,
                                 conv_date(service),

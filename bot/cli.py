@@ -162,6 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="print the payer appeal-window rules in force")
     rules.set_defaults(handler=cli_commands.rules)
 
+    payers = commands.add_parser(
+        "payers", help="list the payers with the ids and names they are known by"
+    )
+    payers.set_defaults(handler=cli_commands.payers)
+    payer_commands = payers.add_subparsers(title="payers commands", metavar="ACTION")
+    merge = payer_commands.add_parser(
+        "merge", help="join payer A into payer B: A's ids, names, claims and denials become B's"
+    )
+    merge.add_argument("source", metavar="A", help="a payer's number (P3), id or name")
+    merge.add_argument("target", metavar="B", help="the payer A is the same as")
+    merge.set_defaults(handler=cli_commands.payers_merge)
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="apply migrations")

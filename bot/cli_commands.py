@@ -25,6 +25,7 @@ from bot.services.importing import (
     expand_paths,
     import_paths,
 )
+from bot.services.payers import PayerListing, list_payers, merge
 from storage.db import make_engine, upgrade
 
 PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
@@ -132,6 +133,47 @@ def rules(args: argparse.Namespace) -> int:
     rt = runtime(args)
     print(format_rules_table(rt.rulebook.payer_rules))
     return 0
+
+
+def payers(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    found = list_payers(rt.sessions)
+    for payer in found:
+        print(_payer_line(payer))
+    if len(found) > 1:
+        print(MERGE_HINT)
+    elif not found:
+        print("No payers yet: they come with the first import.")
+    return 0
+
+
+def payers_merge(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    merged = merge(rt.sessions, args.source, args.target)
+    source, target = merged.source, merged.target
+    print(
+        f"{source.number} {source.name} is now part of {target.number} {target.name}: "
+        f"{_plural(source.claims, 'claim')} and {_plural(source.denials, 'denial')} moved, "
+        f"and its cards will show {target.name}."
+    )
+    return 0
+
+
+MERGE_HINT = "Two that are the same payer: `denials payers merge P4 P1` makes P4 part of P1."
+
+
+def _payer_line(payer: PayerListing) -> str:
+    known = []
+    if payer.ids:
+        known.append("ids " + ", ".join(payer.ids))
+    if payer.names:
+        known.append("written " + ", ".join(f'"{name}"' for name in payer.names))
+    counts = f"{_plural(payer.claims, 'claim')}, {_plural(payer.denials, 'denial')}"
+    return f"{payer.number:>5}  {payer.name} · {' · '.join([*known, counts])}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def db_upgrade(args: argparse.Namespace) -> int:

@@ -58,15 +58,45 @@ class ImportFile(Base):
     rejected_rows: Mapped[list[Any]] = mapped_column(default=list)
 
 
+class Payer(Base):
+    """One payer, however its remittances and reports write it (see `PayerAlias`)."""
+
+    __tablename__ = "payers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String())  # the display name, in readable case
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    aliases: Mapped[list[PayerAlias]] = relationship(
+        back_populates="payer", order_by="PayerAlias.id"
+    )
+
+
+class PayerAlias(Base):
+    """An id (`kind` "id") or a name (`kind` "name") a payer is known by; `key` is how it is
+    compared (bot.domain.payers: case- and punctuation-blind names, ids without spaces)."""
+
+    __tablename__ = "payer_aliases"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_payer_aliases_kind_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String())
+    key: Mapped[str] = mapped_column(String())
+    text: Mapped[str] = mapped_column(String())  # as first written
+
+    payer: Mapped[Payer] = relationship(back_populates="aliases")
+
+
 class Remittance(Base):
-    """Header of one remittance (835 ST..SE, or one check of a CSV report)."""
+    """Header of one remittance (835 ST..SE, or one check of a CSV report), as written."""
 
     __tablename__ = "remittances"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
     payer_name: Mapped[str] = mapped_column(String())
-    payer_id: Mapped[str | None] = mapped_column(String())
+    payer_identifier: Mapped[str | None] = mapped_column(String())
     check_number: Mapped[str | None] = mapped_column(String())
     payee_name: Mapped[str | None] = mapped_column(String())  # N1*PE: the billing provider
     payee_npi: Mapped[str | None] = mapped_column(String())  # N1*PE04 when N103 is XX
@@ -82,7 +112,7 @@ class Claim(Base):
 
     __tablename__ = "claims"
     __table_args__ = (
-        Index("ix_claims_payer_claim", "payer_key", "claim_number"),
+        Index("ix_claims_payer_claim", "payer_id", "claim_number"),
         # Covers the trend queries (claims per day, denied or not): see migration 0002.
         Index("ix_claims_trend", "notice_date", "is_denied", "kind", "reversed_by_id", "billed"),
     )
@@ -90,7 +120,7 @@ class Claim(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"), index=True)
     remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"))
-    payer_key: Mapped[str] = mapped_column(String())
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
     claim_number: Mapped[str] = mapped_column(String())
     payer_claim_number: Mapped[str | None] = mapped_column(String())
     status_code: Mapped[str] = mapped_column(String())
@@ -183,8 +213,7 @@ class Denial(Base):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"), index=True)
     claim_number: Mapped[str] = mapped_column(String(), index=True)
     payer_claim_number: Mapped[str | None] = mapped_column(String())
-    payer_key: Mapped[str] = mapped_column(String())
-    payer_name: Mapped[str] = mapped_column(String())
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"), index=True)
     provider_npi: Mapped[str | None] = mapped_column(String())
     provider_name: Mapped[str | None] = mapped_column(String())
     service_date: Mapped[date | None] = mapped_column(Date)
@@ -221,7 +250,15 @@ class Denial(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
 
     post: Mapped[SlackPost | None] = relationship(back_populates="denials")
+    # Loaded with the denials (one query per load, payers are few), so a denial read in one
+    # session still knows its payer's name after the session is closed.
+    payer: Mapped[Payer] = relationship(lazy="selectin")
     appeals: Mapped[list[Appeal]] = relationship(back_populates="denial", order_by="Appeal.id")
+
+    @property
+    def payer_name(self) -> str:
+        """The payer's display name (loaded with the payer when first asked)."""
+        return self.payer.name
 
 
 # /denials find in any case: exact and prefix matches on upper(claim_number) (migration 0003).
@@ -371,7 +408,7 @@ class DocumentationRequest(Base):
     __tablename__ = "documentation_requests"
     __table_args__ = (
         Index("ix_documentation_requests_due", "closed", "status", "due_date"),
-        Index("ix_documentation_requests_claim", "claim_number", "payer_key"),
+        Index("ix_documentation_requests_claim", "claim_number", "payer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -380,9 +417,8 @@ class DocumentationRequest(Base):
     merged_identities: Mapped[list[Any]] = mapped_column(default=list)
     origin: Mapped[str] = mapped_column(String())  # 277RFAI, 277, slack, cli
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"), index=True)
-    payer_key: Mapped[str] = mapped_column(String())
-    payer_name: Mapped[str] = mapped_column(String())
-    payer_id: Mapped[str | None] = mapped_column(String())
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    payer_identifier: Mapped[str | None] = mapped_column(String())  # the payer id as written
     claim_number: Mapped[str] = mapped_column(String())  # the practice's, else the payer's
     payer_claim_number: Mapped[str | None] = mapped_column(String())
     provider_name: Mapped[str | None] = mapped_column(String())
@@ -417,6 +453,12 @@ class DocumentationRequest(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
 
+    payer: Mapped[Payer] = relationship(lazy="selectin")  # as on Denial
+
+    @property
+    def payer_name(self) -> str:
+        return self.payer.name
+
 
 class RequestDenial(Base):
     """A denial whose codes say the records were missing, tied to the request that asked."""
@@ -439,7 +481,7 @@ class ClaimRejection(Base):
     __tablename__ = "claim_rejections"
     __table_args__ = (
         Index("ix_claim_rejections_due", "closed", "status", "resubmit_by"),
-        Index("ix_claim_rejections_claim", "claim_number", "payer_key"),
+        Index("ix_claim_rejections_claim", "claim_number", "payer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -448,9 +490,8 @@ class ClaimRejection(Base):
     origin: Mapped[str] = mapped_column(String())  # 277CA, 277
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"), index=True)
     level: Mapped[str] = mapped_column(String())  # claim, provider, batch
-    payer_key: Mapped[str] = mapped_column(String())
-    payer_name: Mapped[str] = mapped_column(String())
-    payer_id: Mapped[str | None] = mapped_column(String())
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payers.id"))
+    payer_identifier: Mapped[str | None] = mapped_column(String())  # the payer id as written
     from_clearinghouse: Mapped[bool] = mapped_column(Boolean, default=False)
     claim_number: Mapped[str | None] = mapped_column(String())
     payer_claim_number: Mapped[str | None] = mapped_column(String())
@@ -481,3 +522,9 @@ class ClaimRejection(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+    payer: Mapped[Payer] = relationship(lazy="selectin")  # as on Denial
+
+    @property
+    def payer_name(self) -> str:
+        return self.payer.name

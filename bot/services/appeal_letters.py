@@ -215,7 +215,7 @@ class AppealLetters:
             claim_number=denial.claim_number,
             payer_claim_number=denial.payer_claim_number,
             payer_name=denial.payer_name,
-            payer_id=remittance.payer_id if remittance else None,
+            payer_id=remittance.payer_identifier if remittance else None,
             appeal_to=rule.appeals,
             notice_date=denial.denial_date,
             check_number=remittance.check_number if remittance else None,

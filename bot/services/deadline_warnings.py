@@ -44,7 +44,7 @@ from bot.services.status_filter import status_in
 from bot.slack.advice import explain
 from bot.slack.delivery import Delivery, Pacer
 from bot.slack.taken import describe
-from storage.models import ClaimRejection, Denial, DocumentationRequest, SlackPost
+from storage.models import ClaimRejection, Denial, DocumentationRequest, Payer, SlackPost
 from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
@@ -154,13 +154,14 @@ class DeadlineWarnings:
             select(
                 request.id,
                 request.claim_number.label("subject"),
-                request.payer_name,
+                Payer.name.label("payer_name"),
                 request.billed,
                 request.assignee,
                 request.due_date.label("due"),
                 SlackPost.channel,
                 SlackPost.ts,
             )
+            .join(request.payer)
             .outerjoin(SlackPost, SlackPost.id == request.post_id)
             .where(
                 request.closed.is_(False),
@@ -177,13 +178,14 @@ class DeadlineWarnings:
             select(
                 rejection.id,
                 func.coalesce(rejection.claim_number, rejection.trace, "batch").label("subject"),
-                rejection.payer_name,
+                Payer.name.label("payer_name"),
                 rejection.billed,
                 rejection.assignee,
                 rejection.resubmit_by.label("due"),
                 SlackPost.channel,
                 SlackPost.ts,
             )
+            .join(rejection.payer)
             .outerjoin(SlackPost, SlackPost.id == rejection.post_id)
             .where(
                 rejection.closed.is_(False),

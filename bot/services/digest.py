@@ -37,7 +37,7 @@ from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
 from bot.slack.delivery import Delivery, Pacer
 from bot.slack.taken import describe
-from storage.models import Appeal, Denial, PatternFix
+from storage.models import Appeal, Denial, PatternFix, Payer
 from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class _Facts:
         since = datetime.combine(start, time(), self.zone).astimezone(UTC)
         rows = session.execute(
             select(
-                Denial.payer_name,
+                Payer.name.label("payer_name"),
                 Denial.category,
                 Denial.category_source,
                 Denial.status,
@@ -169,7 +169,9 @@ class _Facts:
                 Denial.pattern_key,
                 Denial.provider_name,
                 Denial.provider_npi,
-            ).where(
+            )
+            .join(Denial.payer)
+            .where(
                 status_in(COUNTED),
                 or_(
                     Denial.closed.is_(False),

@@ -16,7 +16,7 @@ from bot.domain.findings import RootCause
 from bot.domain.statuses import ACTIONABLE
 from bot.services.status_filter import ordered, status_in
 from bot.services.work_due import WorkFilter, work_rows
-from storage.models import Denial
+from storage.models import Denial, Payer
 
 # A message shows at most this many rows; the totals come from SQL, so fetch no more.
 ROWS_SHOWN = MAX_MESSAGE_BLOCKS
@@ -24,7 +24,7 @@ ROWS_SHOWN = MAX_MESSAGE_BLOCKS
 ROW_COLUMNS = (
     Denial.id,
     Denial.claim_number,
-    Denial.payer_name,
+    Payer.name.label("payer_name"),
     Denial.denied_amount,
     Denial.category,
     Denial.assignee,
@@ -76,7 +76,9 @@ def _due_view(session: Session, today: date, days: int, who: DueFilter) -> DueVi
         session, who, Denial.deadline >= today, Denial.deadline <= until
     )
     first = _first_ids(session, who, until)
-    shown = session.execute(select(*ROW_COLUMNS).where(Denial.id.in_(first))).all()
+    shown = session.execute(
+        select(*ROW_COLUMNS).join(Denial.payer).where(Denial.id.in_(first))
+    ).all()
     by_id = {row.id: row for row in shown}
     work = work_rows(
         session,

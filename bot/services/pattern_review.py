@@ -37,7 +37,7 @@ from bot.services.job_report import JobReport
 from bot.services.status_filter import status_in
 from bot.slack.delivery import Delivery, Pacer
 from bot.slack.taken import describe
-from storage.models import Denial, PatternFix
+from storage.models import Denial, PatternFix, Payer
 from storage.send_ledger import SendLedger
 
 KIND = "patterns"
@@ -176,7 +176,7 @@ class PatternReview:
         with self.sessions() as session:
             rows = session.execute(
                 select(
-                    Denial.payer_name,
+                    Payer.name.label("payer_name"),
                     Denial.category,
                     Denial.carcs,
                     Denial.provider_name,
@@ -185,7 +185,9 @@ class PatternReview:
                     Denial.denied_amount,
                     Denial.denial_date,
                     Denial.pattern_key,
-                ).where(
+                )
+                .join(Denial.payer)
+                .where(
                     status_in(COUNTED),
                     Denial.denial_date >= before,
                     Denial.denial_date < after,

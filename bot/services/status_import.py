@@ -46,8 +46,8 @@ from bot.domain.statuses import (
 from bot.importers.x277 import read_277
 from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST
 from bot.services.status_links import link_missing_records, mark_card_changed
-from storage.bulk.claim_rows import payer_key
 from storage.models import AuditEvent, ClaimRejection, DocumentationRequest, ImportFile, SlackPost
+from storage.payers import PayerDirectory, written_key
 
 IMPORTER = "importer"
 
@@ -128,6 +128,7 @@ class _StatusWriter:
         self._today = today
         self.counts = StatusCounts()
         self.request_claims: set[str] = set()
+        self._payers = PayerDirectory(session.connection(), now=now)
 
     def add(self, record: StatusRecord) -> None:
         self.counts.statuses += 1
@@ -144,7 +145,7 @@ class _StatusWriter:
     def _request(self, finding: RequestFinding) -> None:
         record = finding.record
         payer = record.header.source
-        key = payer_key(payer)
+        key, payer_id = written_key(payer), self._payers.payer_id(payer)
         claim = record.claim_number or record.payer_claim_number or ""
         received = finding.received_on or self._today
         asks = [_note_json(a) for a in finding.asks]
@@ -153,7 +154,7 @@ class _StatusWriter:
         same_claim = self._session.scalars(
             select(DocumentationRequest).where(
                 DocumentationRequest.claim_number == claim,
-                DocumentationRequest.payer_key == key,
+                DocumentationRequest.payer_id == payer_id,
             )
         ).all()
         if any(identity == r.identity or identity in r.merged_identities for r in same_claim):
@@ -184,9 +185,8 @@ class _StatusWriter:
             merged_identities=[],
             origin=record.header.transaction.value,
             import_id=self._source.id,
-            payer_key=key,
-            payer_name=payer.name or payer.identifier or "Unknown payer",
-            payer_id=payer.identifier,
+            payer_id=payer_id,
+            payer_identifier=payer.identifier,
             claim_number=claim,
             payer_claim_number=record.payer_claim_number,
             provider_name=record.provider.name or None,
@@ -221,7 +221,7 @@ class _StatusWriter:
     def _rejection(self, finding: RejectionFinding) -> None:
         record = finding.record
         payer = record.header.source
-        key = payer_key(payer)
+        key, payer_id = written_key(payer), self._payers.payer_id(payer)
         level = finding.level
         claim = record.claim_number or record.payer_claim_number
         subject = claim if level is StatusLevel.CLAIM else (record.trace or record.provider.name)
@@ -231,7 +231,7 @@ class _StatusWriter:
         )
         same = self._session.scalars(
             select(ClaimRejection).where(
-                ClaimRejection.payer_key == key,
+                ClaimRejection.payer_id == payer_id,
                 ClaimRejection.level == level.value,
                 ClaimRejection.claim_number == claim
                 if claim is not None
@@ -263,9 +263,8 @@ class _StatusWriter:
             origin=record.header.transaction.value,
             import_id=self._source.id,
             level=level.value,
-            payer_key=key,
-            payer_name=payer.name or payer.identifier or "Unknown payer",
-            payer_id=payer.identifier,
+            payer_id=payer_id,
+            payer_identifier=payer.identifier,
             from_clearinghouse=record.header.source_is_clearinghouse,
             claim_number=claim,
             payer_claim_number=record.payer_claim_number,
@@ -303,7 +302,7 @@ class _StatusWriter:
         open_rejections = self._session.scalars(
             select(ClaimRejection).where(
                 ClaimRejection.claim_number == claim,
-                ClaimRejection.payer_key == payer_key(record.header.source),
+                ClaimRejection.payer_id == self._payers.payer_id(record.header.source),
                 ClaimRejection.level == StatusLevel.CLAIM.value,
                 ClaimRejection.status.in_([s.value for s in REJECTION_OPEN]),
                 ClaimRejection.received_on <= accepted_on,

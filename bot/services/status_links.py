@@ -7,8 +7,8 @@ trends, as one that turned into a denial. Run after every import, in its transac
 brings the denial, a 277 may (rarely) bring the request after it.
 
 The same claim is the practice's claim number, or the payer's claim number; and the same payer
-is the same payer key or the same payer claim number (a 277 and an 835 of one payer may name
-it by different ids).
+is the same payer (see storage/payers.py) or the same payer claim number (a 277 and an 835 of
+one payer may name it by different ids).
 """
 
 from __future__ import annotations
@@ -81,12 +81,12 @@ def close_paid_requests(session: Session, now: datetime, *, import_id: int) -> i
     """Open requests whose claim this remittance paid: the payer has what it needed. Sent
     records were accepted; a request still to send is withdrawn (paid without them). How many."""
     paid = session.execute(
-        select(Claim.claim_number, Claim.payer_key, Claim.payer_claim_number, Claim.notice_date)
+        select(Claim.claim_number, Claim.payer_id, Claim.payer_claim_number, Claim.notice_date)
         .where(Claim.import_id == import_id, Claim.paid > 0, Claim.is_denied.is_(False))
         .where(Claim.claim_number.in_(select(DocumentationRequest.claim_number)))
     ).all()
     closed = 0
-    for claim_number, key, payer_claim, paid_on in paid:
+    for claim_number, payer_id, payer_claim, paid_on in paid:
         same_claim = [DocumentationRequest.claim_number == claim_number]
         if payer_claim:
             same_claim.append(DocumentationRequest.payer_claim_number == payer_claim)
@@ -97,7 +97,7 @@ def close_paid_requests(session: Session, now: datetime, *, import_id: int) -> i
                 DocumentationRequest.received_on <= paid_on,
             )
         ):
-            if request.payer_key != key and request.payer_claim_number != payer_claim:
+            if request.payer_id != payer_id and request.payer_claim_number != payer_claim:
                 continue
             sent = request.status == RequestStatus.SENT
             request.status = (RequestStatus.ACCEPTED if sent else RequestStatus.WITHDRAWN).value
@@ -128,7 +128,7 @@ def _request_for(session: Session, denial: Denial) -> DocumentationRequest | Non
         .order_by(DocumentationRequest.received_on.desc(), DocumentationRequest.id.desc())
     ).all()
     for request in candidates:
-        same_payer = request.payer_key == denial.payer_key or (
+        same_payer = request.payer_id == denial.payer_id or (
             request.payer_claim_number is not None
             and request.payer_claim_number == denial.payer_claim_number
         )

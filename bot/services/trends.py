@@ -39,6 +39,7 @@ from bot.domain.trends import Trends, compute_trends, daily_totals, explode_code
 from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
 from storage.models import Appeal, Claim, Denial
+from storage.payers import payer_labels
 
 COUNTED = status_in(COUNTED_STATUSES)  # a re-adjudicated claim counts once, as its new self
 UNKNOWN_PROVIDER = "unknown provider"
@@ -77,6 +78,8 @@ def by_key(
         lists = lists.assign(codes=lists["codes"].map(_json_list))
         return explode_codes(lists, strip_modifiers=dimension == "cpt"), daily_totals(lists)
     keyed = _frame(session, _per_day(_key(dimension), period), ["day", "key", "count", "cents"])
+    if dimension == "payer":  # grouped by the payer, shown by its name
+        keyed = keyed.assign(key=keyed["key"].map(payer_labels(session)))
     return keyed, daily_totals(keyed)
 
 
@@ -88,9 +91,9 @@ def _per_day(value: SQLColumnExpression[Any], period: Period) -> Executable:
     )
 
 
-def _key(dimension: Dimension) -> SQLColumnExpression[str]:
+def _key(dimension: Dimension) -> SQLColumnExpression[Any]:
     if dimension == "payer":
-        return Denial.payer_name
+        return Denial.payer_id
     if dimension == "provider":
         return func.coalesce(Denial.provider_name, Denial.provider_npi, UNKNOWN_PROVIDER)
     return Denial.category

@@ -36,7 +36,6 @@ from bot.domain.statuses import (
 from bot.errors import ConflictError, InputError
 from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST, rejection_view, request_view
 from bot.services.triage import BUSY, CONFLICT, TriageResult, who_did
-from storage.bulk.claim_rows import payer_key
 from storage.models import (
     AuditEvent,
     Claim,
@@ -45,6 +44,7 @@ from storage.models import (
     DocumentationRequest,
     SlackPost,
 )
+from storage.payers import PayerDirectory, payer_for_rules, written_key
 
 REQUEST, REJECTION = REQUEST_POST, REJECTION_POST  # the kinds of work item a card shows
 
@@ -62,7 +62,6 @@ ALREADY_LOGGED = (
 )
 ALREADY_ATTACHED = "This file is already attached to the request."
 NOT_REOPENABLE = "Only a sent, accepted or withdrawn request can be reopened."
-UNKNOWN_PAYER = "Payer not known"
 LOGGED_BY_HAND = "slack"
 STATUS_ACTIONS = frozenset(
     {"sent", "withdrawn", "accepted", "reopen", "corrected", "closed", "closed_by_payer"}
@@ -177,15 +176,23 @@ class WorkItems:
         given, else the payer rule's window from today."""
         claim = claim.strip()
         with self._sessions() as session, session.begin():
-            payer = Payer(payer_name.strip(), None) if payer_name else _known_payer(session, claim)
-            key = payer_key(payer) if payer is not None else "name:UNKNOWN"
-            name = payer.name if payer is not None else UNKNOWN_PAYER
-            rule = self._rules.match(payer or Payer(""))
+            connection = session.connection()
+            written = Payer(payer_name.strip(), None) if payer_name else None
+            payer_id = (
+                PayerDirectory(connection, now=now).payer_id(written)
+                if written is not None
+                else _known_payer(session, claim)
+            )
+            if payer_id is None:  # nothing names it yet: the unknown payer, until merged
+                payer_id = PayerDirectory(connection, now=now).payer_id(Payer("", None))
+            payer = written or payer_for_rules(connection, payer_id)
+            key = written_key(payer)
+            rule = self._rules.match(payer)
             when = request_due(given=due, received_on=today, rule=rule)
             open_one = session.scalars(
                 select(DocumentationRequest).where(
                     func.upper(DocumentationRequest.claim_number) == claim.upper(),
-                    DocumentationRequest.payer_key == key,
+                    DocumentationRequest.payer_id == payer_id,
                     DocumentationRequest.status.in_([s.value for s in REQUEST_OPEN]),
                 )
             ).first()
@@ -206,9 +213,8 @@ class WorkItems:
                 identity=_manual_identity(key, claim, today, what),
                 merged_identities=[],
                 origin=LOGGED_BY_HAND,
-                payer_key=key,
-                payer_name=name,
-                payer_id=payer.identifier if payer is not None else None,
+                payer_id=payer_id,
+                payer_identifier=payer.identifier,
                 claim_number=claim,
                 asks=[],
                 what=what,
@@ -236,7 +242,7 @@ class WorkItems:
                 request.id,
                 post.id,
                 claim,
-                name,
+                request.payer_name,
                 when.on,
                 request_notes.logged(actor.user, when.on),
             )
@@ -567,31 +573,19 @@ def _refuse_conflict(
         raise ConflictError(CONFLICT.format(who=who_did(clash.actor), what=what))
 
 
-def _known_payer(session: Session, claim: str) -> Payer | None:
-    """The payer the latest adjudication, rejection or request of this claim names."""
+def _known_payer(session: Session, claim: str) -> int | None:
+    """The payer of the latest adjudication, rejection or request of this claim."""
     upper = claim.upper()
-    denial = session.execute(
-        select(Denial.payer_name, Denial.payer_key)
-        .where(func.upper(Denial.claim_number) == upper)
-        .order_by(Denial.id.desc())
-        .limit(1)
-    ).first()
-    if denial is not None:
-        return _payer_from_key(denial.payer_name, denial.payer_key)
-    rejection = session.execute(
-        select(ClaimRejection.payer_name, ClaimRejection.payer_id)
-        .where(func.upper(ClaimRejection.claim_number) == upper)
-        .order_by(ClaimRejection.id.desc())
-        .limit(1)
-    ).first()
-    if rejection is not None:
-        return Payer(rejection.payer_name, rejection.payer_id)
+    for model in (Denial, ClaimRejection, DocumentationRequest):
+        found = session.scalar(
+            select(model.payer_id)
+            .where(func.upper(model.claim_number) == upper)
+            .order_by(model.id.desc())
+            .limit(1)
+        )
+        if found is not None:
+            return int(found)
     return None
-
-
-def _payer_from_key(name: str, key: str) -> Payer:
-    kind, _, value = key.partition(":")
-    return Payer(name, value if kind == "id" else None)
 
 
 def _fill_from_claim(session: Session, request: DocumentationRequest) -> None:

@@ -9,30 +9,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Final
 
 from sqlalchemy import Connection, Table
 
 from bot.domain.findings import Deadline, DenialFinding
-from bot.domain.payer_rules import PayerRule
-from bot.domain.records import ClaimRecord, Payer
+from bot.domain.records import ClaimRecord
 from bot.domain.statuses import DenialStatus
 from storage.bulk.claim_json import adjustments_json, lines_json, reasons_json, strings_json
 from storage.bulk.insert import BulkInsert
+from storage.payers import payer_token
 
 
-@lru_cache(maxsize=1024)  # a remittance has one payer; every claim on it asks
-def payer_key(payer: Payer) -> str:
-    """Payer identity for matching a claim's adjudications: the payer id, else its name."""
-    if payer.identifier:
-        return f"id:{payer.identifier.strip().upper()}"
-    return "name:" + " ".join(payer.name.upper().split())
-
-
-def pattern_key(payer: str, category: str, code: str, provider: str | None) -> str:
+def pattern_key(payer_id: int, category: str, code: str, provider: str | None) -> str:
     """Repeat pattern: payer + root cause + main reason code + rendering provider."""
-    return "|".join((payer, category, code, provider or "-"))
+    return "|".join((payer_token(payer_id), category, code, provider or "-"))
 
 
 def notice_date(claim: ClaimRecord, imported_on: date) -> date:
@@ -52,7 +43,7 @@ CLAIM_COLUMNS: Final = (
     "id",
     "import_id",
     "remittance_id",
-    "payer_key",
+    "payer_id",
     "claim_number",
     "payer_claim_number",
     "status_code",
@@ -82,8 +73,7 @@ DENIAL_COLUMNS: Final = (
     "post_id",
     "claim_number",
     "payer_claim_number",
-    "payer_key",
-    "payer_name",
+    "payer_id",
     "provider_npi",
     "provider_name",
     "service_date",
@@ -178,10 +168,10 @@ class ClaimRows:
         claim: ClaimRecord,
         finding: DenialFinding | None,
         remittance_id: int,
-        payer: str,
+        payer: int,
         notice: Any,
     ) -> tuple[Any, ...]:
-        """The claims row after `id`. `payer` is its payer_key and `notice` its notice_date as
+        """The claims row after `id`. `payer` is its payer's id and `notice` its notice_date as
         converted by `claim_date`: both are the same for every claim of a remittance."""
         money, day = self._claim_money, self._claim_date
         provider, patient = claim.rendering_provider, claim.patient
@@ -224,10 +214,9 @@ class ClaimRows:
         claim: ClaimRecord,
         finding: DenialFinding,
         deadline: Deadline,
-        rule: PayerRule,
-        payer: str,
+        payer: int,
     ) -> tuple[Any, ...]:
-        """The denials row after `id` and `claim_id`; `payer` is the claim's payer_key."""
+        """The denials row after `id` and `claim_id`; `payer` is the claim's payer id."""
         money, day = self._denial_money, self._denial_date
         provider = claim.rendering_provider
         category = finding.category.value
@@ -238,7 +227,6 @@ class ClaimRows:
             claim.claim_number,
             claim.payer_claim_number,
             payer,
-            claim.remittance.payer.name or rule.name,
             provider.identifier,
             provider.name or None,
             day(claim.service_date),

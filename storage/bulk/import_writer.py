@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from bot.domain.readjudication import (
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
 from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import DenialStatus
-from storage.bulk.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date, payer_key
+from storage.bulk.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date
 from storage.bulk.insert import allocate_ids, insert_one, table_of
 from storage.models import (
     AuditEvent,
@@ -42,6 +42,7 @@ from storage.models import (
     Remittance,
     SlackPost,
 )
+from storage.payers import PayerDirectory
 from storage.types import Money
 
 BATCH = 1024  # claims per batch: the claims insert is then one multi-row INSERT
@@ -61,9 +62,9 @@ class WriteCounts:
 # garbage collector stops following them after its first pass (it follows a NamedTuple or an
 # object to the end) and the parsed records can go.
 _Pending = tuple[tuple[Any, ...], tuple[Any, ...] | None, "_Facts"]
-# ((payer_key, claim_number), ClaimKind value, paid, payer claim number, original reference,
+# ((payer_id, claim_number), ClaimKind value, paid, payer claim number, original reference,
 # denied amount of the finding as judged, 0 when not a denial)
-_Facts = tuple[tuple[str, str], str, Decimal, str | None, str | None, Decimal]
+_Facts = tuple[tuple[int, str], str, Decimal, str | None, str | None, Decimal]
 
 
 class ImportWriter:
@@ -92,11 +93,12 @@ class ImportWriter:
         self._imported_on = imported_on
         self._now = now
         self._actor = actor
-        self._remittances: dict[RemittanceInfo, int] = {}
-        # The remittance of the last claim and its (id, payer_key, converted notice date):
+        self._remittances: dict[RemittanceInfo, tuple[int, int]] = {}
+        self._payers = PayerDirectory(connection, now=now)
+        # The remittance of the last claim and its (id, payer id, converted notice date):
         # claims come remittance by remittance, so this spares each claim the lookups.
-        self._remittance: RemittanceInfo | None = None
-        self._remittance_facts: tuple[int, str, Any] = (0, "", None)
+        self._remittance_info: RemittanceInfo | None = None
+        self._remittance_facts: tuple[int, int, Any] = (0, 0, None)
         self._batch: list[_Pending] = []
         # The batch being inserted on the writing thread, and what it leaves to resolve.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
@@ -114,7 +116,7 @@ class ImportWriter:
             self._add_provider_adjustment(item)
             return
         judged = self._rulebook.judge(item, imported_on=self._imported_on)
-        if item.remittance is not self._remittance:
+        if item.remittance is not self._remittance_info:
             self._start_remittance(item)
         remittance_id, payer, notice = self._remittance_facts
         rows = self._rows
@@ -122,9 +124,9 @@ class ImportWriter:
             row = rows.claim(item, None, remittance_id, payer, notice)
             denial, denied_amount = None, _ZERO
         else:
-            finding, deadline, rule = judged
+            finding, deadline, _rule = judged
             row = rows.claim(item, finding, remittance_id, payer, notice)
-            denial = rows.denial(item, finding, deadline, rule, payer)
+            denial = rows.denial(item, finding, deadline, payer)
             denied_amount = finding.denied_amount
         facts = (
             (payer, item.claim_number),
@@ -139,9 +141,9 @@ class ImportWriter:
             self._send()
 
     def _start_remittance(self, claim: ClaimRecord) -> None:
-        info = self._remittance = claim.remittance
+        info = self._remittance_info = claim.remittance
         notice = self._rows.claim_date(notice_date(claim, self._imported_on))
-        self._remittance_facts = (self._remittance_id(info), payer_key(info.payer), notice)
+        self._remittance_facts = (*self._remittance(info), notice)
 
     def flush(self) -> None:
         """Write every record added so far, with the claims' effects on earlier adjudications."""
@@ -226,7 +228,7 @@ class ImportWriter:
         The effects are written together at the end, before the next batch reads its history.
         """
         history = self._history({facts[0] for facts in batch}, before=claim_ids[0])
-        first_in_batch: dict[tuple[str, str], tuple[_Facts, int]] = {}
+        first_in_batch: dict[tuple[int, str], tuple[_Facts, int]] = {}
         reversals: list[tuple[int, int]] = []  # (reversed_by_id, id)
         closing: list[Recover | Supersede] = []
         for facts, claim_id in zip(batch, claim_ids, strict=True):
@@ -290,8 +292,8 @@ class ImportWriter:
         return amount
 
     def _history(
-        self, keys: set[tuple[str, str]], *, before: int
-    ) -> dict[tuple[str, str], list[PriorAdjudication]]:
+        self, keys: set[tuple[int, str]], *, before: int
+    ) -> dict[tuple[int, str], list[PriorAdjudication]]:
         """Adjudications stored before claim id `before` of the claims `keys`, oldest first."""
         connection = self._connection
         payers = sorted({payer for payer, _ in keys})
@@ -303,7 +305,7 @@ class ImportWriter:
             (*payers, *numbers, before),
         )
         money = self._read_money
-        history: dict[tuple[str, str], list[PriorAdjudication]] = {}
+        history: dict[tuple[int, str], list[PriorAdjudication]] = {}
         for payer, number, cid, kind, paid, pcn, reversed_by, did, denied in rows:
             if (payer, number) not in keys:
                 continue  # another payer's claim with the same number
@@ -406,17 +408,19 @@ class ImportWriter:
         found = self._connection.execute(query.where(_POSTS.c.id.in_(sorted(post_ids))))
         return {row.id: list(row.pending_notes) for row in found}
 
-    def _remittance_id(self, info: RemittanceInfo) -> int:
+    def _remittance(self, info: RemittanceInfo) -> tuple[int, int]:
+        """The remittance's row id and its payer's id, written when first seen."""
         known = self._remittances.get(info)
         if known is not None:
             return known
         self._settle()  # the connection is the writing thread's until then
+        payer_id = self._payers.payer_id(info.payer)
         remittance_id = insert_one(
             self._connection,
             _REMITTANCES,
             import_id=self._import_id,
             payer_name=info.payer.name,
-            payer_id=info.payer.identifier,
+            payer_identifier=info.payer.identifier,
             check_number=info.check_number,
             payee_name=info.payee.name or None,
             payee_npi=info.payee_npi,
@@ -426,8 +430,8 @@ class ImportWriter:
             file_date=info.file_date,
             report_date=info.report_date,
         )
-        self._remittances[info] = remittance_id
-        return remittance_id
+        known = self._remittances[info] = (remittance_id, payer_id)
+        return known
 
     def _add_provider_adjustment(self, item: ProviderAdjustment) -> None:
         # Written with the next batch: the connection may be the writing thread's now.
@@ -448,6 +452,7 @@ class ImportWriter:
             self._connection.execute(insert(_PROVIDER_ADJUSTMENTS), rows)
 
 
+_T = TypeVar("_T")
 _MONEY = Money()
 _ZERO = Decimal(0)
 _CLAIMS = table_of(Claim)
@@ -463,7 +468,7 @@ def _placeholder(paramstyle: str) -> str:
     return "?" if paramstyle == "qmark" else "%s"
 
 
-def _padded(values: list[str]) -> list[str]:
+def _padded(values: list[_T]) -> list[_T]:
     """`values` with its last one repeated up to a power of two: the history query then has a
     few shapes only, which sqlite3 keeps prepared (a repeat in an IN list changes nothing).
 
@@ -479,7 +484,7 @@ def _history_sql(payers: int, numbers: int, paramstyle: str) -> str:
 
     Plain SQL rather than a Core select: with a thousand claim numbers a batch, SQLAlchemy's
     rendering of the IN lists cost more than the index search itself. Two IN lists rather than
-    a row-value IN: SQLite searches the (payer_key, claim_number) index with these, and scans
+    a row-value IN: SQLite searches the (payer_id, claim_number) index with these, and scans
     the whole table with a row value.
     """
     mark = _placeholder(paramstyle)
@@ -489,10 +494,10 @@ def _history_sql(payers: int, numbers: int, paramstyle: str) -> str:
 
 
 _HISTORY = (
-    "SELECT c.payer_key, c.claim_number, c.id, c.kind, c.paid, c.payer_claim_number, "
+    "SELECT c.payer_id, c.claim_number, c.id, c.kind, c.paid, c.payer_claim_number, "
     "c.reversed_by_id, d.id, d.denied_amount "
     "FROM claims AS c LEFT OUTER JOIN denials AS d ON d.claim_id = c.id AND d.closed = false "
-    "WHERE c.payer_key IN ({payers}) AND c.claim_number IN ({numbers}) AND c.id < {before} "
+    "WHERE c.payer_id IN ({payers}) AND c.claim_number IN ({numbers}) AND c.id < {before} "
     "ORDER BY c.id"
 )
 

@@ -84,8 +84,8 @@ def test_a_billing_week_through_denials_jobs_run(
     assert "2 deadline notes posted in card threads" in capsys.readouterr().out
     notes = [m.text for card in slack.messages(CHANNEL) for m in slack.thread(CHANNEL, card.ts)]
     assert notes == [
-        f"<@{MANAGER}> the appeal for PCN1 (AETNA, $100.00) is due in 7 days.",
-        f"<@{MANAGER}> the appeal for PCN2 (AETNA, $100.00) is due in 7 days.",
+        f"<@{MANAGER}> the appeal for PCN1 (Aetna, $100.00) is due in 7 days.",
+        f"<@{MANAGER}> the appeal for PCN2 (Aetna, $100.00) is due in 7 days.",
     ]
     assert main(["jobs", "run", "deadlines", "--today", "2026-12-06"]) == 0
     assert [m.text for m in slack.dms(MANAGER)] == [

@@ -85,7 +85,7 @@ def test_a_277rfai_request_is_posted_reminded_7_3_1_days_once_and_a_later_denial
     bot.post_cards()
     first, second = card_for(bot, "PCN-R1"), card_for(bot, "PCN-R2")
     assert len(bot.cards()) == 2
-    assert "Records requested · AETNA · PCN-R1" in text_of(first)
+    assert "Records requested · Aetna · PCN-R1" in text_of(first)
     assert "Operative (surgical operation) note (LOINC 11504-8)" in text_of(first)
     assert "Dec 20, 2026 · 20 days left" in text_of(first)
 
@@ -101,7 +101,7 @@ def test_a_277rfai_request_is_posted_reminded_7_3_1_days_once_and_a_later_denial
     remind(DUE - timedelta(days=7))
     remind(DUE - timedelta(days=7))  # the same tick again: never twice
     remind(DUE - timedelta(days=6))  # still the 7-day level: already sent
-    seven = f"<@{MANAGER}> the records request for PCN-R1 (AETNA) is due in 7 days."
+    seven = f"<@{MANAGER}> the records request for PCN-R1 (Aetna) is due in 7 days."
     assert thread_texts(bot, first) == [seven]
     assert thread_texts(bot, second) == [seven.replace("PCN-R1", "PCN-R2")]
 
@@ -110,19 +110,19 @@ def test_a_277rfai_request_is_posted_reminded_7_3_1_days_once_and_a_later_denial
     updated = bot.driver.wait_for(
         lambda: (m := bot.slack.message(CHANNEL, second.ts)) and m.edits and m, what="card update"
     )
-    assert "Records sent · AETNA · PCN-R2" in text_of(updated)
+    assert "Records sent · Aetna · PCN-R2" in text_of(updated)
     assert "by fax · ref FAX-0042" in text_of(updated)
     bot.driver.wait_for(lambda: len(thread_texts(bot, second)) == 2, what="sent note")
     assert "<@UMARIA> marked the records sent by fax · ref FAX-0042" in thread_texts(bot, second)[1]
 
     remind(DUE - timedelta(days=3))
-    three = f"<@{MANAGER}> the records request for PCN-R1 (AETNA) is due in 3 days."
+    three = f"<@{MANAGER}> the records request for PCN-R1 (Aetna) is due in 3 days."
     assert thread_texts(bot, first) == [seven, three]
     remind(DUE - timedelta(days=1))
     remind(DUE - timedelta(days=1))
     (dm,) = bot.slack.dms(MANAGER)
     assert dm.text == "Due tomorrow or overdue: 1 records request"
-    assert "PCN-R1 · AETNA · Unassigned · records request due tomorrow" in str(dm.blocks)
+    assert "PCN-R1 · Aetna · Unassigned · records request due tomorrow" in str(dm.blocks)
     assert "records request due tomorrow" in str(dm.blocks)
     assert len(thread_texts(bot, second)) == 2  # no reminder after it was sent
     with bot.deps.sessions() as session:
@@ -150,7 +150,7 @@ def test_a_277rfai_request_is_posted_reminded_7_3_1_days_once_and_a_later_denial
     )
     assert bot.import_bytes(remit, "remit.835").denials == 1
     bot.post_cards()
-    denial_card = next(card for card in bot.cards() if "Denied · AETNA" in card.text)
+    denial_card = next(card for card in bot.cards() if "Denied · Aetna" in card.text)
     assert "Records were requested on Nov 25 (due Dec 20) and not sent" in text_of(denial_card)
     refreshed = bot.slack.message(CHANNEL, first.ts)
     assert refreshed is not None
@@ -168,7 +168,7 @@ def test_a_request_logged_from_slack_gets_its_card_and_the_letter_attached(
     )
     assert answer.status == 200
     card = bot.driver.wait_for(lambda: bot.cards() and bot.cards()[0], what="request card")
-    assert "Records requested · Payer not known · PCN-PAPER" in text_of(card)
+    assert "Records requested · Unknown payer · PCN-PAPER" in text_of(card)
     assert "op note and H&amp;P for 10/01" in text_of(card)
     assert "Dec 28, 2026" in text_of(card)
     reply = bot.driver.wait_for(lambda: bot.slack.ephemerals(JAMES), what="confirmation")[-1]
@@ -211,7 +211,7 @@ def test_a_rejection_is_corrected_from_its_card_and_closed_by_the_payers_accepta
     assert bot.import_bytes(ack, "ack.277").rejections == 1
     bot.post_cards()
     (card,) = bot.cards()
-    assert "Rejected before adjudication · UNITEDHEALTHCARE · $210.00" in text_of(card)
+    assert "Rejected before adjudication · UnitedHealthcare · $210.00" in text_of(card)
     assert "billing provider's National Provider Identifier (NPI)" in text_of(card)
 
     bot.driver.block_action(
@@ -243,7 +243,7 @@ def test_a_rejection_is_corrected_from_its_card_and_closed_by_the_payers_accepta
     bot.post_cards()  # the posting job rebuilds changed cards
     closed = bot.slack.message(CHANNEL, card.ts)
     assert closed is not None
-    assert "Rejection closed · UNITEDHEALTHCARE" in text_of(closed)
+    assert "Rejection closed · UnitedHealthcare" in text_of(closed)
     assert any("accepted by the payer on Dec 1" in t for t in thread_texts(bot, card))
     with bot.deps.sessions() as session:
         assert session.scalars(select(ClaimRejection.status)).one() == "closed"
@@ -264,7 +264,7 @@ def test_due_and_app_home_list_requests_and_rejections_by_urgency(bot: BotUnderT
     answer = bot.driver.wait_for(lambda: bot.slack.ephemerals(MARIA), what="due list")[-1]
     assert "1 records request" in answer.text
     shown = str(answer.blocks)
-    assert "PCN-D1 · AETNA · Records: Operative" in shown
+    assert "PCN-D1 · Aetna · Records: Operative" in shown
     assert ids.OPEN_REQUEST_BUTTON in shown
 
     bot.driver.app_home_opened(MARIA)
@@ -290,7 +290,7 @@ def test_a_records_request_logged_from_a_denial_cards_menu(bot: BotUnderTest) ->
     assert form.callback_id == ids.REQUEST_MODAL
     inputs = {b["block_id"]: b["element"] for b in form.blocks if b["type"] == "input"}
     assert inputs[ids.REQUEST_CLAIM_BLOCK]["initial_value"] == "PCN-M1"
-    assert inputs[ids.REQUEST_PAYER_BLOCK]["initial_value"] == "AETNA"
+    assert inputs[ids.REQUEST_PAYER_BLOCK]["initial_value"] == "Aetna"
     values = {
         ids.REQUEST_CLAIM_BLOCK: {ids.REQUEST_CLAIM_INPUT: "PCN-M1"},
         ids.REQUEST_PAYER_BLOCK: {ids.REQUEST_PAYER_INPUT: "AETNA"},
@@ -303,7 +303,7 @@ def test_a_records_request_logged_from_a_denial_cards_menu(bot: BotUnderTest) ->
     request_card = bot.driver.wait_for(
         lambda: len(bot.cards()) == 2 and bot.cards()[-1], what="request card"
     )
-    assert "Records requested · AETNA · PCN-M1" in text_of(request_card)
+    assert "Records requested · Aetna · PCN-M1" in text_of(request_card)
     assert "Dec 21, 2026" in text_of(request_card)
     assert "progress notes for the appeal" in text_of(request_card)
 

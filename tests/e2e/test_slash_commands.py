@@ -120,13 +120,13 @@ def test_a_claim_number_two_payers_share_lists_both(bot: BotUnderTest) -> None:
     posted_card(bot, denied("5101Z88001", amount="180"), payer="CIGNA", pid="62308")
     reply = say(bot, "find 5101Z88001")
     assert shown(reply).startswith("2 denials match 5101Z88001.")
-    assert "AETNA · $420.00" in shown(reply)
-    assert "CIGNA · $180.00" in shown(reply)
+    assert "Aetna · $420.00" in shown(reply)
+    assert "Cigna · $180.00" in shown(reply)
 
     opened = bot.driver.block_action(ids.OPEN_CARD_BUTTON, value="2", user=MARIA)
     assert opened.status == 200
     card = bot.driver.wait_for(
-        lambda: [r for r in bot.slack.responses() if "CIGNA" in r.text and "Denied" in r.text]
+        lambda: [r for r in bot.slack.responses() if "Cigna" in r.text and "Denied" in r.text]
     )
     assert "$180.00" in card[0].text
 
@@ -143,7 +143,7 @@ def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTes
 
     text = shown(reply)
     assert text.startswith("Due in the next 7 days · mine: 1 denial · $100.00")
-    assert "R1 · ACME · $100.00 · Authorization · @UMARIA" in text
+    assert "R1 · Acme · $100.00 · Authorization · @UMARIA" in text
     assert "[ Open ]" in text
     assert "R2" not in text
     assert reply.response_type == "ephemeral"
@@ -157,7 +157,7 @@ def test_due_for_someone_else_and_shared_in_the_channel(bot: BotUnderTest) -> No
     reply = say(bot, "due 30 <@UJAMES|james> share")
 
     assert reply.response_type == "in_channel"
-    assert "R1 · ACME" in shown(reply)
+    assert "R1 · Acme" in shown(reply)
     assert any("@UJAMES" in m.text for m in bot.cards())
 
 
@@ -217,8 +217,8 @@ def test_a_won_appeal_closes_the_card_as_recovered(bot: BotUnderTest) -> None:
 
     reply = say(bot, "outcome 5101Z88001 won")
 
-    assert shown(reply).startswith("Claim 5101Z88001 (AETNA): appeal won, $420.00 recovered.")
-    assert "Recovered $420.00 · AETNA" in card_now(bot, card, edits=2)
+    assert shown(reply).startswith("Claim 5101Z88001 (Aetna): appeal won, $420.00 recovered.")
+    assert "Recovered $420.00 · Aetna" in card_now(bot, card, edits=2)
     with bot.deps.sessions() as session:
         appeal = session.scalars(select(Appeal)).one()
         assert (appeal.outcome, appeal.decided_on) == ("won", TODAY)
@@ -251,7 +251,7 @@ def test_find_by_denial_id_shows_the_card_shared_when_asked(bot: BotUnderTest) -
     posted_card(bot, denied("5101Z88001", amount="420"))
     reply = say(bot, "find D-1 share")
     assert reply.response_type == "in_channel"
-    assert "Denied · AETNA · $420.00" in shown(reply)
+    assert "Denied · Aetna · $420.00" in shown(reply)
     assert "TESTPATIENT" not in shown(reply)
 
 

@@ -225,7 +225,7 @@ def test_a_won_appeal_recovers_the_full_denied_amount(
     reply = say("outcome 5101Z88001 won")
 
     assert text(reply) == (
-        "Claim 5101Z88001 (AETNA): appeal won, $420.00 recovered. Closed as Recovered.\n"
+        "Claim 5101Z88001 (Aetna): appeal won, $420.00 recovered. Closed as Recovered.\n"
     )
     denial = the_denial(sessions)
     assert (denial.status, denial.closed, denial.recovered_amount) == (
@@ -278,7 +278,7 @@ def test_a_lost_appeal_reopens_with_the_next_levels_deadline(
 
     next_deadline = date(2026, 11, 25) + timedelta(days=60)
     assert text(reply) == (
-        "Claim 5101Z88001 (AETNA): appeal lost. Back to In progress; the level 2 appeal is due "
+        "Claim 5101Z88001 (Aetna): appeal lost. Back to In progress; the level 2 appeal is due "
         "by Jan 24, 2027 (55 days left).\n"
     )
     denial = the_denial(sessions)
@@ -362,8 +362,8 @@ def test_the_same_claim_number_from_two_payers_lists_both(
 
     shown = text(reply)
     assert shown.startswith("2 denials match 5101Z88001. Say which one with its id, like")
-    assert "D-1 · 5101Z88001 · AETNA · $420.00 · New" in shown
-    assert "D-2 · 5101Z88001 · CIGNA · $180.00 · New" in shown
+    assert "D-1 · 5101Z88001 · Aetna · $420.00 · New" in shown
+    assert "D-2 · 5101Z88001 · Cigna · $180.00 · New" in shown
     assert "[ Open ]" in shown
     assert actions(sessions) == []
 
@@ -398,7 +398,7 @@ def test_find_shows_the_card_by_claim_or_by_id(remit: Remit, say: Say) -> None:
     remit(denied("5101Z88001", amount="420"))
     for typed in ("find 5101Z88001", "find 5101z88001", "find D-1", "find 1"):
         shown = text(say(typed))
-        assert "Denied · AETNA · $420.00" in shown, typed
+        assert "Denied · Aetna · $420.00" in shown, typed
         assert "Claim 5101Z88001" in shown
         assert "TESTPATIENT" not in shown  # no PHI by default
 

@@ -22,7 +22,6 @@ from sqlalchemy.types import JSON
 
 import storage.bulk.import_writer as import_writer
 from bot.domain.findings import Deadline, DenialFinding
-from bot.domain.payer_rules import PayerRule
 from bot.domain.records import ClaimRecord
 from bot.domain.rulebook import Rulebook
 from bot.importers.x835 import read_835
@@ -35,7 +34,6 @@ from storage.bulk.claim_rows import (
     denials_insert,
     notice_date,
     pattern_key,
-    payer_key,
 )
 from storage.bulk.insert import BulkInsert, table_of
 from storage.models import Base, Claim, Denial, SlackPost
@@ -44,6 +42,7 @@ from tests.support.reference_rows import adjustment_dict, line_dict
 from tests.support.x835 import ClaimSpec, Line, denied, make_835, paid
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+PAYER = 5  # the payer's id, as the import's PayerDirectory gives it
 TODAY = date(2026, 11, 30)
 SAMPLES = sorted(
     path
@@ -66,7 +65,7 @@ def claim_dict(claim: ClaimRecord, finding: DenialFinding | None) -> dict[str, A
     return {
         "import_id": 7,
         "remittance_id": 3,
-        "payer_key": payer_key(claim.remittance.payer),
+        "payer_id": PAYER,
         "claim_number": claim.claim_number,
         "payer_claim_number": claim.payer_claim_number,
         "status_code": claim.status_code,
@@ -91,10 +90,7 @@ def claim_dict(claim: ClaimRecord, finding: DenialFinding | None) -> dict[str, A
     }
 
 
-def denial_dict(
-    claim: ClaimRecord, finding: DenialFinding, deadline: Deadline, rule: PayerRule
-) -> dict[str, Any]:
-    payer = payer_key(claim.remittance.payer)
+def denial_dict(claim: ClaimRecord, finding: DenialFinding, deadline: Deadline) -> dict[str, Any]:
     provider = claim.rendering_provider
     main_code = finding.carcs[0] if finding.carcs else "-"
     return {
@@ -102,8 +98,7 @@ def denial_dict(
         "post_id": None,
         "claim_number": claim.claim_number,
         "payer_claim_number": claim.payer_claim_number,
-        "payer_key": payer,
-        "payer_name": claim.remittance.payer.name or rule.name,
+        "payer_id": PAYER,
         "provider_npi": provider.identifier,
         "provider_name": provider.name or None,
         "service_date": claim.service_date,
@@ -141,7 +136,7 @@ def denial_dict(
         "closed": False,
         "assignee": None,
         "pattern_key": pattern_key(
-            payer, finding.category.value, main_code, provider.identifier or provider.name
+            PAYER, finding.category.value, main_code, provider.identifier or provider.name
         ),
         "superseded_by_id": None,
         "version": 1,
@@ -185,14 +180,13 @@ def test_rows_are_what_the_column_types_make_of_the_reference_rows(
     for claim in records:
         judged = rulebook.judge(claim, imported_on=TODAY)
         finding = judged[0] if judged else None
-        payer = payer_key(claim.remittance.payer)
         notice = rows.claim_date(notice_date(claim, TODAY))
-        row = rows.claim(claim, finding, 3, payer, notice)
+        row = rows.claim(claim, finding, 3, PAYER, notice)
         assert row == converted(claims, CLAIM_COLUMNS[1:], claim_dict(claim, finding), engine)
         if judged is not None:
-            finding, deadline, rule = judged
-            expected = denial_dict(claim, finding, deadline, rule)
-            assert rows.denial(claim, finding, deadline, rule, payer) == converted(
+            finding, deadline, _ = judged
+            expected = denial_dict(claim, finding, deadline)
+            assert rows.denial(claim, finding, deadline, PAYER) == converted(
                 denials, DENIAL_COLUMNS[2:], expected, engine
             )
 
@@ -365,8 +359,9 @@ def test_batch_boundaries_change_nothing_stored(
     assert stored[0] == stored[1] == stored[2]
     actions = sorted({row[3] for row in stored[0]["audit_events"]})
     assert actions == ["recovered_by_remittance", "superseded_by_readjudication"]
-    reversed_claims = [row for row in stored[0]["claims"] if row[-2] is not None]
-    assert len(reversed_claims) == 12
+    with engine.connect() as connection:
+        reversed_by = connection.exec_driver_sql("SELECT reversed_by_id FROM claims").scalars()
+        assert len([claim for claim in reversed_by if claim is not None]) == 12
 
 
 def several_remittances() -> bytes:

@@ -48,13 +48,13 @@ def test_each_level_goes_out_once_on_its_day_to_the_right_people(bot: JobBot) ->
 
     run_days(bot, date(2026, 11, 30), date(2026, 12, 7))
     assert bot.thread_texts()[1:] == [
-        f"<@{MANAGER}> the appeal for PCN1 (AETNA, $100.00) is due in 7 days."
+        f"<@{MANAGER}> the appeal for PCN1 (Aetna, $100.00) is due in 7 days."
     ]
 
     bot.set_deadline("PCN1", DUE, assignee=STAFF)
     run_days(bot, date(2026, 12, 8), date(2026, 12, 12))
     assert bot.thread_texts()[2:] == [
-        f"<@{STAFF}> <@{MANAGER}> the appeal for PCN1 (AETNA, $100.00) is due in 3 days."
+        f"<@{STAFF}> <@{MANAGER}> the appeal for PCN1 (Aetna, $100.00) is due in 3 days."
     ]
     assert bot.dm_texts() == []
 
@@ -89,7 +89,7 @@ def test_days_missed_while_down_send_only_the_most_urgent_level(bot: JobBot) -> 
     one_card(bot)
     report = bot.run("deadlines", at(2026, 12, 12))  # first run since Nov 29: 2 days left
     assert bot.thread_texts() == [
-        f"<@{MANAGER}> the appeal for PCN1 (AETNA, $100.00) is due in 2 days."
+        f"<@{MANAGER}> the appeal for PCN1 (Aetna, $100.00) is due in 2 days."
     ]
     assert report.sent == ["1 deadline notes posted in card threads"]
     assert bot.run("deadlines", at(2026, 12, 12, 15)).sent == []
@@ -144,7 +144,7 @@ def test_a_denial_without_appeal_rights_is_warned_about_its_resubmission(bot: Jo
     bot.run("deadlines", at(2026, 12, 7))
     assert bot.thread_texts() == [
         ":hourglass: 14 days to the resubmission deadline (Dec 14)",
-        f"<@{MANAGER}> the corrected claim for PCN1 (AETNA, $100.00) is due in 7 days.",
+        f"<@{MANAGER}> the corrected claim for PCN1 (Aetna, $100.00) is due in 7 days.",
     ]
 
 

@@ -35,7 +35,9 @@ def digests(bot: JobBot) -> list[str]:
 
 def test_the_digest_goes_out_monday_8_local_once_per_week(bot: JobBot) -> None:
     bot.import_835([denied(f"A{i}") for i in range(3)], on=date(2026, 11, 24))
-    bot.import_835([denied("C1")], on=date(2026, 11, 25), payer="CIGNA", check="C")
+    bot.import_835(
+        [denied("C1")], on=date(2026, 11, 25), payer="CIGNA", payer_id="62308", check="C"
+    )
     already_sent(bot, date(2026, 11, 23))
 
     assert bot.run("digest", at(2026, 11, 30, 7, 59)).sent == []
@@ -45,7 +47,7 @@ def test_the_digest_goes_out_monday_8_local_once_per_week(bot: JobBot) -> None:
         assert bot.run("digest", moment).sent == []
     assert digests(bot) == ["Denials week of Nov 23 – Nov 29: 4 new, 0 due this week, 0 overdue"]
     text = all_text(bot.slack.messages(CHANNEL)[0].blocks)
-    assert "*Top payers*  AETNA 3 ($300) · CIGNA 1 ($100)" in text
+    assert "*Top payers*  Aetna 3 ($300) · Cigna 1 ($100)" in text
     assert "Sent late" not in text
 
     bot.run("digest", at(2026, 12, 7, 8))

@@ -63,7 +63,7 @@ def test_the_review_goes_to_each_manager_on_the_first_business_day_once(bot: Job
     text = all_text(bot.slack.dms(MANAGER)[0].blocks)
     assert "*1 repeat pattern* in October 2026: 6 denials · $600.00" in text
     assert "(September 2026: 2 · $200.00)" in text
-    assert "*AETNA · Authorization · CO-197 · LEE, DANA · 99213*" in text
+    assert "*Aetna · Authorization · CO-197 · LEE, DANA · 99213*" in text
     assert "4 denials · $400.00 (September 2026: 2 · $200.00 ↑)" in text
     assert "Check the authorization at scheduling" in text
     assert "No fix recorded yet" in text

@@ -87,8 +87,8 @@ def report(sessions: Sessions, dimension: str = "payer", span: Span = THIRTY_DAY
 def test_counts_and_dollars_by_payer_against_the_previous_period(sessions: Sessions) -> None:
     trends = report(sessions)
     assert [(r.key, r.count, r.amount, r.previous_count) for r in trends.rows] == [
-        ("AETNA", 2, Decimal("300.00"), 1),
-        ("CIGNA", 1, Decimal("50.00"), 0),
+        ("Aetna", 2, Decimal("300.00"), 1),
+        ("Cigna", 1, Decimal("50.00"), 0),
     ]
     assert (trends.count, trends.amount, trends.previous_count) == (3, Decimal("350.00"), 1)
 

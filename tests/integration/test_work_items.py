@@ -15,7 +15,7 @@ from bot.domain.rulebook import Rulebook
 from bot.errors import ConflictError, DenialsError, InputError
 from bot.services.importing import ImportContext, import_file
 from bot.services.work_items import WorkItems
-from storage.models import AuditEvent, ClaimRejection, DocumentationRequest, SlackPost
+from storage.models import AuditEvent, ClaimRejection, Denial, DocumentationRequest, SlackPost
 from tests.support.x277 import ACK, ClaimSpec, make_277
 from tests.support.x835 import denied, make_835
 
@@ -51,9 +51,11 @@ def test_a_logged_request_takes_the_payer_of_the_claims_denial(
     )
     request = one(sessions, DocumentationRequest)
     assert isinstance(request, DocumentationRequest)
-    assert (request.payer_name, request.payer_key, request.rule_key) == (
-        "CIGNA",
-        "id:62308",
+    with sessions() as session:
+        claim_payer = session.scalars(select(Denial.payer_id)).one()
+    assert (request.payer_name, request.payer_id, request.rule_key) == (
+        "Cigna",
+        claim_payer,
         "cigna",
     )
     assert request.due_date == date(2026, 12, 30) == logged.due_date  # 30 days from today
@@ -92,7 +94,7 @@ def test_an_unknown_claim_is_logged_with_the_payer_given_or_unknown(
             date(2026, 12, 24),
             "payer",
         )
-        assert (unknown.payer_name, unknown.rule_key) == ("Payer not known", "default")
+        assert (unknown.payer_name, unknown.rule_key) == ("Unknown payer", "default")
 
 
 def test_sent_then_a_stale_click_is_refused_with_who_did_it(
