@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from datetime import timedelta
@@ -16,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import (
+    access,
     card_actions,
     column_mapping,
     commands,
@@ -27,8 +27,10 @@ from bot.handlers import (
     unknown,
     work_actions,
 )
+from bot.handlers.feedback import form_refusal
 from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
+from bot.services.access import Access
 from bot.services.appeal_letters import AppealLetters
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import GroupTriage
@@ -38,6 +40,7 @@ from bot.services.work_items import WorkItems
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
 from bot.slack.once import OnceApp
 from bot.slack.payloads import can_respond
+from bot.slack.people import SlackPeople
 from bot.slack.retries import retry_handlers
 from bot.slack.signature import refuse
 from storage.receipts import Receipts
@@ -49,6 +52,7 @@ CLIENT_TIMEOUT = 15  # seconds: Slack answers in well under one; longer counts a
 # Every listener module registers itself here, explicitly, once; `unknown` last, as it takes
 # whatever the others did not.
 LISTENERS = (
+    access,  # first: it decides who may, before any listener
     card_actions,
     group_actions,
     modals,
@@ -96,6 +100,8 @@ def build_deps(
         settle_after=timedelta(seconds=client.timeout),
     )
     triage = Triage(runtime.sessions, settings.managers)
+    after_ack = AfterAck()
+    people = SlackPeople(client, settings.channel, background=after_ack)
     return Deps(
         settings=settings,
         sessions=runtime.sessions,
@@ -108,11 +114,13 @@ def build_deps(
             runtime.sessions, runtime.rulebook.root_causes, runtime.clock.zone, settings.phi
         ),
         poster=poster,
-        after_ack=AfterAck(),
+        after_ack=after_ack,
         letters=AppealLetters(
             runtime.sessions, runtime.rulebook, LetterTemplates(settings.letter_templates)
         ),
         work=WorkItems(runtime.sessions, runtime.rulebook.payer_rules),
+        people=people,
+        access=Access(people, settings.managers),
     )
 
 
@@ -146,7 +154,7 @@ def create_app(
             # any address on the internet or our own network.
             return BoltResponse(status=401, body="")
         if body.get("type") == "view_submission":
-            return form_error(body)
+            return form_refusal(body, SOMETHING_WENT_WRONG)
         if can_respond(body):
             tell_something_went_wrong(respond)
         return BoltResponse(status=200, body="")  # acknowledged: the person has been told
@@ -171,19 +179,3 @@ def from_slack(request: BoltRequest, signing_secret: str) -> bool:
         time.time(),
     )
     return reason is None
-
-
-def form_error(body: dict[str, Any]) -> BoltResponse:
-    """A form whose submission failed stays open, saying so, with what was typed."""
-    view = body.get("view") if isinstance(body.get("view"), dict) else {}
-    inputs = [
-        block.get("block_id")
-        for block in (view or {}).get("blocks") or []
-        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id")
-    ]
-    if not inputs:
-        return BoltResponse(status=200, body="")
-    answer = {"response_action": "errors", "errors": {str(inputs[0]): SOMETHING_WENT_WRONG}}
-    return BoltResponse(
-        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
-    )

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
+from bot.services.access import Access
 from bot.services.appeal_letters import AppealLetters
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import GroupTriage
@@ -20,6 +21,7 @@ from bot.services.triage import Triage
 from bot.services.work_items import WorkItems
 from bot.slack.after_ack import AfterAck
 from bot.slack.payloads import SlackUser
+from bot.slack.people import SlackPeople
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Deps:
     after_ack: AfterAck  # what a listener does once it has acknowledged
     letters: AppealLetters  # drafts appeal letters (templates loaded once)
     work: WorkItems  # documentation requests and rejections
+    people: SlackPeople  # who is a person, who is in the denials channel (cached)
+    access: Access  # who may do what: every request passes bot.handlers.access
 
     def actor(self, who: SlackUser) -> Actor:
         """The person behind a request, and whether they are one of DENIALS_MANAGERS."""

@@ -49,6 +49,7 @@ def _run(settings: Settings, deps: Deps) -> int:
     except (SlackClientError, OSError) as error:
         return _unreachable(error)
     log.info("connected to Slack as %s", identity.get("user"))
+    deps.people.warm()
     app = create_app(settings, deps=deps)
     socket_mode: SocketModeServer | None = None
     if settings.slack_app_token:

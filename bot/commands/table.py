@@ -30,13 +30,10 @@ from bot.commands.replies import CommandContext, Reply
 from bot.commands.requests import HelpRequest
 from bot.commands.words import Word, split_words
 from bot.errors import DenialsError, InputError
+from bot.services.access import Need
 
 COMMAND = "/denials"
 SHARE = "share"
-MEMBERS_ONLY = (
-    "`{command} {name}` is for members of the denials channel. Ask your practice manager to "
-    "add you, then try again."
-)
 
 Parser = Callable[[list[Word], str, date], Any]
 Runner = Callable[[Any, CommandContext], Reply]
@@ -56,6 +53,14 @@ class Subcommand:
     @property
     def full_usage(self) -> str:
         return f"{COMMAND} {self.usage}"
+
+    @property
+    def need(self) -> tuple[Need, str]:
+        """Who may run it (checked for every request by `bot.handlers.access`), and what it is
+        called when someone may not."""
+        if self.managers_only:
+            return Need.MANAGER, self.managers_only
+        return (Need.ANYONE if self.everyone else Need.MEMBER), f"`{COMMAND} {self.name}`"
 
 
 def run_help(request: HelpRequest, ctx: CommandContext) -> Reply:
@@ -160,6 +165,15 @@ ALIASES = {
 }
 
 
+def _without_share(words: list[Word], text: str = "") -> tuple[str, list[Word], bool]:
+    """`share` first or last asks for the answer in the channel: the text and words without it."""
+    if words and words[-1].text.lower() == SHARE:
+        return text[: words[-1].start], words[:-1], True
+    if words and words[0].text.lower() == SHARE:
+        return text, words[1:], True
+    return text, words, False
+
+
 def help_lines() -> tuple[tuple[str, str], ...]:
     return tuple((row.full_usage, row.summary) for row in TABLE)
 
@@ -169,24 +183,22 @@ def find_subcommand(name: str) -> Subcommand | None:
     return next((row for row in TABLE if row.name == name), None)
 
 
+def subcommand_of(text: str) -> Subcommand | None:
+    """The row `/denials {text}` runs (None: help, or a word that is no subcommand)."""
+    words = _without_share(split_words(text))[1]
+    return find_subcommand(words[0].text) if words else None
+
+
 def answer(text: str, ctx: CommandContext) -> Reply:
-    """The reply to `/denials {text}` from `ctx.actor`."""
-    words = split_words(text)
-    share = False
-    if words and words[-1].text.lower() == SHARE:
-        text, words, share = text[: words[-1].start], words[:-1], True
-    elif words and words[0].text.lower() == SHARE:
-        words, share = words[1:], True
+    """The reply to `/denials {text}` from `ctx.actor`. Who may run what is checked before,
+    for every request from Slack (`bot.handlers.access`); the terminal may run anything."""
+    text, words, share = _without_share(split_words(text), text)
     if not words:
         return Reply(help_message(help_lines()))
     row = find_subcommand(words[0].text)
     if row is None:
         return Reply(help_message(help_lines(), unknown=words[0].text), ok=False)
     try:
-        if row.managers_only:
-            ctx.appeals.require_manager(ctx.actor, row.managers_only)
-        elif not (row.everyone or ctx.actor.is_manager or ctx.people.may_triage(ctx.actor.user)):
-            return Reply(plain(MEMBERS_ONLY.format(command=COMMAND, name=row.name)), ok=False)
         request = row.parse(words[1:], text, ctx.clock.today())
         reply = row.run(request, replace(ctx, share=share))
     except InputError as problem:

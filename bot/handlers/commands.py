@@ -25,7 +25,6 @@ from bot.services.appeal_letters import SlackDraft
 from bot.services.appeals import Appeals
 from bot.slack.advice import error_code, explain
 from bot.slack.payloads import SlackUser, SlashCommand
-from bot.slack.people import SlackPeople
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +58,6 @@ class Wiring:
         deps = self._deps
         return Appeals(deps.sessions, deps.settings.managers, deps.rulebook.payer_rules)
 
-    @cached_property
-    def people(self) -> SlackPeople:
-        return SlackPeople(self._deps.client, self._deps.settings.channel)
-
     def context(self, who: SlackUser) -> CommandContext:
         deps = self._deps
         return CommandContext(
@@ -71,7 +66,7 @@ class Wiring:
             clock=deps.clock,
             appeals=self.appeals,
             actor=deps.actor(who),
-            people=self.people,
+            people=deps.people,
             phi=deps.settings.phi,
             letters=deps.letters,
             letters_dir=deps.settings.letters_dir,

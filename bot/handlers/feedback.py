@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
+from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltResponse, Respond
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks.message import Message
@@ -57,3 +60,21 @@ def reply_in_thread(
     """Answer in a thread (a shared file's), once, kept in the send ledger until Slack has it.
     `key` names the answer when a redelivery could ask for it again (the event's id)."""
     deps.poster.notes.send(NOTE, key or new_key(), channel, said, thread_ts=thread_ts)
+
+
+def form_refusal(body: Mapping[str, Any], text: str) -> BoltResponse:
+    """The answer to a form's submission that keeps it open, saying `text` on its first input
+    (or closes it, when it has none)."""
+    view = body.get("view")
+    blocks = view.get("blocks") if isinstance(view, Mapping) else None
+    inputs = [
+        str(block["block_id"])
+        for block in blocks or ()
+        if isinstance(block, Mapping) and block.get("type") == "input" and block.get("block_id")
+    ]
+    if not inputs:
+        return BoltResponse(status=200, body="")
+    answer = {"response_action": "errors", "errors": {inputs[0]: text}}
+    return BoltResponse(
+        status=200, body=json.dumps(answer), headers={"content-type": "application/json"}
+    )

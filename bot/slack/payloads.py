@@ -181,6 +181,33 @@ class HomeOpened:
         return cls(user=_text(event.get("user")), on_home_tab=event.get("tab", "home") == "home")
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What any request asks for, read before a listener runs (`bot.handlers.access` decides
+    whether its sender may): a control clicked, a form submitted, a command typed, or other."""
+
+    user: SlackUser
+    kind: str  # "action", "form", "command" or "other" (events, menus' options, ...)
+    name: str  # the action id, the form's callback id, or the command ("/denials")
+    choice: str | None = None  # the option picked in an overflow menu or select
+    text: str = ""  # what was typed after a command
+
+    @classmethod
+    def parse(cls, body: Mapping[str, Any]) -> Asked:
+        user = SlackUser.of(body)
+        kind = _text(body.get("type"))
+        if kind == "block_actions":
+            actions = body.get("actions")
+            first = _mapping(actions[0] if isinstance(actions, list) and actions else None)
+            option = _text(_mapping(first.get("selected_option")).get("value")) or None
+            return cls(user, "action", _text(first.get("action_id")), option)
+        if kind == "view_submission":
+            return cls(user, "form", _text(_mapping(body.get("view")).get("callback_id")))
+        if body.get("command"):
+            return cls(user, "command", _text(body.get("command")), text=_text(body.get("text")))
+        return cls(user, "other", kind)
+
+
 def can_respond(body: Mapping[str, Any]) -> bool:
     """Whether the request came with a response_url, so `respond` can answer the person."""
     return bool(_text(body.get("response_url")))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -22,13 +23,34 @@ MEMBERS_RECHECK = 5.0  # someone just invited is let in after a few seconds, not
 
 
 class SlackPeople:
-    """`People` for the command table: users.info and the denials channel's members."""
+    """`People` for the command table and `Members` for `bot.services.access`: users.info, and
+    the denials channel's members, cached.
 
-    def __init__(self, client: WebClient, channel: str | None) -> None:
+    Every click and command asks whether its sender is a member before it is acknowledged, so
+    a member's answer never waits on Slack: a list older than `MEMBERS_TTL` still answers and
+    is refreshed in the background (`background`). Only a first question, or one about someone
+    not on a list older than `MEMBERS_RECHECK` (just invited?), asks Slack there and then.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        channel: str | None,
+        background: Callable[[Callable[[], object]], None] | None = None,
+    ) -> None:
         self._client = client
         self._channel = channel
+        self._background = background
         self._lock = threading.Lock()
         self._members: tuple[float, frozenset[str]] | None = None
+        self._refreshing = False
+
+    def warm(self) -> None:
+        """Learn the members at start-up, so that the first click does not wait for Slack."""
+        try:
+            self.may_triage("")
+        except SlackUnavailableError as error:
+            log.warning("could not learn the denials channel's members yet: %s", error)
 
     def is_person(self, user_id: str) -> bool:
         try:
@@ -43,11 +65,34 @@ class SlackPeople:
         if not self._channel:
             return True
         with self._lock:
-            age = time.monotonic() - self._members[0] if self._members else MEMBERS_TTL + 1
-            known = self._members is not None and user_id in self._members[1]
-            if self._members is None or age > MEMBERS_TTL or (not known and age > MEMBERS_RECHECK):
-                self._members = (time.monotonic(), self._fetch_members(self._channel))
-            return user_id in self._members[1]
+            members = self._members
+            age = time.monotonic() - members[0] if members else MEMBERS_TTL + 1
+            known = members is not None and user_id in members[1]
+            if known and age > MEMBERS_TTL and self._background is not None:
+                self._refresh_later()
+                return True
+            if members is None or age > MEMBERS_TTL or (not known and age > MEMBERS_RECHECK):
+                members = self._members = (time.monotonic(), self._fetch_members(self._channel))
+            return user_id in members[1]
+
+    def _refresh_later(self) -> None:
+        """One refresh at a time, off the acknowledge path (called holding the lock)."""
+        if self._refreshing or self._background is None:
+            return
+        self._refreshing = True
+        channel = self._channel or ""
+
+        def refresh() -> None:
+            try:
+                fresh = self._fetch_members(channel)
+                with self._lock:
+                    self._members = (time.monotonic(), fresh)
+            except SlackUnavailableError as error:
+                log.warning("could not refresh the denials channel's members: %s", error)
+            finally:
+                self._refreshing = False
+
+        self._background(refresh)
 
     def _fetch_members(self, channel: str) -> frozenset[str]:
         members: set[str] = set()

@@ -196,10 +196,13 @@ def test_on_sigterm_an_acknowledged_command_is_still_answered_before_the_bot_exi
     socket_mode_process: SocketModeBot, slack: SlackStandIn
 ) -> None:
     process, driver = socket_mode_process.process, socket_mode_process.driver
-    release = slack.hold("conversations.members")  # /denials due checks the channel's members
+    slack.add_channel("C0DENIALS", members=("UMARIA",))
+    slack.add_user("UJAMES", name="james")
+    release = slack.hold("users.info")  # `due @james` asks Slack whether james is a person
     try:
-        assert driver.slash(text="due", user="UMARIA", channel="C0DENIALS").status == 200
-        driver.wait_for(lambda: slack.held("conversations.members"), what="the answer underway")
+        answer = driver.slash(text="due <@UJAMES|james>", user="UMARIA", channel="C0DENIALS")
+        assert answer.status == 200
+        driver.wait_for(lambda: slack.held("users.info"), what="the answer underway")
 
         process.send_signal(signal.SIGTERM)
         link = socket_mode_process.link

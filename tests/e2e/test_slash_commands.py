@@ -277,8 +277,8 @@ def test_assigning_to_a_plain_name_is_refused_with_usage(bot: BotUnderTest) -> N
 
 def test_trends_are_for_managers(bot: BotUnderTest) -> None:
     reply = say(bot, "trends 90d by payer")
-    assert shown(reply) == (
-        "Only managers can see denial trends. Ask @UMANAGER, or set DENIALS_MANAGERS.\n"
+    assert reply.text == (
+        "Only managers can see denial trends. Ask <@UMANAGER>, or set DENIALS_MANAGERS."
     )
     assert reply.response_type == "ephemeral"
     assert bot.slack.files() == []
@@ -312,5 +312,5 @@ def test_shared_trends_put_the_chart_in_the_channel(bot: BotUnderTest) -> None:
 def test_people_outside_the_denials_channel_are_told_politely(bot: BotUnderTest) -> None:
     bot.slack.add_user("UOUTSIDER", name="outsider")
     reply = say(bot, "due", user="UOUTSIDER")
-    assert shown(reply).startswith("/denials due is for members of the denials channel.")
+    assert reply.text.startswith("`/denials due` is for members of the denials channel.")
     assert reply.response_type == "ephemeral"

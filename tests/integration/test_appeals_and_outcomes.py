@@ -457,16 +457,6 @@ def test_due_lists_mine_and_checks_a_mentioned_person(remit: Remit, say: Say) ->
     assert "is not a person" in text(say("due <@UNOBODY>"))
 
 
-def test_people_outside_the_denials_channel_are_told_politely(remit: Remit, say: Say) -> None:
-    remit(denied("5101Z88001"))
-    reply = say("due", user="UOUTSIDER")
-    assert text(reply) == (
-        "/denials due is for members of the denials channel. Ask your practice manager to add "
-        "you, then try again.\n"
-    )
-    assert say("help", user="UOUTSIDER").ok
-
-
 def test_wildcards_in_what_was_typed_match_only_themselves(remit: Remit, say: Say) -> None:
     remit(denied("5101Z88001"), denied("ABCDE"))
     assert text(say("find %")) == "I couldn't find claim %.\n"

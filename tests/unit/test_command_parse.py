@@ -313,13 +313,6 @@ def test_bad_input_shows_the_problem_the_usage_and_an_example(context: CommandCo
     assert not reply.share  # errors are never shared
 
 
-def test_trends_is_for_managers_and_says_whom_to_ask(context: CommandContext) -> None:
-    reply = answer("trends 90d", context)
-    assert reply_text(reply) == (
-        "Only managers can see denial trends. Ask <@UMANAGER>, or set DENIALS_MANAGERS."
-    )
-
-
 def test_help_on_one_command_shows_its_usage(context: CommandContext) -> None:
     reply = answer("help outcome", context)
     assert reply_text(reply).startswith("Record what the payer decided on the appeal.\nUsage:")

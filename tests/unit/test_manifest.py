@@ -84,6 +84,10 @@ class RecordingApp:
     def shortcut(self, name: Any) -> Callable[[Any], Any]:
         return self._record(set(), name, "shortcut")
 
+    def use(self, middleware: Callable[..., Any]) -> Callable[..., Any]:
+        self.middleware = middleware  # bot.handlers.access: every request passes it
+        return middleware
+
 
 @pytest.fixture(scope="module")
 def manifest() -> dict[str, Any]:
