@@ -6,6 +6,7 @@ a parser raises `InputError` with what was wrong, and the table adds the usage.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.commands.requests import (
@@ -97,42 +98,63 @@ def parse_due(words: list[Word], text: str, today: date) -> DueRequest:
 
 
 def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
+    """`CLAIM`, then level, method, date and `corrected` in any order, then the reference
+    (`-` for none) and a note: the rest of the text, as typed."""
     claim, rest = _claim(words)
+    said = _AppealDetails()
+    taken = 0
+    while taken < len(rest) and (step := said.take(rest[taken:], today)):
+        taken += step
+    reference, note = _reference_and_note(rest[taken:], text)
+    return AppealRequest(
+        claim=claim,
+        level=said.level,
+        method=said.method,
+        reference=reference,
+        note=note,
+        sent_on=said.sent_on,
+        corrected=said.corrected,
+    )
+
+
+@dataclass
+class _AppealDetails:
+    """What the words after the claim said so far; each is said once."""
+
     level: str | None = None
     method: str | None = None
     sent_on: date | None = None
-    corrected = False
-    i = 0
-    while i < len(rest):
-        word = rest[i].text
-        lower = word.lower()
-        if lower == "corrected" and level is None and not corrected:
-            corrected = True
-        elif lower in ("level", "lvl") and level is None and i + 1 < len(rest):
-            level = parse_level(rest[i + 1].text)
-            if level is None:
-                raise InputError(BAD_LEVEL.format(word=rest[i + 1].text))
-            i += 1
-        elif level is None and not corrected and (named := parse_level(word)):
-            level = named
-        elif method is None and (how := parse_method(word)):
-            method = how
-        elif sent_on is None and looks_like_date(word):
-            sent_on = parse_date(word, today)
+    corrected: bool = False
+
+    def take(self, words: list[Word], today: date) -> int:
+        """Read one detail from the start of `words`: how many words it took (0: none)."""
+        word = words[0].text
+        if word.lower() == "corrected" and self.level is None and not self.corrected:
+            self.corrected = True
+            return 1
+        if word.lower() in ("level", "lvl") and self.level is None and len(words) > 1:
+            self.level = parse_level(words[1].text)
+            if self.level is None:
+                raise InputError(BAD_LEVEL.format(word=words[1].text))
+            return 2
+        if self.level is None and not self.corrected and (named := parse_level(word)):
+            self.level = named
+        elif self.method is None and (how := parse_method(word)):
+            self.method = how
+        elif self.sent_on is None and looks_like_date(word):
+            self.sent_on = parse_date(word, today)
         else:
-            break
-        i += 1
-    reference = rest[i].text if i < len(rest) and rest[i].text != "-" else None
-    note = unescape(text[rest[i + 1].start :]).strip() if i + 1 < len(rest) else None
-    return AppealRequest(
-        claim=claim,
-        level=level,
-        method=method,
-        reference=reference,
-        note=note or None,
-        sent_on=sent_on,
-        corrected=corrected,
-    )
+            return 0
+        return 1
+
+
+def _reference_and_note(rest: list[Word], text: str) -> tuple[str | None, str | None]:
+    """The reference (`-` when there is none) and the note after it, as typed."""
+    if not rest:
+        return None, None
+    reference = rest[0].text if rest[0].text != "-" else None
+    note = unescape(text[rest[1].start :]).strip() if len(rest) > 1 else ""
+    return reference, note or None
 
 
 def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:

@@ -8,7 +8,7 @@ Monday digest); what is open, due and overdue is as of the day it is sent.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -114,73 +114,104 @@ def period_before(day: date) -> tuple[date, date]:
     return day - timedelta(days=7), day - timedelta(days=1)
 
 
+@dataclass(frozen=True, slots=True)
+class Week:
+    """What a digest covers: the seven days `start`..`end`; open work as of `today`."""
+
+    start: date
+    end: date  # inclusive
+    today: date
+    late: bool = False  # sent after its slot (the bot was down)
+
+    def holds(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
 def summarize(
     denials: Iterable[DenialFact],
     appeals: Iterable[AppealFact],
     fixes: Iterable[FixFact],
-    *,
-    period_start: date,
-    period_end: date,
-    today: date,
-    late: bool = False,
+    week: Week,
 ) -> DigestSummary:
-    def in_period(day: date | None) -> bool:
-        return day is not None and period_start <= day <= period_end
-
-    new, recovered, written_off, open_, due, overdue = (Tally() for _ in range(6))
-    by_cause: dict[RootCause, Tally] = defaultdict(Tally)
-    by_payer: dict[str, Tally] = defaultdict(Tally)
-    aging = {label: Tally() for label, _, _ in AGE_BUCKETS}
-    unassigned = uncategorized = 0
-    recent: list[DenialFact] = []
-    for fact in denials:
-        if fact.status not in COUNTED:
-            continue  # replaced by the payer's re-adjudication, counted there
-        if in_period(fact.created_on):
-            new.add(fact.denied_amount)
-            by_cause[fact.category].add(fact.denied_amount)
-            by_payer[fact.payer_name].add(fact.denied_amount)
-        if fact.status == DenialStatus.RECOVERED and in_period(fact.closed_on):
-            recovered.add(fact.recovered_amount or Decimal(0))
-        if fact.status == DenialStatus.WRITTEN_OFF and in_period(fact.closed_on):
-            written_off.add(fact.denied_amount)
-        if fact.status not in CLOSED:
-            open_.add(fact.denied_amount)
-            aging[age_bucket((today - fact.denial_date).days)].add(fact.denied_amount)
-        if fact.status in ACTIONABLE:
-            unassigned += fact.assignee is None
-            uncategorized += fact.category_source == "auto"
-            if fact.deadline is not None and fact.deadline < today:
-                overdue.add(fact.denied_amount)
-            elif fact.deadline is not None and fact.deadline <= today + timedelta(days=6):
-                due.add(fact.denied_amount)
-        if today - timedelta(days=PATTERN_WINDOW_DAYS) <= fact.denial_date <= today:
-            recent.append(fact)
-    sent = [a for a in appeals if in_period(a.sent_on)]
-    decided = [a.outcome for a in appeals if in_period(a.decided_on)]
+    counted = [fact for fact in denials if fact.status in COUNTED]  # superseded: its successor
+    new = [fact for fact in counted if week.holds(fact.created_on)]
+    open_ = [fact for fact in counted if fact.status not in CLOSED]
+    to_do = [fact for fact in counted if fact.status in ACTIONABLE]
+    sent = [appeal for appeal in appeals if week.holds(appeal.sent_on)]
+    decided = [appeal.outcome for appeal in appeals if week.holds(appeal.decided_on)]
+    due, overdue = _due_and_overdue(to_do, week.today)
     return DigestSummary(
-        period_start=period_start,
-        period_end=period_end,
-        today=today,
-        late=late,
-        new=new,
-        new_by_cause=_ranked(by_cause),
-        new_by_payer=_ranked(by_payer),
-        recovered=recovered,
-        written_off=written_off,
-        open=open_,
-        unassigned=unassigned,
-        uncategorized=uncategorized,
+        period_start=week.start,
+        period_end=week.end,
+        today=week.today,
+        late=week.late,
+        new=_tally(new),
+        new_by_cause=_ranked(_tallied(new, lambda fact: fact.category)),
+        new_by_payer=_ranked(_tallied(new, lambda fact: fact.payer_name)),
+        recovered=_closed(counted, DenialStatus.RECOVERED, week),
+        written_off=_closed(counted, DenialStatus.WRITTEN_OFF, week),
+        open=_tally(open_),
+        unassigned=sum(fact.assignee is None for fact in to_do),
+        uncategorized=sum(fact.category_source == "auto" for fact in to_do),
         due_this_week=due,
         overdue=overdue,
-        appeals_sent=sum(a.kind != "corrected" for a in sent),
-        corrected_sent=sum(a.kind == "corrected" for a in sent),
+        appeals_sent=sum(appeal.kind != "corrected" for appeal in sent),
+        corrected_sent=sum(appeal.kind == "corrected" for appeal in sent),
         won=decided.count("won"),
         lost=decided.count("lost"),
         partial=decided.count("partial"),
-        aging=tuple(aging.items()),
-        patterns=top_patterns(recent, fixes),
+        aging=_aging(open_, week.today),
+        patterns=top_patterns(_recent(counted, week.today), fixes),
     )
+
+
+def _tally(facts: Iterable[DenialFact]) -> Tally:
+    tally = Tally()
+    for fact in facts:
+        tally.add(fact.denied_amount)
+    return tally
+
+
+def _tallied(facts: Iterable[DenialFact], key: Callable[[DenialFact], K]) -> dict[K, Tally]:
+    tallies: dict[K, Tally] = defaultdict(Tally)
+    for fact in facts:
+        tallies[key(fact)].add(fact.denied_amount)
+    return tallies
+
+
+def _closed(facts: Iterable[DenialFact], status: DenialStatus, week: Week) -> Tally:
+    """Denials closed as `status` during the week: recovered count what was paid."""
+    tally = Tally()
+    for fact in facts:
+        if fact.status == status and week.holds(fact.closed_on):
+            paid = fact.recovered_amount or Decimal(0)
+            tally.add(paid if status is DenialStatus.RECOVERED else fact.denied_amount)
+    return tally
+
+
+def _due_and_overdue(to_do: Iterable[DenialFact], today: date) -> tuple[Tally, Tally]:
+    """Work still to do whose deadline falls in the next seven days, and whose has passed."""
+    due, overdue = Tally(), Tally()
+    for fact in to_do:
+        if fact.deadline is not None and fact.deadline < today:
+            overdue.add(fact.denied_amount)
+        elif fact.deadline is not None and fact.deadline <= today + timedelta(days=6):
+            due.add(fact.denied_amount)
+    return due, overdue
+
+
+def _aging(open_: Iterable[DenialFact], today: date) -> tuple[tuple[str, Tally], ...]:
+    """Open dollars by days since the denial."""
+    aging = {label: Tally() for label, _, _ in AGE_BUCKETS}
+    for fact in open_:
+        aging[age_bucket((today - fact.denial_date).days)].add(fact.denied_amount)
+    return tuple(aging.items())
+
+
+def _recent(facts: Iterable[DenialFact], today: date) -> list[DenialFact]:
+    """Denials of the pattern window: what repeat patterns are counted over."""
+    since = today - timedelta(days=PATTERN_WINDOW_DAYS)
+    return [fact for fact in facts if since <= fact.denial_date <= today]
 
 
 def age_bucket(days: int) -> str:

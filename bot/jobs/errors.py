@@ -24,6 +24,7 @@ from bot.blocks.message import Message
 from bot.blocks.text import clip
 from bot.errors import SlackUnavailableError
 from bot.services.courier import Courier
+from bot.services.recipients import Recipients
 from bot.slack.delivery import deliver
 from storage.send_ledger import SendLedger, utc_now
 
@@ -63,7 +64,7 @@ class ErrorReporter:
         message = Message(text=self.text(job, problems))
         hour = self.now().strftime("%Y-%m-%dT%H")
         sent = False
-        for who in self.managers or ((self.channel,) if self.channel else ()):
+        for who in Recipients.managers_or_channel(self.managers, self.channel):
             sent = self._send(f"{job}:{hour}:{who}", who, message) or sent
         return sent
 

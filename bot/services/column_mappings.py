@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.actor import Actor
 from bot.importers.csv_columns import ColumnMapping, layout_name
 from bot.importers.csv_detect import Detection
 from bot.importers.csv_report import detect_columns, read_table
@@ -35,8 +36,9 @@ class SavedMapping:
 
     def source(self) -> str:
         """`saved from Slack by U1 on 2026-11-30` (no names: the actor key is all we keep)."""
+        slack = Actor.from_key(self.saved_by)
         kind, _, who = self.saved_by.partition(":")
-        person = who.rpartition(":")[2] if kind == "slack" else who
+        person = slack.user if slack is not None else who
         where = {"slack": "from Slack", "cli": "with --columns"}.get(kind, f"by {kind}")
         by = f" by {person}" if person else ""
         return f"saved {where}{by} on {self.saved_at:%Y-%m-%d}"

@@ -14,17 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
 from bot.blocks.escalation_dm import EscalationRow, escalation_dm
 from bot.blocks.message import Message
-from bot.blocks.text import mention
 from bot.domain.escalation import (
     DEFAULT_LEVELS,
     RECORDS_LEVELS,
@@ -38,12 +35,10 @@ from bot.domain.escalation import (
 )
 from bot.domain.findings import DeadlineKind
 from bot.domain.statuses import ACTIONABLE, REJECTION_ACTIONABLE, REQUEST_ACTIONABLE
-from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
+from bot.services.recipients import Outcome, Recipients, Sender, Words
 from bot.services.status_filter import status_in
-from bot.slack.advice import explain
-from bot.slack.delivery import Delivery, Pacer
-from bot.slack.taken import describe
+from bot.slack.delivery import Pacer
 from storage.models import ClaimRejection, Denial, DocumentationRequest, Payer, SlackPost
 from storage.send_ledger import SendLedger
 
@@ -57,6 +52,7 @@ DM_SENT = "sent {who} the list of {count} deadlines due tomorrow or overdue"
 NOBODY = "{count} deadlines are due tomorrow or overdue but DENIALS_MANAGERS and DENIALS_CHANNEL "
 NOBODY += "are both empty: nobody was told"
 NOT_SENT = "a deadline warning was not sent ({why}); it will be tried again"
+DM_WORDS = Words(sent=DM_SENT, not_sent=NOT_SENT)  # a DM sent before says nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +85,28 @@ class DeadlineWarnings:
         done = self.ledger.sent_keys(KIND, [c.key for c in candidates])
         pending = [c for c in candidates if c.key not in done]
         notes = waiting = 0
-        try:
-            for candidate in (c for c in pending if c.audience.in_thread):
-                if candidate.thread_ts is None:
-                    waiting += 1  # the posting job puts the card up first; next tick
-                elif self._send(
-                    KIND, candidate.key, self._note(candidate, today), candidate, report
-                ):
-                    notes += 1
-            dm = [c for c in pending if not c.audience.in_thread]
-            if dm:
-                self._direct(dm, today, report)
-        except SlackUnavailableError:
-            pass
+        stopped = False
+        sender = Sender(self.client, self.ledger, self.pace)
+        for candidate in (c for c in pending if c.audience.in_thread):
+            if candidate.channel is None or candidate.thread_ts is None:
+                waiting += 1  # the posting job puts the card up first; next tick
+                continue
+            sent = sender.one(
+                KIND,
+                candidate.key,
+                candidate.channel,
+                self._note(candidate, today),
+                thread_ts=candidate.thread_ts,
+            )
+            notes += sent.outcome is Outcome.SENT
+            if sent.outcome in (Outcome.REFUSED, Outcome.STOPPED):
+                report.errors.append(NOT_SENT.format(why=sent.why))
+            if sent.outcome is Outcome.STOPPED:
+                stopped = True  # Slack cannot be reached: the next tick goes on from here
+                break
+        dm = [c for c in pending if not c.audience.in_thread]
+        if dm and not stopped:
+            self._direct(dm, today, sender, report)
         if notes:
             report.sent.insert(0, NOTES_SENT.format(count=notes))
         if waiting:
@@ -211,17 +216,26 @@ class DeadlineWarnings:
             )
         return Message(text=text)
 
-    def _direct(self, items: Sequence[Candidate], today: date, report: JobReport) -> None:
-        recipients = self.managers or ((self.channel,) if self.channel else ())
+    def _direct(
+        self, items: Sequence[Candidate], today: date, sender: Sender, report: JobReport
+    ) -> None:
+        """The managers' daily DM of what is due tomorrow or overdue; the denials it lists
+        count as warned once every recipient has had it."""
+        recipients = Recipients.managers_or_channel(self.managers, self.channel)
         if not recipients:
             report.errors.append(NOBODY.format(count=len(items)))
             return
-        message = escalation_dm([c.row for c in items])
         keys = [c.key for c in items]
-        dm_keys = {f"{who}:{today.isoformat()}": who for who in recipients}
-        for dm_key, who in dm_keys.items():
-            if self._send(DM_KIND, dm_key, message, None, report, to=who, detail={"keys": keys}):
-                report.sent.append(DM_SENT.format(who=_who(who), count=len(items)))
+        results = sender.each(
+            recipients,
+            DM_KIND,
+            lambda who: f"{who}:{today.isoformat()}",
+            lambda: escalation_dm([c.row for c in items]),
+            # what this message listed, even when it retries a claim made with another list
+            detail={"keys": keys},
+        )
+        DM_WORDS.record(report, results, count=len(items))
+        dm_keys = [f"{who}:{today.isoformat()}" for who in recipients]
         rows = self.ledger.rows(DM_KIND, dm_keys)
         if len(rows) < len(dm_keys) or any(s not in ("sent", "failed") for s, _ in rows.values()):
             return  # someone still has to be told; the next tick finishes it
@@ -231,49 +245,6 @@ class DeadlineWarnings:
         if lists:
             told = set.intersection(*lists)
             self.ledger.record_sent(KIND, [key for key in keys if key in told])
-
-    def _send(
-        self,
-        kind: str,
-        key: str,
-        message: Message,
-        candidate: Candidate | None,
-        report: JobReport,
-        *,
-        to: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> bool:
-        if candidate is not None:
-            assert candidate.channel is not None
-            delivery = Delivery(
-                self.client, candidate.channel, message, (kind, key), candidate.thread_ts
-            )
-        else:
-            delivery = Delivery(self.client, to or self.channel, message, (kind, key))
-
-        def send() -> dict[str, Any]:
-            self.pace()
-            sent = delivery.send()
-            # what this message listed, even when it retries a claim made with another list
-            return sent if candidate is not None else {**(detail or {}), **sent}
-
-        try:
-            return self.pace.wait_out(
-                lambda: self.ledger.send_once(
-                    kind, key, send, detail=detail, find_sent=delivery.find
-                )
-            )
-        except SlackUnavailableError as error:
-            report.errors.append(NOT_SENT.format(why=describe(error)))
-            if error.maybe_sent:
-                return False  # looked for on a later tick; the others go on now
-            raise  # Slack cannot be reached or keeps asking us to wait: stop this round
-        except SlackApiError as error:  # refused: this one is retried later, the others go on
-            report.errors.append(NOT_SENT.format(why=explain(error)))
-            return False
-        except (SlackClientError, OSError) as error:
-            report.errors.append(NOT_SENT.format(why=type(error).__name__))
-            raise SlackUnavailableError from error
 
 
 def _work_candidates(
@@ -306,7 +277,3 @@ def _work_candidates(
         key = warning_key(row.id, level, row.due, item=item)
         found.append(Candidate(escalation, level, key, row.channel, row.ts))
     return found
-
-
-def _who(recipient: str) -> str:
-    return mention(recipient) if recipient.startswith(("U", "W")) else f"<#{recipient}>"

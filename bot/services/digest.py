@@ -13,7 +13,6 @@ from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,17 +25,17 @@ from bot.domain.digest import (
     DenialFact,
     DigestSummary,
     FixFact,
+    Week,
     period_before,
     summarize,
 )
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
-from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
+from bot.services.recipients import Recipients, Sender, Words
 from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
-from bot.slack.delivery import Delivery, Pacer
-from bot.slack.taken import describe
+from bot.slack.delivery import Pacer
 from storage.models import Appeal, Denial, PatternFix, Payer
 from storage.send_ledger import SendLedger
 
@@ -51,6 +50,7 @@ IN_FLIGHT = (
     "retried after a failed attempt"
 )
 NOT_SENT = "digest for the week of {start} not posted: {why}; it will be tried again"
+WORDS = Words(sent=SENT, already=ALREADY, in_flight=IN_FLIGHT, not_sent=NOT_SENT)
 
 
 def digest_key(channel: str, slot_day: date) -> str:
@@ -73,32 +73,15 @@ class DigestService:
         if not self.channel:
             report.errors.append(NO_CHANNEL)
             return report
+        results = Sender(self.client, self.ledger, self.pace).each(
+            Recipients.channel(self.channel),
+            KIND,
+            lambda channel: digest_key(channel, slot_day),
+            lambda: digest_message(self.summary(slot_day, today=today, late=late)),
+            detail={"late": late, "today": today.isoformat()},
+        )
         start = period_before(slot_day)[0].isoformat()
-        key = digest_key(self.channel, slot_day)
-        if self.ledger.status(KIND, key) in ("sent", "failed"):
-            report.skipped.append(ALREADY.format(start=start))
-            return report
-        message = digest_message(self.summary(slot_day, today=today, late=late))
-        delivery = Delivery(self.client, self.channel, message, (KIND, key))
-        try:
-            sent = self.pace.wait_out(
-                lambda: self.ledger.send_once(
-                    KIND,
-                    key,
-                    delivery.send,
-                    detail={"late": late, "today": today.isoformat()},
-                    find_sent=delivery.find,
-                )
-            )
-        except (SlackClientError, SlackUnavailableError, OSError) as error:
-            report.errors.append(NOT_SENT.format(start=start, why=describe(error)))
-            return report
-        if sent:
-            report.sent.append(SENT.format(start=start, late=" (late)" if late else ""))
-        elif self.ledger.status(KIND, key) in ("claimed", "retry", "unsure"):
-            report.skipped.append(IN_FLIGHT.format(start=start))
-        else:
-            report.skipped.append(ALREADY.format(start=start))
+        WORDS.record(report, results, start=start, late=" (late)" if late else "")
         return report
 
     def summary(self, slot_day: date, *, today: date, late: bool = False) -> DigestSummary:
@@ -141,9 +124,7 @@ def digest_summary(
             for key, at in session.execute(select(PatternFix.pattern_key, PatternFix.recorded_at))
         ]
         work = work_summary(session, period_start=start, period_end=end, today=today)
-    summary = summarize(
-        denials, appeals, fixes, period_start=start, period_end=end, today=today, late=late
-    )
+    summary = summarize(denials, appeals, fixes, Week(start, end, today, late))
     return replace(summary, work=work)
 
 

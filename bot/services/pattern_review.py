@@ -12,12 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,15 +26,13 @@ from bot.blocks.pattern_review import (
     month_name,
     pattern_review,
 )
-from bot.blocks.text import mention
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import COUNTED
-from bot.errors import SlackUnavailableError
 from bot.services.job_report import JobReport
+from bot.services.recipients import Recipients, Sender, Words
 from bot.services.status_filter import status_in
-from bot.slack.delivery import Delivery, Pacer
-from bot.slack.taken import describe
+from bot.slack.delivery import Pacer
 from storage.models import Denial, PatternFix, Payer
 from storage.send_ledger import SendLedger
 
@@ -47,6 +43,7 @@ ALREADY = "pattern review for {month} was already sent to {who}"
 IN_FLIGHT = "pattern review for {month} to {who} is being sent, or waits for a retry"
 NOT_SENT = "pattern review for {month} not sent to {who} ({why}); it will be tried again"
 NOBODY = "DENIALS_MANAGERS and DENIALS_CHANNEL are both empty: nobody to send the review to"
+WORDS = Words(sent=SENT, already=ALREADY, in_flight=IN_FLIGHT, not_sent=NOT_SENT)
 
 PatternId = tuple[str, str, str, str, str]  # payer, root cause, CARC, provider, CPT
 
@@ -138,37 +135,17 @@ class PatternReview:
     def send(self, month: date) -> JobReport:
         """Send the review of `month` (its first day) to everyone who has not had it."""
         report = JobReport("patterns")
-        recipients = self.managers or ((self.channel,) if self.channel else ())
+        recipients = Recipients.managers_or_channel(self.managers, self.channel)
         if not recipients:
             report.errors.append(NOBODY)
             return report
-        name = month_name(month)
-        keys = {f"{month:%Y-%m}:{who}": who for who in recipients}
-        done = self.ledger.sent_keys(KIND, keys)
-        for who in (keys[k] for k in keys if k in done):
-            report.skipped.append(ALREADY.format(month=name, who=_who(who)))
-        todo = {k: who for k, who in keys.items() if k not in done}
-        if not todo:
-            return report
-        message = pattern_review(self.view(month))
-        for key, who in todo.items():
-            delivery = Delivery(self.client, who, message, (KIND, key))
-            try:
-                sent = self.pace.wait_out(partial(self._send_once, key, delivery))
-            except (SlackApiError, SlackUnavailableError) as error:
-                why = describe(error)
-                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
-                if isinstance(error, SlackUnavailableError) and not error.maybe_sent:
-                    break  # Slack cannot be reached: the next tick goes on
-                continue  # refused, or looked for on a later tick: the others go on
-            except (SlackClientError, OSError) as error:
-                why = type(error).__name__
-                report.errors.append(NOT_SENT.format(month=name, who=_who(who), why=why))
-                break
-            if sent:
-                report.sent.append(SENT.format(month=name, who=_who(who)))
-            else:
-                report.skipped.append(IN_FLIGHT.format(month=name, who=_who(who)))
+        results = Sender(self.client, self.ledger, self.pace).each(
+            recipients,
+            KIND,
+            lambda who: f"{month:%Y-%m}:{who}",
+            lambda: pattern_review(self.view(month)),
+        )
+        WORDS.record(report, results, month=month_name(month))
         return report
 
     def view(self, month: date) -> PatternReviewView:
@@ -210,15 +187,6 @@ class PatternReview:
             )
         return latest
 
-    def _send_once(self, key: str, delivery: Delivery) -> bool:
-        return self.ledger.send_once(
-            KIND, key, partial(self._paced, delivery), find_sent=delivery.find
-        )
-
-    def _paced(self, delivery: Delivery) -> dict[str, Any]:
-        self.pace()
-        return delivery.send()
-
 
 def _fact(row: Row[Any]) -> PatternFact:
     try:
@@ -234,7 +202,3 @@ def _fact(row: Row[Any]) -> PatternFact:
         cpts[0].split("-")[0] if cpts else "",  # 97110-GP and 97110 are the same service
     )
     return PatternFact(pattern, category, row.denied_amount, row.denial_date, row.pattern_key)
-
-
-def _who(recipient: str) -> str:
-    return mention(recipient) if recipient.startswith(("U", "W")) else f"<#{recipient}>"

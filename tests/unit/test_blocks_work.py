@@ -14,7 +14,7 @@ from bot.blocks.rejection_card import rejection_card
 from bot.blocks.request_card import request_card
 from bot.blocks.work_rows import digest_lines, trends_lines, work_row_text
 from bot.blocks.work_views import NoteView, WorkKind
-from bot.domain.digest import summarize
+from bot.domain.digest import Week, summarize
 from bot.domain.statuses import RejectionStatus, RequestStatus
 from bot.domain.work_summary import WorkSummary
 from tests.unit.view_builders import TODAY, action_ids, make_due, make_home, make_row, walk
@@ -222,7 +222,7 @@ def test_the_digest_has_open_due_and_overdue_requests_and_rejections() -> None:
     lines = digest_lines(summary())
     assert "*Records requests:* 3 to send · due this week 1 · overdue 1" in lines
     assert "*Rejected claims:* 2 to correct" in lines
-    plain = summarize([], [], [], period_start=TODAY, period_end=TODAY, today=TODAY)
+    plain = summarize([], [], [], Week(TODAY, TODAY, TODAY))
     message = digest_message(replace(plain, work=summary()))
     assert "Records requests" in texts(message.blocks)
     assert "Records requests" not in texts(digest_message(plain).blocks)

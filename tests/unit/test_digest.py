@@ -11,6 +11,7 @@ from bot.domain.digest import (
     DenialFact,
     DigestSummary,
     FixFact,
+    Week,
     age_bucket,
     period_before,
     summarize,
@@ -45,9 +46,7 @@ def fact(**changes: Any) -> DenialFact:
 def digest(
     denials: list[DenialFact], appeals: Any = (), fixes: Any = (), today: date = MONDAY
 ) -> DigestSummary:
-    return summarize(
-        denials, appeals, fixes, period_start=START, period_end=END, today=today, late=False
-    )
+    return summarize(denials, appeals, fixes, Week(START, END, today))
 
 
 def test_the_digest_covers_the_seven_days_before_it_is_due() -> None:

@@ -12,7 +12,7 @@ from bot.blocks.pattern_review import (
     RecordedFix,
     pattern_review,
 )
-from bot.domain.digest import DenialFact, DigestSummary, period_before, summarize
+from bot.domain.digest import DenialFact, DigestSummary, Week, period_before, summarize
 from bot.domain.findings import RootCause
 from tests.unit.test_digest import MONDAY, fact
 from tests.unit.view_builders import action_ids, all_text, assert_valid_blocks
@@ -20,7 +20,7 @@ from tests.unit.view_builders import action_ids, all_text, assert_valid_blocks
 
 def summary_of(denials: list[DenialFact], *, late: bool = False) -> DigestSummary:
     start, end = period_before(MONDAY)
-    return summarize(denials, [], [], period_start=start, period_end=end, today=MONDAY, late=late)
+    return summarize(denials, [], [], Week(start, end, MONDAY, late))
 
 
 def test_the_digest_reads_like_the_sketch() -> None:
