@@ -28,7 +28,7 @@ from bot.presenters.card_renderer import CardRenderer
 from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import SlackPoster
 from storage.db import make_engine, make_session_factory, upgrade
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 SECTION = "slack burst"
 CHANNEL = "C0DENIALS"

@@ -47,7 +47,7 @@ from bot.services.status_filter import status_in
 from storage.db import make_engine, make_session_factory
 from storage.models import Denial, SlackPost
 from tests.e2e.slack_driver import Response, SlackDriver
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 SECTION = "acknowledge"
 TOKEN = "xoxb-bench"  # noqa: S105 - the stand-in's token

@@ -111,7 +111,7 @@ def compute_trends(
     now_totals, before_totals = _within(totals, "day", period), _within(totals, "day", previous)
     now_claims, before_claims = _within(claims, "day", period), _within(claims, "day", previous)
     overturn, recovered = _appeal_outcomes(appeals)
-    median, sent = _days_to_appeal(first_appeals)
+    median, sent = days_to_first_appeal(first_appeals)
     rows = _rows(_within(by_key, "day", period), _within(by_key, "day", previous))
     weeks = week_starts(period)
     return Trends(
@@ -203,7 +203,7 @@ def _appeal_outcomes(appeals: pd.DataFrame) -> tuple[Rate, Decimal]:
     return rate, _dollars(overturned["cents"].fillna(0).sum())
 
 
-def _days_to_appeal(first: pd.DataFrame) -> tuple[float | None, int]:
+def days_to_first_appeal(first: pd.DataFrame) -> tuple[float | None, int]:
     """The median of the days (an appeal sent before the denial date counts as 0 days), read
     from the count of denials per number of days."""
     counts = first.assign(days=first["days"].clip(lower=0)).groupby("days")["count"].sum()

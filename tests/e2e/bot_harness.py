@@ -25,7 +25,7 @@ from bot.services.importing import FileOutcome, ImportContext, import_file
 from bot.services.posting import PostReport
 from bot.socket_mode import SocketModeServer
 from tests.e2e.slack_driver import SlackDriver
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 BOT_TOKEN = "xoxb-test"
 APP_TOKEN = "xapp-test"

@@ -24,7 +24,7 @@ from tests.e2e.bot_harness import (
     running_bot,
 )
 from tests.e2e.slack_driver import SlackDriver
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 BOT_TOKEN = "xoxb-test"
 SIGNING_SECRET = "e2e-signing-secret"

@@ -35,9 +35,9 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 
 from tests.e2e import slack_payloads as payloads
-from tests.e2e.slack_standin import SlackStandIn
-from tests.e2e.standin_socket import ACK_WITHIN, SocketModeStandIn
-from tests.e2e.standin_state import View
+from tests.support.slack_standin import SlackStandIn
+from tests.support.standin_socket import ACK_WITHIN, SocketModeStandIn
+from tests.support.standin_state import View
 
 T = TypeVar("T")
 STALE_AGE = 6 * 60  # Slack's rule, applied by Bolt: refuse timestamps over five minutes off

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from tests.e2e.bot_harness import CHANNEL, BotUnderTest
 from tests.support.x835 import denied, make_835
 
 MARIA = "UMARIA"
+LONGER_THAN_THE_DRIVER = 30.0  # seconds: SlackDriver gives up on an answer after 10
 
 
 def one_card(bot: BotUnderTest) -> Any:
@@ -33,14 +33,17 @@ def test_clicks_are_acknowledged_at_once_even_while_every_worker_is_busy(
     set_category = bot.deps.triage.set_category
 
     def slow_set_category(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(10), "the test never released the change"
+        # Longer than the driver's 10 s timeout: an acknowledgement that waited for this
+        # change would time out, and the test with it.
+        assert release.wait(LONGER_THAN_THE_DRIVER), "the test never released the change"
         return set_category(*args, **kwargs)
 
     monkeypatch.setattr(bot.deps.triage, "set_category", slow_set_category)
     clicks = WORKERS + 3  # more clicks than threads to work them: some wait for a worker
     try:
+        # Every change waits for `release`: an answer while none is done means the click was
+        # acknowledged before its work (how fast is bench/load_bench.py's figure, not a test's).
         for cause in ["eligibility", "coding", "authorization"] * 3:
-            started = time.monotonic()
             answer = bot.driver.block_action(
                 ids.ROOT_CAUSE_SELECT,
                 selected_option=cause,
@@ -49,7 +52,6 @@ def test_clicks_are_acknowledged_at_once_even_while_every_worker_is_busy(
                 message_ts=card.ts,
             )
             assert answer.status == 200
-            assert time.monotonic() - started < 1.0  # Bolt's old way: 3 s, then an error
             clicks -= 1
             if clicks == 0:
                 break
@@ -72,7 +74,7 @@ def test_a_command_is_acknowledged_while_its_answer_is_still_being_built(
     real_answer = commands.answer
 
     def slow_answer(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(10), "the test never released the answer"
+        assert release.wait(LONGER_THAN_THE_DRIVER), "the test never released the answer"
         return real_answer(*args, **kwargs)
 
     monkeypatch.setattr(commands, "answer", slow_answer)

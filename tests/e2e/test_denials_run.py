@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.slack_driver import SlackDriver
-from tests.e2e.slack_standin import SlackStandIn
-from tests.e2e.standin_socket import Link, SocketModeStandIn
+from tests.support.slack_standin import SlackStandIn
+from tests.support.standin_socket import Link, SocketModeStandIn
 
 SECRET = "run-signing-secret"
 

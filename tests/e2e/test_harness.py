@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from tests.e2e.conftest import BOT_TOKEN
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 
 def section(text: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from tests.e2e.app_server import BoltHTTPServer
 from tests.e2e.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.e2e.slack_driver import SlackDriver
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 CARD_BLOCKS: list[dict[str, Any]] = [
     {"type": "section", "text": {"type": "mrkdwn", "text": "*Claim 1001* · Aetna · CO-197"}},

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from apscheduler.events import EVENT_JOB_EXECUTED
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_sdk import WebClient
 from sqlalchemy import Engine, select, update
@@ -24,7 +25,7 @@ from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import create_scheduler
 from storage.models import Denial
 from tests.e2e.conftest import BOT_TOKEN
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied, make_835
 
 CHANNEL = "C0DENIALS"
@@ -157,10 +158,14 @@ def test_the_running_scheduler_catches_up_after_a_restart_and_sends_nothing_twic
     with runtime.sessions() as session, session.begin():
         session.execute(update(Denial).values(deadline=date(2026, 12, 14)))
 
+    ticked: set[str] = set()  # the jobs that have run since the scheduler (re)started
+
     def start() -> BackgroundScheduler:
         client = WebClient(token=BOT_TOKEN, base_url=slack.url)
         deps = build_deps(settings, client=client, runtime=runtime, post_interval=0)
         scheduler = create_scheduler(deps)
+        ticked.clear()
+        scheduler.add_listener(lambda event: ticked.add(event.job_id), EVENT_JOB_EXECUTED)
         scheduler.start()
         wait_for(lambda: len(slack.messages(CHANNEL)) >= 1)  # the post tick comes first
         soon = datetime.now(settings.zone) + timedelta(milliseconds=100)
@@ -189,7 +194,7 @@ def test_the_running_scheduler_catches_up_after_a_restart_and_sends_nothing_twic
 
     scheduler = start()  # a restart: every tick runs again at once
     try:
-        time.sleep(1.5)
+        wait_for(lambda: {"post", "deadlines", "digest", "patterns"} <= ticked)
     finally:
         scheduler.shutdown(wait=True)
     assert len(slack.calls("chat.postMessage")) == calls

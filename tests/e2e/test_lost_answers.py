@@ -35,7 +35,7 @@ from tests.e2e.bot_harness import (
     running_bot,
 )
 from tests.e2e.slack_driver import wait_for
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied, make_835, paid
 
 TIMEOUT = 1  # seconds: the client's, for these tests; a late answer costs one of them

@@ -18,7 +18,7 @@ from tests.e2e.bot_harness import (
     TODAY,
     BotUnderTest,
 )
-from tests.e2e.standin_state import ResponsePost
+from tests.support.standin_state import ResponsePost
 from tests.support.x835 import denied, make_835
 
 MARIA, JAMES = "UMARIA", "UJAMES"

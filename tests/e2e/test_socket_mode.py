@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.runner import HOW_TO, run_bot
 from bot.socket_mode import SocketModeServer
 from tests.e2e.bot_harness import APP_TOKEN, CHANNEL, SOCKET_MODE, BotUnderTest
-from tests.e2e.slack_standin import SlackStandIn
+from tests.support.slack_standin import SlackStandIn
 
 MARIA = "UMARIA"
 BOT_THREADS = ("APScheduler", "socket-mode", "after-ack")

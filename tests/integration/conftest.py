@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.domain.rulebook import Rulebook
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import JobBot, add_people
+from tests.support.slack_standin import SlackStandIn
 
 
 @pytest.fixture

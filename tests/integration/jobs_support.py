@@ -31,8 +31,8 @@ from bot.services.job_report import JobReport
 from bot.slack.retries import retry_handlers
 from storage.models import Denial
 from storage.send_ledger import SendLedger
-from tests.e2e.slack_standin import SlackStandIn
-from tests.e2e.standin_state import Message
+from tests.support.slack_standin import SlackStandIn
+from tests.support.standin_state import Message
 from tests.support.x835 import ClaimSpec, make_835
 
 NY = ZoneInfo("America/New_York")

@@ -12,7 +12,6 @@ from bot.config import Settings
 from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.triage import AppealForm
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
@@ -21,6 +20,7 @@ from tests.integration.jobs_support import (
     JobBot,
     at,
 )
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied
 
 DUE = date(2026, 12, 14)

@@ -15,8 +15,8 @@ from bot.services.digest import digest_key
 from bot.services.pattern_fixes import record_fix
 from bot.services.triage import AppealForm
 from storage.models import Appeal, Denial
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, STAFF, JobBot, at
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied, paid
 from tests.unit.view_builders import all_text
 

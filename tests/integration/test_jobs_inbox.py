@@ -17,8 +17,8 @@ from bot.services.importing import ImportContext, import_file
 from bot.services.inbox import FAILED, PROCESSED, free_name
 from storage.models import ImportFile
 from tests.conftest import DATA
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, JobBot, at
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied, make_835
 
 OLD = time.time() - 3600  # an mtime well past the settling time

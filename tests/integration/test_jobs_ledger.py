@@ -15,8 +15,8 @@ from bot.errors import SlackUnavailableError
 from bot.jobs.errors import ErrorReporter
 from bot.slack.delivery import deliver, find_delivered
 from storage.send_ledger import MAX_ATTEMPTS, SendLedger
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock
+from tests.support.slack_standin import SlackStandIn
 
 
 @pytest.fixture

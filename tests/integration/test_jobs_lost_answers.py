@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.domain.rulebook import Rulebook
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, JobBot, WallClock, at
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied
 
 TIMEOUT = 1  # seconds: the bot's client, here; a late answer costs one

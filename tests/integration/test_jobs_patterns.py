@@ -12,7 +12,6 @@ from bot.config import Settings
 from bot.domain.rulebook import Rulebook
 from bot.services.pattern_fixes import record_fix
 from storage.models import Denial
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
@@ -20,6 +19,7 @@ from tests.integration.jobs_support import (
     JobBot,
     at,
 )
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import Line, denied
 from tests.unit.view_builders import all_text
 

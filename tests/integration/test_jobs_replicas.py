@@ -24,7 +24,6 @@ from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import guard
 from bot.services.posting import METADATA_TYPE
 from storage.db import make_engine, make_session_factory
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import (
     CHANNEL,
     MANAGER,
@@ -33,6 +32,7 @@ from tests.integration.jobs_support import (
     WallClock,
     at,
 )
+from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import denied
 
 MANAGERS = (MANAGER, MANAGER_2)

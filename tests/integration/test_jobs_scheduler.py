@@ -17,8 +17,8 @@ from bot.config import Settings
 from bot.domain.rulebook import Rulebook
 from bot.jobs.scheduler import RUNS, create_scheduler, guard
 from bot.services.job_report import JobReport
-from tests.e2e.slack_standin import SlackStandIn
 from tests.integration.jobs_support import MANAGER, JobBot
+from tests.support.slack_standin import SlackStandIn
 
 
 @pytest.fixture

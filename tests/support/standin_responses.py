@@ -11,8 +11,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from tests.e2e.blockkit_limits import check_view
-from tests.e2e.standin_state import ApiError, Ephemeral, Message, ResponseUrl, View, Workspace
+from tests.support.blockkit_limits import check_view
+from tests.support.standin_state import ApiError, Ephemeral, Message, ResponseUrl, View, Workspace
 
 
 def _flag(value: Any) -> bool:

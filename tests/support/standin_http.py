@@ -20,10 +20,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.e2e.blockkit_limits import check_message, decode_json_field
-from tests.e2e.standin_api import WebApi
-from tests.e2e.standin_responses import apply_response
-from tests.e2e.standin_state import ApiError, Call, ResponsePost, Workspace
+from tests.support.blockkit_limits import check_message, decode_json_field
+from tests.support.standin_api import WebApi
+from tests.support.standin_responses import apply_response
+from tests.support.standin_state import ApiError, Call, ResponsePost, Workspace
 
 JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata", "user_auth_blocks")
 DEFAULT_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}

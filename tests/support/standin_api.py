@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tests.e2e.blockkit_limits import check_message, check_view
-from tests.e2e.standin_files import FileMethods
-from tests.e2e.standin_state import (
+from tests.support.blockkit_limits import check_message, check_view
+from tests.support.standin_files import FileMethods
+from tests.support.standin_state import (
     ApiError,
     Ephemeral,
     Message,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.standin_state import ApiError, Message, StoredFile, Workspace
+from tests.support.standin_state import ApiError, Message, StoredFile, Workspace
 
 
 class FileMethods:

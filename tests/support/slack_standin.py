@@ -24,11 +24,11 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from typing import Any, TypeVar
 
-from tests.e2e.standin_api import WebApi
-from tests.e2e.standin_http import DEFAULT_ERRORS, Fault, Loss, LossRate, Router, StandInHandler
-from tests.e2e.standin_responses import apply_view_ack
-from tests.e2e.standin_socket import SocketModeStandIn
-from tests.e2e.standin_state import (
+from tests.support.standin_api import WebApi
+from tests.support.standin_http import DEFAULT_ERRORS, Fault, Loss, LossRate, Router, StandInHandler
+from tests.support.standin_responses import apply_view_ack
+from tests.support.standin_socket import SocketModeStandIn
+from tests.support.standin_state import (
     Call,
     Channel,
     Ephemeral,
