@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 
 from bot.blocks import ids
 from bot.blocks.column_mapping import (
@@ -25,6 +24,7 @@ from bot.deps import Deps
 from bot.errors import InputError
 from bot.handlers.feedback import reply_in_thread
 from bot.handlers.files import MAX_BYTES, import_shared_file, outcome_text
+from bot.handlers.listen import keep_open, on_click, on_submit
 from bot.importers.csv_columns import ColumnMapping, Field
 from bot.importers.csv_question import answer_mapping, answer_problems, column_question
 from bot.services.column_mappings import preview_columns
@@ -43,10 +43,8 @@ NOTHING_TO_MAP = (
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(ids.MAP_COLUMNS_BUTTON)
-    def map_columns(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.MAP_COLUMNS_BUTTON)
+    def map_columns(click: Click, respond: Respond) -> None:
         try:
             ref = FileRef.decode(click.choice or "")
         except ValueError:
@@ -55,13 +53,12 @@ def register(app: App, deps: Deps) -> None:
         actor = deps.actor(click.user).key
         deps.after_ack(lambda: _open_form(deps, ref, click.trigger_id, actor))
 
-    @app.view(ids.MAP_COLUMNS_MODAL)
-    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = Submission.parse(body, view)
+    @on_submit(app, ids.MAP_COLUMNS_MODAL)
+    def submitted(form: Submission, ack: Ack) -> None:
         try:
             ref = FileRef.decode(form.metadata)
         except ValueError:
-            ack(response_action="errors", errors={form.first_block: FORM_OUT_OF_DATE})
+            keep_open(ack, form.first_block, FORM_OUT_OF_DATE)
             return
         answers = _answers(form)
         problems = answer_problems(_asks(ref), answers)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 
 from bot.blocks import ids
 from bot.blocks.due_list import due_list
@@ -14,6 +13,7 @@ from bot.blocks.modals import record_fix_modal
 from bot.deps import Deps
 from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_change, show_privately
+from bot.handlers.listen import on_click
 from bot.services.group_triage import GroupChange
 from bot.slack.payloads import Click
 
@@ -21,12 +21,8 @@ NOT_A_GROUP = "This button is not on a grouped card I know. Nothing was changed.
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(ids.GROUP_ROOT_CAUSE_SELECT)
-    def root_cause_all(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.GROUP_ROOT_CAUSE_SELECT)
+    def root_cause_all(click: Click, respond: Respond) -> None:
         cause = click.cause
         if cause is None:
             refuse(respond, NOT_A_GROUP)
@@ -34,30 +30,20 @@ def register(app: App, deps: Deps) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
         _bulk(deps, respond, click, lambda post: deps.groups.set_category(post, cause, actor, now))
 
-    @app.action(ids.GROUP_ASSIGN_SELECT)
-    def assign_all(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.GROUP_ASSIGN_SELECT)
+    def assign_all(click: Click, respond: Respond) -> None:
         assignee = click.choice
         if not assignee:
             return
         actor, now = deps.actor(click.user), deps.clock.now()
         _bulk(deps, respond, click, lambda post: deps.groups.assign(post, assignee, actor, now))
 
-    @app.action(ids.GROUP_SHOW_EACH)
-    def show_each(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.GROUP_SHOW_EACH)
+    def show_each(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _show_each(deps, click, respond), respond)
 
-    @app.action(ids.GROUP_RECORD_FIX)
-    def record_fix(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.GROUP_RECORD_FIX)
+    def record_fix(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _open_fix_form(deps, click, respond), respond)
 
 

@@ -8,9 +8,9 @@ denial has no card. Under `DENIALS_PHI=minimal` that copy leaves the patient out
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from typing import Literal
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -27,6 +27,7 @@ from bot.deps import Deps
 from bot.domain.actor import Actor
 from bot.errors import DenialsError
 from bot.handlers.feedback import refuse
+from bot.handlers.listen import on_click
 from bot.services.appeal_letters import SlackDraft
 from bot.slack.advice import explain
 from bot.slack.payloads import Click
@@ -38,10 +39,8 @@ GENERAL = "General"
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(ids.DRAFT_LETTER_BUTTON)
-    def draft_in_form(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.DRAFT_LETTER_BUTTON)
+    def draft_in_form(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _draft_in_form(deps, click))
 
 

@@ -18,7 +18,8 @@ from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, se
 from bot.deps import Deps
 from bot.domain.actor import Actor
 from bot.errors import DenialsError
-from bot.handlers.feedback import refuse, show_change, show_latest, show_privately
+from bot.handlers.feedback import refuse, show_privately
+from bot.handlers.listen import change_card, keep_open, on_click, on_submit, submit_change
 from bot.services.triage import TriageResult
 from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
 from bot.slack.payloads import Click, Submission
@@ -79,20 +80,12 @@ def register(app: App, deps: Deps) -> None:
     )
     _register_forms(app, deps)
 
-    @app.action(ids.OPEN_REQUEST_BUTTON)
-    def open_request(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.OPEN_REQUEST_BUTTON)
+    def open_request(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _show(deps, respond, REQUEST, click.number), respond)
 
-    @app.action(ids.OPEN_REJECTION_BUTTON)
-    def open_rejection(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond
-    ) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, ids.OPEN_REJECTION_BUTTON)
+    def open_rejection(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _show(deps, respond, REJECTION, click.number), respond)
 
 
@@ -110,10 +103,8 @@ def _on_click(
     """One control of a request's or rejection's card: a user select that assigns, a button
     that opens a form, or an overflow whose choices change the item or open a form."""
 
-    @app.action(action_id)
-    def clicked(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
-        ack()
-        click = Click.parse(body, action)
+    @on_click(app, action_id)
+    def clicked(click: Click, respond: Respond) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
         if assign is not None:
             who, change = click.choice, assign()
@@ -147,17 +138,20 @@ def _corrected_form(item: Brief, today: date) -> dict[str, Any]:
 
 
 def _register_forms(app: App, deps: Deps) -> None:
-    @app.view(ids.REQUEST_MODAL)
-    def log(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form, today = Submission.parse(body, view), deps.clock.today()
+    def submit(ack: Ack, form: Submission, change: Change) -> None:
+        submit_change(deps, ack, form, change, stale=FORM_OUT_OF_DATE)
+
+    @on_submit(app, ids.REQUEST_MODAL)
+    def log(form: Submission, ack: Ack) -> None:
+        today = deps.clock.today()
         claim = form.text(ids.REQUEST_CLAIM_BLOCK, ids.REQUEST_CLAIM_INPUT)
         if not claim:
-            ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: CLAIM_MISSING})
+            keep_open(ack, ids.REQUEST_CLAIM_BLOCK, CLAIM_MISSING)
             return
         raw_due = form.text(ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT)
         due = _day(raw_due) if raw_due else None
         if raw_due and (due is None or abs((due - today).days) > YEAR.days):
-            ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
+            keep_open(ack, ids.REQUEST_DUE_BLOCK, DUE_TOO_FAR)
             return
         try:
             logged = deps.work.log_request(
@@ -170,23 +164,21 @@ def _register_forms(app: App, deps: Deps) -> None:
                 today=today,
             )
         except DenialsError as refusal:
-            ack(response_action="errors", errors={ids.REQUEST_CLAIM_BLOCK: str(refusal)})
+            keep_open(ack, ids.REQUEST_CLAIM_BLOCK, str(refusal))
             return
         ack()
         deps.after_ack(lambda: deps.poster.post_now(logged.post_id))
 
-    @app.view(ids.REQUEST_SENT_MODAL)
-    def sent(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = Submission.parse(body, view)
+    @on_submit(app, ids.REQUEST_SENT_MODAL)
+    def sent(form: Submission, ack: Ack) -> None:
         day, problem = _past_day(form.text(ids.SENT_ON_BLOCK, ids.SENT_ON_INPUT), deps)
         if day is None:
-            ack(response_action="errors", errors={ids.SENT_ON_BLOCK: problem})
+            keep_open(ack, ids.SENT_ON_BLOCK, problem)
             return
         method = form.text(ids.SENT_METHOD_BLOCK, ids.SENT_METHOD_INPUT) or None
         reference = form.text(ids.SENT_REFERENCE_BLOCK, ids.SENT_REFERENCE_INPUT) or None
         actor = deps.actor(form.user)
-        _submit(
-            deps,
+        submit(
             ack,
             form,
             lambda i, v: deps.work.mark_sent(
@@ -200,27 +192,24 @@ def _register_forms(app: App, deps: Deps) -> None:
             ),
         )
 
-    @app.view(ids.REQUEST_DUE_MODAL)
-    def due(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = Submission.parse(body, view)
+    @on_submit(app, ids.REQUEST_DUE_MODAL)
+    def due(form: Submission, ack: Ack) -> None:
         day = _day(form.text(ids.REQUEST_DUE_BLOCK, ids.REQUEST_DUE_INPUT))
         if day is None or abs((day - deps.clock.today()).days) > YEAR.days:
-            ack(response_action="errors", errors={ids.REQUEST_DUE_BLOCK: DUE_TOO_FAR})
+            keep_open(ack, ids.REQUEST_DUE_BLOCK, DUE_TOO_FAR)
             return
         actor = deps.actor(form.user)
-        _submit(deps, ack, form, lambda i, v: deps.work.set_due(i, v, day, actor, deps.clock.now()))
+        submit(ack, form, lambda i, v: deps.work.set_due(i, v, day, actor, deps.clock.now()))
 
-    @app.view(ids.REJECTION_CORRECTED_MODAL)
-    def corrected(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        form = Submission.parse(body, view)
+    @on_submit(app, ids.REJECTION_CORRECTED_MODAL)
+    def corrected(form: Submission, ack: Ack) -> None:
         day, problem = _past_day(form.text(ids.CORRECTED_ON_BLOCK, ids.CORRECTED_ON_INPUT), deps)
         if day is None:
-            ack(response_action="errors", errors={ids.CORRECTED_ON_BLOCK: problem})
+            keep_open(ack, ids.CORRECTED_ON_BLOCK, problem)
             return
         note = form.text(ids.CORRECTED_NOTE_BLOCK, ids.CORRECTED_NOTE_INPUT) or None
         actor = deps.actor(form.user)
-        _submit(
-            deps,
+        submit(
             ack,
             form,
             lambda i, v: deps.work.mark_corrected(
@@ -238,35 +227,11 @@ def open_request_form(deps: Deps, trigger_id: str | None, claim: str, payer: str
 
 
 def _run(deps: Deps, respond: Respond, click: Click, kind: str, change: Change) -> None:
-    def apply() -> None:
-        if click.ref is None:
-            refuse(respond, NOT_A_CARD)
-            return
-        try:
-            result = change(click.ref.id, click.ref.version)
-        except DenialsError as refusal:
-            refuse(respond, str(refusal))
-            item = deps.work.brief(kind, click.ref.id)
-            if item is not None and item.post_id is not None:
-                show_latest(deps, item.post_id)
-            return
-        show_change(deps, result.post_id, result.note)
+    def post_of(item_id: int) -> int | None:
+        item = deps.work.brief(kind, item_id)
+        return item.post_id if item is not None else None
 
-    deps.after_ack(apply, respond)
-
-
-def _submit(deps: Deps, ack: Ack, form: Submission, change: Change) -> None:
-    """Store first; a refusal keeps the form open with the reason, success closes it."""
-    if form.ref is None:
-        ack(response_action="errors", errors={form.first_block: FORM_OUT_OF_DATE})
-        return
-    try:
-        result = change(form.ref.id, form.ref.version)
-    except DenialsError as refusal:
-        ack(response_action="errors", errors={form.first_block: str(refusal)})
-        return
-    ack()
-    deps.after_ack(lambda: show_change(deps, result.post_id, result.note))
+    change_card(deps, respond, click, change, unknown=NOT_A_CARD, post_of=post_of)
 
 
 def _item_or_refuse(deps: Deps, respond: Respond, click: Click, kind: str) -> Brief | None:

@@ -57,6 +57,11 @@ class CardReads:
                 post_id=denial.post_id,
             )
 
+    def post_of(self, denial_id: int) -> int | None:
+        """The card (post) the denial is on, if it still exists and has one."""
+        summary = self.summary(denial_id)
+        return summary.post_id if summary is not None else None
+
     def denial_view(self, denial_id: int) -> DenialView | None:
         """What the denial's own card shows now."""
         with self.sessions() as session:
