@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.handlers import (
     access,
+    bad_rows,
     card_actions,
     column_mapping,
     commands,
@@ -61,6 +62,7 @@ LISTENERS = (
     home,
     files,
     column_mapping,
+    bad_rows,
     commands,
     unknown,
 )

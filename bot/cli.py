@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "'claim=Clm Nbr,payer=Pyr Nam,billed=Bill Amt,paid=Pd Amt,carc=Reason Cd', "
         "or a YAML file of the same field: header pairs",
     )
+    imp.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="import a report's other rows when some cannot be read, and list what was left out "
+        "(without it, such a report is refused whole)",
+    )
     imp.add_argument("--as", dest="actor", default=f"cli:{_user()}", help=argparse.SUPPRESS)
     imp.add_argument("--today", type=_day, help="import as of this day (YYYY-MM-DD)")
     imp.set_defaults(handler=cli_commands.import_files)

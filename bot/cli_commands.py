@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.blocks.text import plural
 from bot.bootstrap import Runtime, build_runtime
 from bot.clock import Clock
 from bot.domain.payer_rules import format_rules_table
@@ -22,7 +23,6 @@ from bot.services.importing import (
     FileOutcome,
     ImportContext,
     Progress,
-    expand_paths,
     import_paths,
 )
 from bot.services.payers import PayerListing, list_payers, merge
@@ -53,14 +53,14 @@ def import_files(args: argparse.Namespace) -> int:
         now=rt.clock.now(),
         today=rt.clock.today(),
         csv_mapping=mapping,
+        skip_bad_rows=args.skip_bad_rows,
+        zone=rt.clock.zone,
     )
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        raise InputError(f"No such file or folder: {', '.join(missing)}")
+    # A path that is missing, unreadable or not a file is one line of its own: the others are
+    # imported and summarised all the same.
     outcomes = import_paths(args.paths, context, progress=_progress_bar)
-    paths = list(expand_paths(args.paths))
-    for index, outcome in enumerate(outcomes):
-        _print_outcome(outcome, paths[index] if index < len(paths) else None)
+    for outcome in outcomes:
+        _print_outcome(outcome)
     if not outcomes:
         print("No files found to import.", file=sys.stderr)
     return 0 if all(o.ok for o in outcomes) else 1
@@ -74,20 +74,27 @@ def column_mapping(option: str) -> ColumnMapping:
     return parse_mapping_option(option)
 
 
-def _print_outcome(outcome: FileOutcome, path: Path | None = None) -> None:
+def _print_outcome(outcome: FileOutcome) -> None:
     stream = sys.stdout if outcome.ok else sys.stderr
     print(outcome.summary_line(), file=stream)
     for line in outcome.detail_lines():
         print(line, file=stream)
+    target = shlex.quote(str(outcome.path)) if outcome.path is not None else "FILE"
+    if outcome.bad_rows is not None:
+        others = outcome.bad_rows.others
+        print(
+            f"  to import the other {plural(others, 'row')} and leave these out: "
+            f"denials import --skip-bad-rows {target}",
+            file=stream,
+        )
     if outcome.columns_needed is not None:
         wanted = proposed_columns(outcome.columns_needed.detection)
-        target = shlex.quote(str(path)) if path is not None else "FILE"
         print(f"  run: denials import {target} {columns_option(wanted)}", file=stream)
         print("  (replace each <header>; `denials columns FILE` shows every column)", file=stream)
 
 
 def _progress_bar(path: Path) -> Progress | None:
-    if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_MIN_BYTES:
+    if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_MIN_BYTES:  # a regular file
         return None
     from tqdm import tqdm
 
@@ -153,7 +160,7 @@ def payers_merge(args: argparse.Namespace) -> int:
     source, target = merged.source, merged.target
     print(
         f"{source.number} {source.name} is now part of {target.number} {target.name}: "
-        f"{_plural(source.claims, 'claim')} and {_plural(source.denials, 'denial')} moved, "
+        f"{plural(source.claims, 'claim')} and {plural(source.denials, 'denial')} moved, "
         f"and its cards will show {target.name}."
     )
     return 0
@@ -168,12 +175,8 @@ def _payer_line(payer: PayerListing) -> str:
         known.append("ids " + ", ".join(payer.ids))
     if payer.names:
         known.append("written " + ", ".join(f'"{name}"' for name in payer.names))
-    counts = f"{_plural(payer.claims, 'claim')}, {_plural(payer.denials, 'denial')}"
+    counts = f"{plural(payer.claims, 'claim')}, {plural(payer.denials, 'denial')}"
     return f"{payer.number:>5}  {payer.name} · {' · '.join([*known, counts])}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
 def db_upgrade(args: argparse.Namespace) -> int:

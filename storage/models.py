@@ -142,6 +142,9 @@ class Claim(Base):
     denied_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
     source_line: Mapped[int | None] = mapped_column(Integer)
+    # bot.domain.identity: the same adjudication from any file has the same fingerprint, so
+    # it is stored once per payer (NULL only on rows stored before migration 0010 filled it).
+    fingerprint: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class SlackPost(Base):
@@ -396,6 +399,7 @@ class ProviderLevelAdjustment(Base):
     reason: Mapped[str] = mapped_column(String())
     reference: Mapped[str | None] = mapped_column(String())
     amount: Mapped[Decimal] = mapped_column(Money)
+    fingerprint: Mapped[str | None] = mapped_column(String(32), index=True)  # as a claim's
 
 
 class DocumentationRequest(Base):

@@ -59,6 +59,8 @@ MAP_COLUMNS_BUTTON = "file.map_columns"  # value: the file reference (see column
 MAP_COLUMNS_MODAL = "modal.map_columns"
 MAP_COLUMNS_BLOCK = "map_columns"  # prefix; the block id is "map_columns.claim", ...
 MAP_COLUMNS_INPUT = "map_columns.select"
+# a shared report refused for rows that cannot be read: import the others on purpose
+IMPORT_OTHER_ROWS_BUTTON = "file.import_other_rows"  # value: the file reference, as above
 
 # --- /denials due and App Home rows (value = the bare denial id) ---------------------------------
 OPEN_CARD_BUTTON = "denial.open"
@@ -130,6 +132,7 @@ ALL_ACTION_IDS = frozenset(
         OPEN_CARD_BUTTON,
         DRAFT_LETTER_BUTTON,
         MAP_COLUMNS_BUTTON,
+        IMPORT_OTHER_ROWS_BUTTON,
         REQUEST_ASSIGN_SELECT,
         REQUEST_SENT_BUTTON,
         REQUEST_OVERFLOW,

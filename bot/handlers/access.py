@@ -40,6 +40,7 @@ NEEDS: Mapping[str, tuple[Need, str]] = {
     ids.GROUP_RECORD_FIX: (MEMBER, "Recording a fix"),
     ids.DRAFT_LETTER_BUTTON: (MEMBER, "Drafting an appeal letter"),
     ids.MAP_COLUMNS_BUTTON: (MEMBER, "Importing a report"),
+    ids.IMPORT_OTHER_ROWS_BUTTON: (MEMBER, "Importing a report"),
     ids.REQUEST_ASSIGN_SELECT: (MEMBER, REQUESTS),
     ids.REQUEST_SENT_BUTTON: (MEMBER, REQUESTS),
     ids.REQUEST_OVERFLOW: (MEMBER, REQUESTS),

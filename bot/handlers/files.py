@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.blocks.bad_rows import bad_rows_message
 from bot.blocks.column_mapping import FileRef, columns_needed_message
 from bot.deps import Deps
 from bot.handlers.feedback import reply_in_thread, show_change
@@ -85,12 +86,28 @@ def _import_shared(deps: Deps, shared: SharedFile, answer_key: str) -> None:
         )
         reply_in_thread(deps, shared.channel, thread, message, key=answer_key)
         return
+    if isinstance(result, FileOutcome) and result.bad_rows is not None:
+        bad = result.bad_rows  # a report refused whole for some rows: offer the others
+        message = bad_rows_message(
+            file.name,
+            bad.describe(),
+            len(bad.rows),
+            bad.others,
+            FileRef(shared.file_id, shared.channel, thread),
+        )
+        reply_in_thread(deps, shared.channel, thread, message, key=answer_key)
+        return
     reply_in_thread(deps, shared.channel, thread, outcome_text(result), key=answer_key)
     deps.poster.post_pending()
 
 
 def import_shared_file(
-    deps: Deps, file: SlackFile, *, actor: str, mapping: ColumnMapping | None
+    deps: Deps,
+    file: SlackFile,
+    *,
+    actor: str,
+    mapping: ColumnMapping | None,
+    skip_bad_rows: bool = False,
 ) -> FileOutcome | str:
     """The import's outcome, or the text saying why the file could not be fetched."""
     if file.size > MAX_BYTES:
@@ -107,6 +124,8 @@ def import_shared_file(
         now=deps.clock.now(),
         today=deps.clock.today(),
         csv_mapping=mapping,
+        skip_bad_rows=skip_bad_rows,
+        zone=deps.clock.zone,
     )
     return import_file(data, context, file_name=file.name)
 

@@ -18,6 +18,7 @@ from bot.domain.records import (
     ClaimKind,
     ClaimRecord,
     ImportWarning,
+    RejectedRow,
     RemittanceInfo,
     ServiceLine,
 )
@@ -57,6 +58,22 @@ class ClaimGroups:
 
     def claims(self) -> list[ClaimRecord]:
         return [_claim(rows) for rows in self._groups.values()]
+
+    def rows(self) -> int:
+        return sum(len(rows) for rows in self._groups.values())
+
+    def rows_of(self, claims: set[tuple[str, str]]) -> int:
+        """Rows of the claims `claims` ((claim number, payer) as `claim_of` gives them)."""
+        return sum(len(rows) for key, rows in self._groups.items() if key[:2] in claims)
+
+    def drop(self, claims: set[tuple[str, str]], *, why: str) -> list[RejectedRow]:
+        """Leave out every row of the claims `claims`; the rows left out, saying `why`."""
+        gone = [key for key in self._groups if key[:2] in claims]
+        return [
+            RejectedRow(row.line, f"line {row.line}: {why}")
+            for key in gone
+            for row in self._groups.pop(key)
+        ]
 
     def warnings(self, header: Header) -> list[ImportWarning]:
         found: list[ImportWarning] = []

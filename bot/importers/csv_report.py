@@ -29,7 +29,7 @@ from bot.importers.csv_columns import (
 )
 from bot.importers.csv_detect import Detection, detect
 from bot.importers.csv_mapping_text import inferred_text, proposal_text
-from bot.importers.csv_rows import parse_row
+from bot.importers.csv_rows import claim_of, not_a_claim, parse_row
 from bot.importers.csv_table import Grid, header_signature, read_grids, signatures
 from bot.importers.csv_values import clean
 
@@ -67,6 +67,22 @@ class Table:
         return signatures(self.grids)
 
 
+class BadRowsError(InputError):
+    """Claim rows with a value that cannot be read: the report is refused whole. `rows` say
+    which and why; `others` is how many rows would be imported without them (their claims'
+    other rows left out too), for the `--skip-bad-rows` hint and Slack's button."""
+
+    def __init__(self, rows: list[RejectedRow], *, others: int) -> None:
+        self.rows = rows
+        self.others = others
+        first = rows[0].reason
+        more = rows[1:]
+        extra = ""
+        if more:
+            extra = f"; and {lines_text([r.line_number for r in more])} cannot be read either"
+        super().__init__(f"{first}{extra}. A report is imported whole: no row was stored")
+
+
 class MissingColumnsError(InputError):
     """The header was found but a field every import needs was not: says which, and what
     was understood, so the CLI can print a --columns line and Slack can ask."""
@@ -78,10 +94,15 @@ class MissingColumnsError(InputError):
 
 
 def read_csv_report(
-    stream: BinaryIO | TextIO, *, file_name: str = "", mapping: ColumnMapping | None = None
+    stream: BinaryIO | TextIO,
+    *,
+    file_name: str = "",
+    mapping: ColumnMapping | None = None,
+    skip_bad_rows: bool = False,
 ) -> CsvReport:
-    """Read one report (CSV, TSV, … or .xlsx); raises InputError when no usable header."""
-    return read_report(read_table(stream.read(), file_name), mapping)
+    """Read one report (CSV, TSV, … or .xlsx); raises InputError when no usable header, and
+    BadRowsError for rows that cannot be read (see `read_report`)."""
+    return read_report(read_table(stream.read(), file_name), mapping, skip_bad_rows=skip_bad_rows)
 
 
 def read_table(raw: bytes | str, file_name: str = "") -> Table:
@@ -103,7 +124,14 @@ def detect_columns(table: Table, mapping: ColumnMapping | None = None) -> tuple[
     return grid, detection
 
 
-def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport:
+def read_report(
+    table: Table, mapping: ColumnMapping | None = None, *, skip_bad_rows: bool = False
+) -> CsvReport:
+    """The report's claims. A claim row with a value that cannot be read refuses the report
+    (`BadRowsError`): it is imported whole or not at all. With `skip_bad_rows` the other rows are
+    imported on purpose, less every row of a claim that has a bad one (a claim is whole too),
+    and those rows are the report's `rejected`. Rows that are not claims (titles, notes,
+    totals, blanks: no claim number and no amount) are skipped, and the warnings name them."""
     grid, detection = detect_columns(table, mapping)
     header = detection.header
     line = grid.head()[header.index][0]
@@ -122,20 +150,38 @@ def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport
     shifted = len(rejected)  # rows with more cells than the header are data rows too
     groups = ClaimGroups()
     skipped: list[int] = []
+    not_claims: list[int] = []
+    bad_claims: set[tuple[str, str]] = set()  # (claim number, payer) of the rows refused
     for row in frame.to_dict("records"):
         line = int(row[LINE_COLUMN])
         values = {name: str(row[name.value]) for name in Field if name.value in row}
+        if not_a_claim(values):
+            not_claims.append(line)
+            continue
         try:
             parsed = parse_row(values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line)
         except InputError as problem:
             rejected.append(RejectedRow(line, f"line {line}: {problem}"))
+            bad_claims.add(claim_of(values))
             continue
         if parsed is None:
             skipped.append(line)  # not sent yet and no number: nothing a denial could need
         else:
             groups.add(parsed)
     rejected.sort(key=lambda r: r.line_number)
+    if rejected:
+        if not skip_bad_rows:
+            raise BadRowsError(rejected, others=groups.rows() - groups.rows_of(bad_claims))
+        rejected += groups.drop(bad_claims, why="its claim has a row that cannot be read")
+        rejected.sort(key=lambda r: r.line_number)
     warnings += groups.warnings(header)
+    if not_claims:
+        warnings.append(
+            ImportWarning(
+                f"{lines_text(not_claims)}: not claim rows (no claim number and no amount: a "
+                "title, note or total); skipped"
+            )
+        )
     if skipped:
         warnings.append(
             ImportWarning(
@@ -149,7 +195,7 @@ def read_report(table: Table, mapping: ColumnMapping | None = None) -> CsvReport
         rejected=rejected,
         warnings=warnings,
         layout=layout_name(header, mapping, grid.description),
-        data_rows=len(frame) + shifted,
+        data_rows=len(frame) + shifted - len(not_claims),
         columns=inferred_text(detection),
         signature=header_signature(header.texts),
         header=tuple(header.texts),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from bot.domain.records import Adjustment, ClaimKind, Party, Payer, ServiceLine
 from bot.errors import InputError
@@ -77,6 +78,22 @@ class ParsedRow:
     has_codes: bool
     guessed_split: bool  # one amount for several codes that the columns could not split
     reason_text: str  # the payer's reason in words, as the export wrote it ("" when none)
+
+
+# What a claim row has one of at least; a row with none of them is a title, a note or a total.
+CLAIM_VALUES: Final = (*CLAIM_KEYS, *LABELS, Field.CARC, Field.CARC2)
+
+
+def not_a_claim(values: Mapping[Field, str]) -> bool:
+    """No claim number, no amount, no reason code: not a row about a claim."""
+    return not any(values.get(name) for name in CLAIM_VALUES)
+
+
+def claim_of(values: Mapping[Field, str]) -> tuple[str, str]:
+    """The claim a row is about, as `ClaimGroups` keys it (claim number, payer), from the
+    cells as written: also for a row whose values cannot all be read."""
+    number = next((values[k] for k in CLAIM_KEYS if values.get(k)), "")
+    return number, values.get(Field.PAYER, "").casefold()
 
 
 def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -> ParsedRow | None:

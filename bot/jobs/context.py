@@ -63,6 +63,10 @@ def build_jobs(deps: Deps, *, ledger: SendLedger | None = None) -> Jobs:
             zone=deps.clock.zone,
             pace=Pacer(interval),
         ),
-        inbox=Inbox(settings.inbox, deps.sessions, deps.rulebook) if settings.inbox else None,
+        inbox=(
+            Inbox(settings.inbox, deps.sessions, deps.rulebook, zone=settings.zone)
+            if settings.inbox
+            else None
+        ),
         digest_at=WeeklySlot.parse(settings.digest_cron),
     )

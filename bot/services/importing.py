@@ -1,7 +1,9 @@
 """Use case: import 835 remittances and CSV denial reports, one transaction per file.
 
-A file is imported whole or not at all; the same file twice changes nothing; one bad file
-never stops the others.
+A file is imported whole or not at all; the same file twice changes nothing, and neither does
+the same adjudication in another file (bot.domain.identity); one bad file never stops the
+others. Imports are one at a time per database (storage.db.lock_imports): what one stores, the
+next one sees.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import gc
 import hashlib
 import io
 import logging
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,21 +21,31 @@ from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
 from bot.blocks.text import plural
 from bot.domain.records import ImportWarning, RejectedRow
 from bot.domain.rulebook import Rulebook
-from bot.errors import InputError
+from bot.errors import DatabaseBusyError, InputError
 from bot.importers.csv_columns import ColumnMapping
-from bot.importers.csv_report import CsvReport, MissingColumnsError, read_report, read_table
+from bot.importers.csv_report import (
+    BadRowsError,
+    CsvReport,
+    MissingColumnsError,
+    read_report,
+    read_table,
+)
+from bot.importers.file_kind import file_kind
 from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
 from bot.services.status_links import close_paid_requests, link_missing_records
+from storage.bulk.import_lock import busy_or_none, lock_imports
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
 from storage.bulk.outbox import enqueue_cards
@@ -45,17 +58,28 @@ NOTHING_STORED = "Nothing from this file was stored"
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
 
 
+@dataclass(frozen=True, slots=True)
+class AlreadyImported:
+    """Claims of a file stored already, by the import that brought them first."""
+
+    file_name: str
+    imported_at: datetime
+    claims: int
+
+
 @dataclass
 class FileOutcome:
     file_name: str
-    status: Literal["imported", "duplicate", "refused"]
+    status: Literal["imported", "duplicate", "refused", "busy"]
     source: str = ""
     import_id: int | None = None
     claims: int = 0
     denials: int = 0
     denied_amount: Decimal = Decimal(0)
     recovered: int = 0
+    recovered_amount: Decimal = Decimal(0)  # what those payments gave the denials they answer
     warnings: list[str] = field(default_factory=list)
+    # a report's rows left out on purpose (`skip_bad_rows`): without it they refuse the file
     rejected: list[RejectedRow] = field(default_factory=list)
     reason: str = ""
     previously_imported_at: datetime | None = None
@@ -68,32 +92,75 @@ class FileOutcome:
     updated: int = 0
     accepted: int = 0
     known: int = 0
+    # an 835 or report: adjudications stored already by earlier imports, and repeated in it
+    already: list[AlreadyImported] = field(default_factory=list)
+    repeated: int = 0
+    data_rows: int = 0  # a report's rows that were claim rows (imported or left out)
+    bad_rows: BadRowsError | None = None  # refused for rows that cannot be read: which, others
+    zone: ZoneInfo | None = None  # the practice's, for the dates a summary names
+    path: Path | None = None  # where it was read from (`denials import`), when a path
+
+    @property
+    def rows_imported(self) -> int:
+        """A report's rows that were imported: the `rejected` ones were left out."""
+        return self.data_rows - len(self.rejected)
 
     @property
     def ok(self) -> bool:
-        return self.status != "refused"
+        """Imported, or nothing to import: a refused file, or one the busy database could not
+        take now, is not."""
+        return self.status in ("imported", "duplicate")
 
     def summary_line(self) -> str:
         if self.status == "refused":
             reason = self.reason
-            if NOTHING_STORED not in reason:
+            if "was stored" not in reason:  # the reason says so itself, else this does
                 reason += f". {NOTHING_STORED}; fix the file or ask the sender for a new one."
             return f"{self.file_name} was not imported: {reason}"
+        if self.status == "busy":
+            return f"{self.file_name} was not imported now: {self.reason}"
+        if self.status == "duplicate" and self.already:
+            return f"{self.file_name}: already imported ({self._already_text()}); nothing changed."
         if self.status == "duplicate":
             when = self.previously_imported_at
-            on = f" on {when:%Y-%m-%d}" if when else ""
+            on = f" on {self._day(when)}" if when else ""
             return f"{self.file_name}: already imported{on}; nothing changed."
         if self.source == "277":
             return f"{self.file_name}: imported {', '.join(self._status_parts())}."
         parts = [f"{self.claims} claims", f"{self.denials} denials (${self.denied_amount:,.2f})"]
         if self.recovered:
-            parts.append(f"{self.recovered} earlier denials paid")
+            parts.append(
+                f"{self.recovered} earlier denials paid (${self.recovered_amount:,.2f} recovered)"
+            )
         if self.rejected:
-            parts.append(f"{len(self.rejected)} rows rejected")
+            parts.append(f"{plural(len(self.rejected), 'row')} left out on purpose")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
+        known = ""
+        if self.already or self.repeated:
+            said = self._already_text()
+            known = f" {said[:1].upper()}{said[1:]}."
         columns = f" Columns {self.columns}." if self.columns else ""
-        return f"{self.file_name}: imported {', '.join(parts)}.{columns}"
+        return f"{self.file_name}: imported {', '.join(parts)}.{known}{columns}"
+
+    def _already_text(self) -> str:
+        """`54 claims already imported from remit_a.835 on Nov 3`, and the file's repeats."""
+        shown = [
+            f"{plural(a.claims, 'claim')} already imported from {a.file_name} on "
+            f"{self._day(a.imported_at)}"
+            for a in self.already[:3]
+        ]
+        others = self.already[3:]
+        if others:
+            count = sum(a.claims for a in others)
+            shown.append(f"{plural(count, 'claim')} from {plural(len(others), 'other file')}")
+        if self.repeated:
+            shown.append(f"{plural(self.repeated, 'claim')} repeated in this file, stored once")
+        return "; ".join(shown)
+
+    def _day(self, when: datetime) -> str:
+        local = when.astimezone(self.zone) if self.zone is not None else when
+        return f"{local:%b} {local.day}, {local.year}"
 
     def _status_parts(self) -> list[str]:
         parts = [
@@ -112,9 +179,9 @@ class FileOutcome:
         return parts
 
     def detail_lines(self) -> list[str]:
-        """Warnings and rejected rows, one line each, for the CLI and the Slack thread."""
+        """Warnings and rows left out, one line each, for the CLI and the Slack thread."""
         lines = [f"  warning: {w}" for w in self.warnings]
-        lines += [f"  rejected line {r.line_number}: {r.reason}" for r in self.rejected]
+        lines += [f"  left out: {r.reason}" for r in self.rejected]
         return lines
 
 
@@ -127,6 +194,10 @@ class ImportContext:
     today: date
     csv_mapping: ColumnMapping | None = None
     group_min: int = 3
+    # A report row with a value that cannot be read refuses the file; with this, the rest is
+    # imported on purpose and what was left out is listed (`--skip-bad-rows`, the Slack button).
+    skip_bad_rows: bool = False
+    zone: ZoneInfo | None = None  # the practice's time zone, for dates in summaries
 
 
 def import_paths(
@@ -134,21 +205,40 @@ def import_paths(
     context: ImportContext,
     progress: Callable[[Path], Progress | None] | None = None,
 ) -> list[FileOutcome]:
+    """Every file of `paths` (a folder gives its files); one outcome each, in order. A path
+    that cannot be imported (missing, unreadable, not a file) is one refused outcome: the
+    others are imported all the same."""
     outcomes = []
     for path in expand_paths(paths):
-        outcomes.append(import_file(path, context, progress=progress(path) if progress else None))
+        if isinstance(path, FileOutcome):
+            outcomes.append(path)
+            continue
+        bar = progress(path) if progress and _regular(path) else None
+        outcome = import_file(path, context, progress=bar)
+        outcome.path = path
+        outcomes.append(outcome)
     return outcomes
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders give their visible files, sorted by name."""
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path | FileOutcome]:
+    """Paths as given; a folder gives its visible entries (not its subfolders), sorted by
+    name; a folder that cannot be read is a refused outcome."""
     for path in paths:
-        if path.is_dir():
-            yield from sorted(
-                p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
-            )
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        try:
+            entries = sorted(p for p in path.iterdir() if not p.name.startswith("."))
+        except OSError as error:
+            yield FileOutcome(
+                str(path),
+                "refused",
+                path=path,
+                reason=f"the folder could not be read ({error.strerror}); check that the bot "
+                "may read it. Nothing from it was stored; the other paths were imported.",
+            )
+            continue
+        yield from (entry for entry in entries if not entry.is_dir())
 
 
 def import_file(
@@ -159,37 +249,70 @@ def import_file(
     progress: Progress | None = None,
 ) -> FileOutcome:
     name = file_name or (source.name if isinstance(source, Path) else "upload")
+    if isinstance(source, Path) and (problem := _not_a_file(source)):
+        return FileOutcome(name, "refused", reason=f"{problem}. {NOTHING_STORED}.")
     try:
         digest, size = _sha256(source)
     except OSError as error:
         return FileOutcome(name, "refused", reason=f"the file could not be read ({error.strerror})")
     with context.sessions() as session:
-        query = select(_FILES.c.id, _FILES.c.source, _FILES.c.imported_at)
-        earlier = session.execute(query.where(_FILES.c.sha256 == digest)).first()
-        if earlier is not None:
-            return FileOutcome(
-                name,
-                "duplicate",
-                source=earlier.source,
-                import_id=earlier.id,
-                previously_imported_at=earlier.imported_at,
-            )
+        earlier = _imported(session, digest, name, context)
+    if earlier is not None:
+        return earlier
     try:
         with _open(source) as stream, _older_objects_frozen():
             return _import_stream(stream, name, digest, size, context, progress)
     except MissingColumnsError as refusal:
         return FileOutcome(name, "refused", reason=refusal.describe(), columns_needed=refusal)
+    except BadRowsError as refusal:
+        return FileOutcome(name, "refused", reason=refusal.describe(), bad_rows=refusal)
     except InputError as refusal:
         return FileOutcome(name, "refused", reason=refusal.describe())
+    except DatabaseBusyError as waited:
+        return FileOutcome(name, "busy", reason=str(waited))
+    except OperationalError as error:
+        busy = busy_or_none(error)
+        if busy is None:
+            return _internal_error(name, "OperationalError")
+        return FileOutcome(name, "busy", reason=str(busy))
+    except IntegrityError:
+        # The same file imported by another process at the same moment: it committed first.
+        with context.sessions() as session:
+            earlier = _imported(session, digest, name, context)
+        if earlier is not None:
+            return earlier
+        return _internal_error(name, "IntegrityError")
     except Exception as error:  # a bug must not take the bot down or half-store a file
-        log.error("import of a file failed unexpectedly: %s", type(error).__name__)
-        log.debug("import failure", exc_info=True)
-        return FileOutcome(
-            name,
-            "refused",
-            reason=f"an internal error stopped the import ({type(error).__name__}); "
-            "please report it to the denial-triage maintainers",
-        )
+        return _internal_error(name, type(error).__name__)
+
+
+def _internal_error(name: str, kind: str) -> FileOutcome:
+    log.error("import of a file failed unexpectedly: %s", kind)
+    log.debug("import failure", exc_info=True)
+    return FileOutcome(
+        name,
+        "refused",
+        reason=f"an internal error stopped the import ({kind}); "
+        "please report it to the denial-triage maintainers",
+    )
+
+
+def _imported(
+    session: Session, digest: str, name: str, context: ImportContext
+) -> FileOutcome | None:
+    """The outcome of a file imported before (the same bytes), or None."""
+    query = select(_FILES.c.id, _FILES.c.source, _FILES.c.imported_at)
+    earlier = session.execute(query.where(_FILES.c.sha256 == digest)).first()
+    if earlier is None:
+        return None
+    return FileOutcome(
+        name,
+        "duplicate",
+        source=earlier.source,
+        import_id=earlier.id,
+        previously_imported_at=earlier.imported_at,
+        zone=context.zone,
+    )
 
 
 def _import_stream(
@@ -202,57 +325,134 @@ def _import_stream(
 ) -> FileOutcome:
     if size == 0:
         raise InputError("the file is empty; export it again from the payer portal or PM system")
-    kind = detect_format(stream.read(HEAD_BYTES))
+    head = stream.read(HEAD_BYTES)
+    file_kind(head)  # refuses a PDF, an image, an archive, a binary file, naming it
+    kind = detect_format(head)
     stream.seek(0)
     if kind == "277":
         return _import_277(stream, name, digest, context)
+    with context.sessions() as session:
+        transaction = session.begin()
+        try:
+            outcome = _store(stream, kind, name, digest, size, context, progress, session)
+        except BaseException:
+            transaction.rollback()
+            raise
+        if outcome.status == "imported":
+            transaction.commit()
+        else:  # nothing new in it: what the import wrote (its own row) goes
+            transaction.rollback()
+        return outcome
+
+
+def _store(
+    stream: BinaryIO,
+    kind: Literal["835", "csv"],
+    name: str,
+    digest: str,
+    size: int,
+    context: ImportContext,
+    progress: Progress | None,
+    session: Session,
+) -> FileOutcome:
+    """The file's records written in the session's transaction, and what came of it: a file
+    whose every adjudication was stored already is a "duplicate" (the caller rolls back)."""
     # Core statements only, here and in the writer: the ORM's unit of work (and, in a fresh
     # process, its mapper configuration) cost more than the few rows it would handle.
-    with context.sessions() as session, session.begin():
-        import_id = insert_one(
-            session.connection(),
-            _FILES,
-            file_name=name[:255],
-            sha256=digest,
-            source=kind,
-            imported_by=context.actor,
-            imported_at=context.now,
-        )
-        # The writer inserts on a thread of its own: leaving this block waits for it, also
-        # when the file is refused half-way, before the transaction rolls back.
-        with ImportWriter(
-            session,
-            context.rulebook,
-            import_id=import_id,
-            imported_on=context.today,
-            now=context.now,
-            actor=context.actor,
-            paid_note=partial(thread_notes.paid_by_remittance, file_name=name),
-        ) as writer:
-            read = _write_records(stream, kind, name, size, writer, context, progress, session)
-            writer.flush()
-        warnings, rejected, columns = read
-        if progress:
-            progress(size, size)
-        counts = writer.counts
-        warning_texts = [_warning_text(w) for w in warnings]
-        _store_totals(session, import_id, counts, warning_texts, rejected)
-        enqueue_cards(session, import_id, now=context.now, group_min=context.group_min)
-        link_missing_records(session, context.now, import_id=import_id)
-        close_paid_requests(session, context.now, import_id=import_id)
-        return FileOutcome(
-            name,
-            "imported",
-            source=kind,
-            import_id=import_id,
-            claims=counts.claims,
-            denials=counts.denials,
-            denied_amount=counts.denied_amount,
-            recovered=counts.recovered,
-            warnings=warning_texts,
-            rejected=rejected,
-            columns=columns,
-        )
+    connection = session.connection()
+    lock_imports(connection)  # one import at a time: each sees what the last one stored
+    earlier = _imported(session, digest, name, context)
+    if earlier is not None:  # the same file, imported while this one waited its turn
+        return earlier
+    import_id = insert_one(
+        connection,
+        _FILES,
+        file_name=name[:255],
+        sha256=digest,
+        source=kind,
+        imported_by=context.actor,
+        imported_at=context.now,
+    )
+    # The writer inserts on a thread of its own: leaving this block waits for it, also
+    # when the file is refused half-way, before the transaction rolls back.
+    with ImportWriter(
+        session,
+        context.rulebook,
+        import_id=import_id,
+        imported_on=context.today,
+        now=context.now,
+        actor=context.actor,
+        paid_note=partial(thread_notes.paid_by_remittance, file_name=name),
+    ) as writer:
+        read = _write_records(stream, kind, name, size, writer, context, progress, session)
+        writer.flush()
+    warnings, rejected, columns, data_rows = read
+    if progress:
+        progress(size, size)
+    counts = writer.counts
+    outcome = FileOutcome(
+        name,
+        "imported",
+        source=kind,
+        import_id=import_id,
+        claims=counts.claims,
+        denials=counts.denials,
+        denied_amount=counts.denied_amount,
+        recovered=counts.recovered,
+        recovered_amount=counts.recovered_amount,
+        warnings=[_warning_text(w) for w in warnings],
+        rejected=rejected,
+        data_rows=data_rows,
+        columns=columns,
+        already=_already(session, counts),
+        repeated=counts.repeated,
+        zone=context.zone,
+    )
+    if not counts.claims and not counts.provider_adjustments and counts.known:
+        outcome.status, outcome.import_id = "duplicate", None
+        return outcome
+    _store_totals(session, import_id, counts, outcome.warnings, rejected)
+    enqueue_cards(session, import_id, now=context.now, group_min=context.group_min)
+    link_missing_records(session, context.now, import_id=import_id)
+    close_paid_requests(session, context.now, import_id=import_id)
+    return outcome
+
+
+def _already(session: Session, counts: WriteCounts) -> list[AlreadyImported]:
+    """The earlier imports that brought this file's known adjudications, oldest first."""
+    if not counts.already:
+        return []
+    rows = session.execute(
+        select(_FILES.c.id, _FILES.c.file_name, _FILES.c.imported_at)
+        .where(_FILES.c.id.in_(sorted(counts.already)))
+        .order_by(_FILES.c.id)
+    )
+    return [AlreadyImported(r.file_name, r.imported_at, counts.already[r.id]) for r in rows]
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _not_a_file(path: Path) -> str | None:
+    """Why `path` cannot be read as a file, without opening it (a named pipe would block)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "there is no such file or folder; check the path"
+    except OSError as error:
+        return f"it could not be read ({error.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "it is a folder; import the files in it"
+    what = (
+        "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    )
+    return f"it is {what}, not a file; nothing was read from it"
 
 
 def _store_totals(
@@ -285,20 +485,20 @@ def _write_records(
     context: ImportContext,
     progress: Progress | None,
     session: Session,
-) -> tuple[list[ImportWarning], list[RejectedRow], str]:
-    """Read the file's records into the writer; its warnings, rejected rows and, for a CSV,
-    how its columns were decided."""
+) -> tuple[list[ImportWarning], list[RejectedRow], str, int]:
+    """Read the file's records into the writer; its warnings, the rows left out on purpose
+    and, for a CSV, how its columns were decided and how many claim rows it has."""
     if kind == "835":
         remittance = read_835(stream, file_name=name)
         for count, item in enumerate(remittance, start=1):
             writer.add(item)
             if progress and count % 500 == 0:
                 progress(remittance.bytes_read, size)
-        return remittance.warnings, [], ""
+        return remittance.warnings, [], "", 0
     report, columns = _read_report(stream, name, context, session)
     for claim in report.claims:
         writer.add(claim)
-    return report.warnings, report.rejected, columns
+    return report.warnings, report.rejected, columns, report.data_rows
 
 
 def _read_report(
@@ -308,7 +508,11 @@ def _read_report(
     detection finds; a given mapping is saved for the next file with these headers."""
     table = read_table(stream.read(), name)
     saved = None if context.csv_mapping else find_saved(session, table.signatures())
-    report = read_report(table, context.csv_mapping or (saved.mapping if saved else None))
+    report = read_report(
+        table,
+        context.csv_mapping or (saved.mapping if saved else None),
+        skip_bad_rows=context.skip_bad_rows,
+    )
     if saved is not None:
         mark_used(session, saved.id, context.now)
         return report, f"as {saved.source()} (mapping {saved.id})"
@@ -341,6 +545,7 @@ def _import_277(stream: BinaryIO, name: str, digest: str, context: ImportContext
     from bot.services.status_import import import_status_stream
 
     with context.sessions() as session, session.begin():
+        lock_imports(session.connection())  # one import at a time, as for an 835
         result = import_status_stream(
             session,
             stream,

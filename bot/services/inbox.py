@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,6 +44,7 @@ class Inbox:
     sessions: sessionmaker[Session]
     rulebook: Rulebook
     settle: float = SETTLE_SECONDS
+    zone: ZoneInfo | None = None  # the practice's, for the dates its summaries name
 
     def run(self, *, now: datetime, today: date, wall_clock: float | None = None) -> JobReport:
         """Import every settled file; `now`/`today` stamp the import, `wall_clock` ages files."""
@@ -51,7 +53,12 @@ class Inbox:
             report.errors.append(NOT_A_FOLDER.format(folder=self.folder))
             return report
         context = ImportContext(
-            sessions=self.sessions, rulebook=self.rulebook, actor=ACTOR, now=now, today=today
+            sessions=self.sessions,
+            rulebook=self.rulebook,
+            actor=ACTOR,
+            now=now,
+            today=today,
+            zone=self.zone,
         )
         for path in self.ready_files(time.time() if wall_clock is None else wall_clock):
             self._one(path, context, report)
@@ -75,6 +82,9 @@ class Inbox:
 
     def _one(self, path: Path, context: ImportContext, report: JobReport) -> None:
         outcome = import_file(path, context)
+        if outcome.status == "busy":  # left where it is: the next round tries it again
+            report.skipped.append(outcome.summary_line())
+            return
         if not outcome.ok and self._imported_already(path):
             # another replica imported it while we were reading it
             outcome = FileOutcome(path.name, "duplicate", reason=outcome.reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Final
 
 from sqlalchemy import Connection, Table
@@ -65,6 +66,23 @@ CLAIM_COLUMNS: Final = (
     "denied_amount",
     "reversed_by_id",
     "source_line",
+    "fingerprint",  # the last: bot.domain.identity's, of the columns before it (the writer's)
+)
+# What a claim's identity is made of (bot.domain.identity), as the claims row holds it: money
+# in cents, the JSON columns as their text. Stored rows give the same values back.
+IDENTITY_COLUMNS: Final = (
+    "claim_number",
+    "payer_claim_number",
+    "status_code",
+    "billed",
+    "paid",
+    "patient_responsibility",
+    "rendering_npi",
+    "patient_name",
+    "member_id",
+    "adjustments",
+    "remarks",
+    "lines",
 )
 DENIAL_COLUMNS: Final = (
     "id",
@@ -162,6 +180,12 @@ class ClaimRows:
         self._open = denials.convert("closed")(False)
         self._recovered = denials.convert("recovered_amount")(None)
         self._closed_at = denials.convert("closed_at")(None)
+        self._identity = itemgetter(*(CLAIM_COLUMNS.index(c) - 1 for c in IDENTITY_COLUMNS))
+
+    def identity(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The parts of a claims row (after `id`) its fingerprint is made of."""
+        parts: tuple[Any, ...] = self._identity(row)
+        return parts
 
     def claim(
         self,
@@ -171,8 +195,9 @@ class ClaimRows:
         payer: int,
         notice: Any,
     ) -> tuple[Any, ...]:
-        """The claims row after `id`. `payer` is its payer's id and `notice` its notice_date as
-        converted by `claim_date`: both are the same for every claim of a remittance."""
+        """The claims row after `id`, up to its fingerprint (the writer adds it). `payer` is
+        its payer's id and `notice` its notice_date as converted by `claim_date`: both are the
+        same for every claim of a remittance."""
         money, day = self._claim_money, self._claim_date
         provider, patient = claim.rendering_provider, claim.patient
         if finding is None:

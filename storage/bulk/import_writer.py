@@ -8,9 +8,10 @@ payments are resolved per batch with one indexed query, their changes written to
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -20,14 +21,16 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.domain.identity import fingerprint, remittance_parts_of
 from bot.domain.readjudication import (
-    Effect,
-    NewAdjudication,
-    PriorAdjudication,
+    Adjudication,
+    ClaimHistory,
     Recover,
     Reverse,
+    Services,
     Supersede,
-    effects_of,
+    services,
+    services_of,
 )
 from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, RemittanceInfo
 from bot.domain.rulebook import Rulebook
@@ -42,7 +45,7 @@ from storage.models import (
     Remittance,
     SlackPost,
 )
-from storage.payers import PayerDirectory
+from storage.payers import PayerDirectory, written_key
 from storage.types import Money
 
 BATCH = 1024  # claims per batch: the claims insert is then one multi-row INSERT
@@ -54,7 +57,18 @@ class WriteCounts:
     denials: int = 0
     denied_amount: Decimal = Decimal(0)
     recovered: int = 0
+    recovered_amount: Decimal = Decimal(0)
     recovered_denials: list[int] = field(default_factory=list)
+    # Adjudications stored already (bot.domain.identity), by the import that brought them,
+    # and those this file repeats (the same claim twice in it): none of them stored again.
+    already: dict[int, int] = field(default_factory=dict)
+    repeated: int = 0
+    provider_adjustments: int = 0  # PLB adjustments stored (the known ones are not)
+
+    @property
+    def known(self) -> int:
+        """Claims of the file that were not stored because they are stored already."""
+        return sum(self.already.values()) + self.repeated
 
 
 # A claim waiting for its batch: (claims row after `id`, denials row after `id` and
@@ -63,8 +77,11 @@ class WriteCounts:
 # object to the end) and the parsed records can go.
 _Pending = tuple[tuple[Any, ...], tuple[Any, ...] | None, "_Facts"]
 # ((payer_id, claim_number), ClaimKind value, paid, payer claim number, original reference,
-# denied amount of the finding as judged, 0 when not a denial)
-_Facts = tuple[tuple[int, str], str, Decimal, str | None, str | None, Decimal]
+# denied amount of the finding as judged (0 when not a denial), remittance id, notice date,
+# the services it covers, its fingerprint)
+_Facts = tuple[
+    tuple[int, str], str, Decimal, str | None, str | None, Decimal, int, date, Services, str
+]
 
 
 class ImportWriter:
@@ -98,7 +115,14 @@ class ImportWriter:
         # The remittance of the last claim and its (id, payer id, converted notice date):
         # claims come remittance by remittance, so this spares each claim the lookups.
         self._remittance_info: RemittanceInfo | None = None
-        self._remittance_facts: tuple[int, int, Any] = (0, 0, None)
+        # (id, payer id, notice date converted for its column, notice date, identity parts)
+        self._remittance_facts: tuple[int, int, Any, date, tuple[str, ...]] = (
+            0,
+            0,
+            None,
+            imported_on,
+            (),
+        )
         self._batch: list[_Pending] = []
         # The batch being inserted on the writing thread, and what it leaves to resolve.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
@@ -118,7 +142,7 @@ class ImportWriter:
         judged = self._rulebook.judge(item, imported_on=self._imported_on)
         if item.remittance is not self._remittance_info:
             self._start_remittance(item)
-        remittance_id, payer, notice = self._remittance_facts
+        remittance_id, payer, notice, noticed_on, remittance_identity = self._remittance_facts
         rows = self._rows
         if judged is None:
             row = rows.claim(item, None, remittance_id, payer, notice)
@@ -135,6 +159,10 @@ class ImportWriter:
             item.payer_claim_number,
             item.original_reference,
             denied_amount,
+            remittance_id,
+            noticed_on,
+            services_of(item),
+            fingerprint(rows.identity(row), remittance_identity),
         )
         self._batch.append((row, denial, facts))
         if len(self._batch) >= BATCH:
@@ -142,8 +170,10 @@ class ImportWriter:
 
     def _start_remittance(self, claim: ClaimRecord) -> None:
         info = self._remittance_info = claim.remittance
-        notice = self._rows.claim_date(notice_date(claim, self._imported_on))
-        self._remittance_facts = (*self._remittance(info), notice)
+        noticed_on = notice_date(claim, self._imported_on)
+        notice = self._rows.claim_date(noticed_on)
+        identity = remittance_parts_of(info)
+        self._remittance_facts = (*self._remittance(info), notice, noticed_on, identity)
 
     def flush(self) -> None:
         """Write every record added so far, with the claims' effects on earlier adjudications."""
@@ -181,8 +211,14 @@ class ImportWriter:
         self._settle()
         connection = self._connection
         self._insert_provider_adjustments()
+        batch = self._new_only(batch)
+        if not batch:
+            return
         claim_ids = allocate_ids(connection, _CLAIMS, len(batch))
-        claims = [(claim_id, *row) for (row, _, _), claim_id in zip(batch, claim_ids, strict=True)]
+        claims = [
+            (claim_id, *row, facts[9])
+            for (row, _, facts), claim_id in zip(batch, claim_ids, strict=True)
+        ]
         denied = [(p, i) for p, i in zip(batch, claim_ids, strict=True) if p[1] is not None]
         denial_ids: dict[int, int] = {}
         denials = []
@@ -218,46 +254,61 @@ class ImportWriter:
         if unresolved is not None:
             self._resolve_readjudications(*unresolved)
 
+    def _new_only(self, batch: list[_Pending]) -> list[_Pending]:
+        """The claims of `batch` not stored yet: an adjudication already stored (by an
+        earlier file, or earlier in this one) or repeated in the batch is counted, not kept."""
+        connection = self._connection
+        prints = sorted({facts[9] for _, _, facts in batch})
+        if connection.dialect.name == "sqlite":
+            prints = _padded(prints)
+        rows = connection.exec_driver_sql(
+            _known_sql(len(prints), connection.dialect.paramstyle), tuple(prints)
+        )
+        stored = {(payer, print_): import_id for print_, payer, import_id in rows}
+        kept: list[_Pending] = []
+        seen: set[tuple[int, str]] = set()
+        counts = self.counts
+        for pending in batch:
+            facts = pending[2]
+            key = (facts[0][0], facts[9])
+            earlier = stored.get(key)
+            if earlier is not None and earlier != self._import_id:
+                counts.already[earlier] = counts.already.get(earlier, 0) + 1
+            elif earlier is not None or key in seen:
+                counts.repeated += 1
+            else:
+                seen.add(key)
+                kept.append(pending)
+        return kept
+
     def _resolve_readjudications(
         self, batch: list[_Facts], claim_ids: list[int], denial_ids: dict[int, int]
     ) -> None:
-        """Effects of each claim of the batch on the earlier adjudications of the same claim.
+        """Effects of each claim of the batch on the earlier adjudications of the same claim
+        number (bot.domain.readjudication).
 
         The earlier ones are those stored before this batch (one query) and those earlier in
         the batch (known here, turned into history only when the same claim comes again).
         The effects are written together at the end, before the next batch reads its history.
         """
-        history = self._history({facts[0] for facts in batch}, before=claim_ids[0])
+        histories = self._history({facts[0] for facts in batch}, before=claim_ids[0])
         first_in_batch: dict[tuple[int, str], tuple[_Facts, int]] = {}
         reversals: list[tuple[int, int]] = []  # (reversed_by_id, id)
         closing: list[Recover | Supersede] = []
         for facts, claim_id in zip(batch, claim_ids, strict=True):
             key = facts[0]
-            earlier = history.get(key)
-            if earlier is None:
+            history = histories.get(key)
+            if history is None:
                 first = first_in_batch.pop(key, None)
                 if first is None:  # the first adjudication of this claim: nothing to resolve
                     first_in_batch[key] = (facts, claim_id)
                     continue
-                earlier = history[key] = [self._stored(*first, denial_ids)]
-            _, kind, paid, payer_claim_number, original_reference, _ = facts
-            new = NewAdjudication(
-                claim_id=claim_id,
-                kind=ClaimKind(kind),
-                paid=paid,
-                payer_claim_number=payer_claim_number,
-                original_reference=original_reference,
-                denial_id=denial_ids.get(claim_id),
-            )
-            effects = effects_of(new, list(earlier))
-            for effect in effects:
+                history = histories[key] = ClaimHistory([self._adjudication(*first, denial_ids)])
+            for effect in history.add(self._adjudication(facts, claim_id, denial_ids)):
                 if isinstance(effect, Reverse):
                     reversals.append((effect.by_claim_id, effect.claim_id))
                 else:
                     closing.append(effect)
-            if effects:
-                history[key] = _updated(earlier, effects)
-            history[key].append(self._stored(facts, claim_id, denial_ids))
         if reversals:
             mark = _placeholder(self._dialect.paramstyle)
             sql = f"UPDATE claims SET reversed_by_id = {mark} WHERE id = {mark}"  # noqa: S608
@@ -265,20 +316,23 @@ class ImportWriter:
         if closing:
             self._close(closing)
 
-    def _stored(
+    def _adjudication(
         self, facts: _Facts, claim_id: int, denial_ids: dict[int, int]
-    ) -> PriorAdjudication:
+    ) -> Adjudication:
         """A claim of this batch as the history query would read it back from the database."""
-        _, kind, paid, payer_claim_number, _, denied_amount = facts
+        _, kind, paid, pcn, original, denied, remittance_id, noticed_on, covers, _ = facts
         denial_id = denial_ids.get(claim_id)
-        return PriorAdjudication(
+        return Adjudication(
             claim_id=claim_id,
+            remittance_id=remittance_id,
             kind=ClaimKind(kind),
             paid=self._as_stored(paid),
-            payer_claim_number=payer_claim_number,
-            reversed=False,
-            open_denial_id=denial_id,
-            denied_amount=self._as_stored(denied_amount) if denial_id else Decimal(0),
+            payer_claim_number=pcn,
+            adjudicated_on=noticed_on,
+            services=covers,
+            original_reference=original,
+            denial_id=denial_id,
+            denied=self._as_stored(denied) if denial_id else Decimal(0),
         )
 
     def _as_stored(self, amount: Decimal) -> Decimal:
@@ -293,7 +347,7 @@ class ImportWriter:
 
     def _history(
         self, keys: set[tuple[int, str]], *, before: int
-    ) -> dict[tuple[int, str], list[PriorAdjudication]]:
+    ) -> dict[tuple[int, str], ClaimHistory]:
         """Adjudications stored before claim id `before` of the claims `keys`, oldest first."""
         connection = self._connection
         payers = sorted({payer for payer, _ in keys})
@@ -305,22 +359,41 @@ class ImportWriter:
             (*payers, *numbers, before),
         )
         money = self._read_money
-        history: dict[tuple[int, str], list[PriorAdjudication]] = {}
-        for payer, number, cid, kind, paid, pcn, reversed_by, did, denied in rows:
+        found: dict[tuple[int, str], list[Adjudication]] = {}
+        for (
+            payer,
+            number,
+            cid,
+            kind,
+            paid,
+            pcn,
+            original,
+            reversed_by,
+            remittance_id,
+            noticed_on,
+            service_date,
+            lines,
+            did,
+            denied,
+        ) in rows:
             if (payer, number) not in keys:
                 continue  # another payer's claim with the same number
-            history.setdefault((payer, number), []).append(
-                PriorAdjudication(
+            found.setdefault((payer, number), []).append(
+                Adjudication(
                     claim_id=cid,
+                    remittance_id=remittance_id,
                     kind=ClaimKind(kind),
                     paid=money(paid),
                     payer_claim_number=pcn,
+                    adjudicated_on=_as_date(noticed_on),
+                    services=_stored_services(lines, service_date),
+                    original_reference=original,
+                    denial_id=did,
+                    denied=Decimal(0) if denied is None else money(denied),
                     reversed=reversed_by is not None,
-                    open_denial_id=did,
-                    denied_amount=Decimal(0) if denied is None else money(denied),
                 )
             )
-        return history
+        return {key: ClaimHistory(adjudications) for key, adjudications in found.items()}
 
     def _close(self, effects: list[Recover | Supersede]) -> None:
         """Close the earlier denials `effects` name, in order, as the ORM would: only the
@@ -374,6 +447,7 @@ class ImportWriter:
             detail: dict[str, Any] = {"amount": str(effect.amount), "import_id": self._import_id}
             action = "recovered_by_remittance"
             self.counts.recovered += 1
+            self.counts.recovered_amount += effect.amount
             self.counts.recovered_denials.append(denial_id)
         else:
             values = {
@@ -435,6 +509,19 @@ class ImportWriter:
 
     def _add_provider_adjustment(self, item: ProviderAdjustment) -> None:
         # Written with the next batch: the connection may be the writing thread's now.
+        remittance = item.remittance
+        identity = (
+            item.provider_id.strip(),
+            item.fiscal_period.isoformat() if item.fiscal_period else "",
+            item.reason,
+            item.reference or "",
+            str(_MONEY.process_bind_param(item.amount, self._dialect)),
+        )
+        written = (
+            (written_key(remittance.payer), *remittance_parts_of(remittance))
+            if remittance is not None
+            else ()
+        )
         self._provider_adjustments.append(
             {
                 "import_id": self._import_id,
@@ -443,13 +530,30 @@ class ImportWriter:
                 "reason": item.reason,
                 "reference": item.reference,
                 "amount": item.amount,
+                "fingerprint": fingerprint(identity, written),
             }
         )
 
     def _insert_provider_adjustments(self) -> None:
+        """The PLB adjustments added since the last batch that are not stored yet."""
         rows, self._provider_adjustments = self._provider_adjustments, []
-        if rows:
-            self._connection.execute(insert(_PROVIDER_ADJUSTMENTS), rows)
+        if not rows:
+            return
+        table = _PROVIDER_ADJUSTMENTS
+        prints = sorted({row["fingerprint"] for row in rows})
+        stored = set(
+            self._connection.execute(
+                select(table.c.fingerprint).where(table.c.fingerprint.in_(prints))
+            ).scalars()
+        )
+        new = []
+        for row in rows:
+            if row["fingerprint"] not in stored:
+                stored.add(row["fingerprint"])
+                new.append(row)
+        if new:
+            self._connection.execute(insert(table), new)
+            self.counts.provider_adjustments += len(new)
 
 
 _T = TypeVar("_T")
@@ -495,22 +599,37 @@ def _history_sql(payers: int, numbers: int, paramstyle: str) -> str:
 
 _HISTORY = (
     "SELECT c.payer_id, c.claim_number, c.id, c.kind, c.paid, c.payer_claim_number, "
-    "c.reversed_by_id, d.id, d.denied_amount "
+    "c.original_reference, c.reversed_by_id, c.remittance_id, c.notice_date, c.service_date, "
+    "c.lines, d.id, d.denied_amount "
     "FROM claims AS c LEFT OUTER JOIN denials AS d ON d.claim_id = c.id AND d.closed = false "
     "WHERE c.payer_id IN ({payers}) AND c.claim_number IN ({numbers}) AND c.id < {before} "
     "ORDER BY c.id"
 )
 
 
-def _updated(history: list[PriorAdjudication], effects: list[Effect]) -> list[PriorAdjudication]:
-    """History after effects, so the next claim in the same batch sees them."""
-    reversed_ids = {e.claim_id for e in effects if isinstance(e, Reverse)}
-    closed = {e.denial_id for e in effects if isinstance(e, Recover | Supersede)}
-    return [
-        replace(
-            p,
-            reversed=p.reversed or p.claim_id in reversed_ids,
-            open_denial_id=None if p.open_denial_id in closed else p.open_denial_id,
-        )
-        for p in history
-    ]
+@lru_cache(maxsize=16)
+def _known_sql(count: int, paramstyle: str) -> str:
+    """The claims already stored with one of `count` fingerprints (ix_claims_fingerprint)."""
+    marks = ", ".join([_placeholder(paramstyle)] * count)
+    return f"SELECT fingerprint, payer_id, import_id FROM claims WHERE fingerprint IN ({marks})"  # noqa: S608
+
+
+def _as_date(value: date | str) -> date:
+    """A date column read through the driver: SQLite gives its ISO text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _stored_services(lines: str | list[Any], service_date: date | str | None) -> Services:
+    """What a stored claim covers, from its lines (JSON: psycopg decodes it, sqlite3 not)."""
+    decoded = json.loads(lines) if isinstance(lines, str) else lines
+    return services(
+        (
+            (
+                date.fromisoformat(line["service_date"]) if line.get("service_date") else None,
+                line.get("procedure"),
+                line.get("original_procedure"),
+            )
+            for line in decoded
+        ),
+        None if service_date is None else _as_date(service_date),
+    )

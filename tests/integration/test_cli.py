@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 
 from bot.cli import main
 from bot.services.export import FIELDS
@@ -20,12 +19,8 @@ MALFORMED = DATA / "x12" / "synthetic" / "malformed"
 
 
 @pytest.fixture(autouse=True)
-def environment(monkeypatch: pytest.MonkeyPatch, database_url: str, engine: Engine) -> None:
-    """The CLI reads only the environment; point it at the test database (emptied)."""
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DENIALS_CHANNEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DENIALS_DATABASE_URL", database_url)
-    monkeypatch.chdir(Path(__file__).parent)  # no stray .env from the working directory
+def environment(terminal: None) -> None:
+    """Every test here runs the command against the test database."""
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -66,10 +61,18 @@ def test_import_of_a_folder_then_again_says_nothing_changed(
     assert len(out.splitlines()) == 2
 
 
-def test_a_missing_path_is_named(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "import", "/no/such/remit.835")
-    assert code == 2
-    assert "No such file or folder: /no/such/remit.835" in err
+def test_a_missing_path_is_named_and_the_others_are_imported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    good = tmp_path / "good.835"
+    good.write_bytes(make_835([denied("G1")]))
+    code, out, err = run(capsys, "import", "/no/such/remit.835", str(good))
+    assert code == 1
+    assert err == (
+        "remit.835 was not imported: there is no such file or folder; check the path. "
+        "Nothing from this file was stored.\n"
+    )
+    assert out == "good.835: imported 1 claims, 1 denials ($100.00).\n"
 
 
 def test_export_json_and_csv_carry_exactly_the_design_fields(

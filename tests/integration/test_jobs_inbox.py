@@ -105,7 +105,7 @@ def test_a_file_imported_just_before_a_crash_is_filed_as_already_imported(
     import_file(path, context)  # ... and the bot stopped before moving it
 
     report = bot.run("inbox", at(2026, 11, 30, 9, 2))
-    assert report.skipped == ["remit.835: already imported on 2026-11-30; nothing changed."]
+    assert report.skipped == ["remit.835: already imported on Nov 30, 2026; nothing changed."]
     assert names(inbox / PROCESSED) == ["remit.835"]
     with bot.deps.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ImportFile)) == 1

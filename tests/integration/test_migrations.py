@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import secrets
 import subprocess
 import sys
@@ -13,9 +14,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
+from bot.domain.rulebook import Rulebook
+from bot.services.importing import ImportContext, import_file
 from storage.db import make_engine, upgrade
 from storage.models import Base
+from tests.conftest import DATA
 
 
 # SQLite cannot reflect an expression index (ix_denials_claim_key): Alembic leaves it out of the
@@ -231,3 +237,29 @@ def test_payers_are_given_to_the_rows_of_an_older_database(fresh_engine: Engine)
     assert [p[0] for p in posts] == [d[2] for d in denials]
     assert identifiers == ["60054", None, "62308"]
     assert (tuple(request), tuple(rejection)) == ((3, None), (2, "62308"))
+
+
+def test_claims_stored_before_fingerprints_get_the_ones_an_import_gives(
+    engine: Engine, sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock
+) -> None:
+    """Migration 0010 computes each stored claim's identity from its row: it must be the one
+    the import computed from the file, or `denials db dedupe` and re-sent files would miss."""
+    context = ImportContext(
+        sessions=sessions, rulebook=rulebook, actor="cli:test", now=clock.now(), today=clock.today()
+    )
+    for name in (
+        "synthetic/synth_1k.835",
+        "lfh_secondary-payment.835",
+        "pyx12_835_simple_4010.txt",
+    ):
+        assert import_file(DATA / "x12" / name, context).status == "imported"
+    assert import_file(DATA / "csv" / "drchrono_line_item_transactions.csv", context).ok
+    with engine.begin() as connection:
+        imported = dict(connection.execute(text("SELECT id, fingerprint FROM claims")).all())
+        connection.execute(text("UPDATE claims SET fingerprint = NULL"))
+        backfill = importlib.import_module("storage.migrations.versions.0010_adjudication_identity")
+        backfill._fingerprint_claims(connection)
+        migrated = dict(connection.execute(text("SELECT id, fingerprint FROM claims")).all())
+    assert len(imported) > 1000
+    assert None not in imported.values()
+    assert migrated == imported

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
@@ -138,14 +138,6 @@ def test_merging_two_payers_joins_claims_trends_patterns_fixes_and_cards(
 
 
 # -- the command -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch, database_url: str, engine: Engine) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "DENIALS_CHANNEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DENIALS_DATABASE_URL", database_url)
-    monkeypatch.chdir(Path(__file__).parent)
 
 
 @pytest.mark.usefixtures("terminal")

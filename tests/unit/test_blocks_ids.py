@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.blocks import ids
+from bot.blocks.bad_rows import bad_rows_message
 from bot.blocks.column_mapping import columns_needed_message
 from bot.blocks.denial_card import denial_card
 from bot.blocks.due_list import due_list
@@ -72,6 +73,7 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
             if block["type"] != "input"
         ],
         mapping_question_message().blocks,
+        bad_rows_message("a.csv", "line 7: check date is not a date", 1, 11, REF).blocks,
         # documentation requests and rejections, in every state, and on the lists
         *(
             request_card(make_request(status=status), today=TODAY).blocks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from bot.domain.records import Adjustment, ClaimKind, ClaimRecord
 from bot.errors import InputError
 from bot.importers.csv_columns import parse_mapping_option
-from bot.importers.csv_report import CsvReport, read_csv_report
+from bot.importers.csv_report import BadRowsError, CsvReport, read_csv_report
 from bot.importers.csv_values import day, money
 
 HEADER = (
@@ -31,7 +32,12 @@ def read(*rows: str, header: str = HEADER, **options: object) -> CsvReport:
 def read_bytes(data: bytes, **options: object) -> CsvReport:
     mapping = options.get("mapping")
     assert mapping is None or not isinstance(mapping, str | bytes)
-    return read_csv_report(io.BytesIO(data), file_name="report.csv", mapping=mapping)  # type: ignore[arg-type]
+    return read_csv_report(
+        io.BytesIO(data),
+        file_name="report.csv",
+        mapping=mapping,  # type: ignore[arg-type]
+        skip_bad_rows=bool(options.get("skip_bad_rows")),
+    )
 
 
 def only_claim(report: CsvReport) -> ClaimRecord:
@@ -479,20 +485,68 @@ def test_a_header_without_rows_imports_nothing_and_says_so() -> None:
     assert any("no data rows" in w.message for w in report.warnings)
 
 
-# --- rejected rows ---------------------------------------------------------------------------
+# --- whole or refused: bad rows, junk rows, --skip-bad-rows ---------------------------------
+
+TYPO = DENIED_ROW.replace("C1", "C2").replace(",150.00,0.00", ",12O.00,0.00")
 
 
-def test_a_bad_amount_rejects_its_row_with_the_line_number_and_the_rest_imports() -> None:
-    report = read(
-        DENIED_ROW,
-        DENIED_ROW.replace("C1", "C2").replace(",150.00,0.00", ",12O.00,0.00"),
-        DENIED_ROW.replace("C1", "C3"),
+def test_a_claim_row_with_a_bad_value_refuses_the_report_naming_the_line() -> None:
+    """It used to be imported minus that row: the corrected file then doubled the rest."""
+    with pytest.raises(BadRowsError) as refused:
+        read(DENIED_ROW, TYPO, DENIED_ROW.replace("C1", "C3"))
+    assert str(refused.value) == (
+        'line 3: billed amount "12O.00" is not a number. A report is imported whole: no row '
+        "was stored"
     )
+    assert [r.line_number for r in refused.value.rows] == [3]
+    assert refused.value.others == 2
+
+
+def test_skip_bad_rows_imports_the_rest_on_purpose_and_lists_what_was_left_out() -> None:
+    report = read(DENIED_ROW, TYPO, DENIED_ROW.replace("C1", "C3"), skip_bad_rows=True)
     assert [c.claim_number for c in report.claims] == ["C1", "C3"]
     assert [(r.line_number, r.reason) for r in report.rejected] == [
         (3, 'line 3: billed amount "12O.00" is not a number'),
     ]
     assert report.data_rows == 3
+
+
+def test_a_claim_is_left_out_whole_with_its_good_rows() -> None:
+    second_line = DENIED_ROW.replace("99213", "99214")
+    with pytest.raises(BadRowsError) as refused:
+        read(
+            DENIED_ROW,
+            second_line.replace("10/01/2026", "13/45/2026"),
+            DENIED_ROW.replace("C1", "C3"),
+        )
+    assert refused.value.others == 1  # C1's good row goes with its bad one
+    report = read(
+        DENIED_ROW,
+        second_line.replace("10/01/2026", "13/45/2026"),
+        DENIED_ROW.replace("C1", "C3"),
+        skip_bad_rows=True,
+    )
+    assert [c.claim_number for c in report.claims] == ["C3"]
+    assert [(r.line_number, r.reason) for r in report.rejected] == [
+        (2, "line 2: its claim has a row that cannot be read"),
+        (3, "line 3: service date is not a date (expected MM/DD/YYYY)"),
+    ]
+
+
+def test_titles_notes_and_totals_are_skipped_and_named_not_refused() -> None:
+    report = read(
+        DENIED_ROW,
+        ",Printed by the billing office,,,,,,,,,,,,,",
+        "",
+        DENIED_ROW.replace("C1", "C2"),
+        "Totals,,,,,,300.00,,,,,,,,",
+        ",,,,,,,,,,,,,Page 1 of 1,",
+    )
+    assert [c.claim_number for c in report.claims] == ["C1", "C2"]
+    assert report.rejected == []
+    assert any(w.message.startswith("lines 3, 7: not claim rows") for w in report.warnings), (
+        report.warnings
+    )
 
 
 @pytest.mark.parametrize(
@@ -506,10 +560,16 @@ def test_a_bad_amount_rejects_its_row_with_the_line_number_and_the_rest_imports(
         (DENIED_ROW.replace("Aetna", ""), "the payer name is empty"),
         (DENIED_ROW.replace("99213", "99.213"), 'procedure code "99.213" is not a CPT/HCPCS code'),
         (DENIED_ROW + ",extra", "16 cells where the header has 15"),
+        (
+            DENIED_ROW.replace("150.00,CO", "12345678901234567890,CO"),
+            "adjustment amount is too large",
+        ),
     ],
 )
-def test_bad_rows_are_rejected_with_a_reason(row: str, reason: str) -> None:
-    report = read(row)
+def test_bad_rows_refuse_the_report_with_a_reason(row: str, reason: str) -> None:
+    with pytest.raises(BadRowsError, match=f"^line 2: {re.escape(reason)}"):
+        read(row)
+    report = read(row, skip_bad_rows=True)
     assert report.claims == []
     assert [r.line_number for r in report.rejected] == [2]
     assert report.rejected[0].reason.startswith(f"line 2: {reason}")
@@ -518,13 +578,17 @@ def test_bad_rows_are_rejected_with_a_reason(row: str, reason: str) -> None:
 def test_a_rejection_never_repeats_patient_data() -> None:
     # An unquoted comma inside a name shifts cells; no name, member id, DOB or SSN is quoted back.
     header = "Claim ID,Payer,Billed,CARC,Member ID"
-    report = read(
+    rows = (
         "C1,Aetna,ZZT000001A,CO-4,",
         "C2,Aetna,TESTPATIENT ALPHA,CO-4,",
         "C3,Aetna,01/15/1980,CO-4,",
         "C4,Aetna,123-45-6789,CO-4,",
-        header=header,
     )
+    with pytest.raises(BadRowsError) as refused:
+        read(*rows, header=header)
+    assert "ZZT" not in str(refused.value)
+    assert "TESTPATIENT" not in str(refused.value)
+    report = read(*rows, header=header, skip_bad_rows=True)
     reasons = " ".join(r.reason for r in report.rejected)
     assert reasons.count("billed amount is not a number") == 4
     assert '"' not in reasons

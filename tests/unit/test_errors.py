@@ -21,8 +21,11 @@ from bot.importers.csv_report import MissingColumnsError
 
 BOT = Path(__file__).parents[2] / "bot"
 KINDS = (InputError, ConflictError, NotAllowedError, SlackUnavailableError, DatabaseBusyError)
-# The one kind defined beside its data: it carries what the importer understood of a report.
-ELSEWHERE = {"MissingColumnsError": "importers/csv_report.py"}
+# The kinds defined beside their data: what the importer understood of a report, its bad rows.
+ELSEWHERE = {
+    "MissingColumnsError": "importers/csv_report.py",
+    "BadRowsError": "importers/csv_report.py",
+}
 
 
 def test_every_kind_is_a_denials_error_and_says_what_to_do_as_it_is() -> None:
