@@ -19,8 +19,8 @@ from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.appeal_letters import AppealLetters, SlackDraft
 from bot.services.appeals import Appeals
+from bot.services.audited import TriageResult
 from bot.services.sessions import Sessions
-from bot.services.triage import TriageResult
 from bot.services.work_items import WorkItems
 
 

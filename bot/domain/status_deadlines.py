@@ -41,6 +41,16 @@ class DueDate:
             return f"{rule_name}: {self.days} days from the rejection (no date of service)"
         return f"{rule_name}: {self.days} days"
 
+    def provenance(self, rule_name: str) -> dict[str, object]:
+        """Where the date comes from, as a records request or a rejection keeps it (beside the
+        date itself)."""
+        return {
+            "due_source": self.source.value,
+            "due_note": self.explained(rule_name),
+            "rule_key": self.rule_key,
+            "due_days": self.days,
+        }
+
 
 def request_due(*, given: date | None, received_on: date, rule: PayerRule) -> DueDate:
     if given is not None:

@@ -20,7 +20,7 @@ from bot.domain.actor import Actor
 from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_privately
 from bot.handlers.listen import change_card, keep_open, on_click, on_submit, submit_change
-from bot.services.triage import TriageResult
+from bot.services.audited import TriageResult
 from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
 from bot.slack.payloads import Click, Submission
 

@@ -21,7 +21,7 @@ GROUPS: Final = frozenset({"CO", "OA", "PI", "PR", "CR"})
 _SEPARATORS: Final = re.compile(r"[\s,;|/+]+")
 _GROUP_CARC: Final = re.compile(r"(CO|OA|PI|PR|CR)[-:]?([ABDPWY]\d{1,2}|\d{1,3})")
 # RARCs are M…, MA… and N…; no CARC starts with those letters, so the prefix decides.
-_RARC: Final = re.compile(r"MA\d{1,3}|M\d{1,3}|N\d{1,4}")
+RARC_CODE: Final = re.compile(r"MA\d{1,3}|M\d{1,3}|N\d{1,4}")
 _CARC: Final = re.compile(r"[ABDPWY]\d{1,2}|\d{1,3}")
 _PROCEDURE: Final = re.compile(r"[A-Z0-9]{4,7}")
 _MODIFIER: Final = re.compile(r"[A-Z0-9]{2}")
@@ -58,7 +58,7 @@ def reason_codes(value: str, label: str, *, group: str = "") -> Codes:
             continue
         if found := _GROUP_CARC.fullmatch(token):
             codes.carcs.append(Code(found.group(1), found.group(2)))
-        elif _RARC.fullmatch(token):
+        elif RARC_CODE.fullmatch(token):
             codes.rarcs.append(token)
         elif _CARC.fullmatch(token):
             codes.carcs.append(Code(pending_group or group.upper(), token))
@@ -76,7 +76,7 @@ def remark_codes(value: str, label: str) -> list[str]:
     for token in _SEPARATORS.split(value.upper()):
         if not token:
             continue
-        if not _RARC.fullmatch(token):
+        if not RARC_CODE.fullmatch(token):
             raise InputError(f"{label}{quoted(token)} is not a RARC")
         remarks.append(token)
     return remarks

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.errors import InputError
-from bot.importers.csv_codes import GROUP_WORDS, GROUPS, Code, Codes, read_status
+from bot.importers.csv_codes import GROUP_WORDS, GROUPS, RARC_CODE, Code, Codes, read_status
 from bot.importers.csv_values import clean, day, money
 
 
@@ -43,7 +43,6 @@ _STRICT_MONEY: Final = re.compile(
 _GROUP_CARC: Final = re.compile(r"(?:CO|OA|PI|PR|CR)\s*[-/:]?\s*(?:[ABDPWY]\d{1,2}|\d{1,3})")
 _LETTER_CARC: Final = re.compile(r"[ABDPWY]\d{1,2}")
 _BARE: Final = re.compile(r"\d{1,3}")
-_RARC: Final = re.compile(r"MA\d{1,3}|M\d{1,3}|N\d{1,4}")
 _LIST_SEPARATORS: Final = re.compile(r"[\s,;|+]+")
 _PROCEDURE: Final = re.compile(r"(\d{4}[0-9A-Z]|[A-Z]\d{4})([-: ][0-9A-Z]{2})*")
 _MODIFIER: Final = re.compile(r"[0-9A-Z]{2}")
@@ -106,7 +105,7 @@ def is_carc_cell(cell: str) -> bool:
     for token in tokens:
         if _LETTER_CARC.fullmatch(token):
             found_group_code = True
-        elif not _RARC.fullmatch(token):
+        elif not RARC_CODE.fullmatch(token):
             return False
     return found_group_code
 
@@ -119,7 +118,7 @@ def is_bare_carc(cell: str) -> bool:
 
 def is_rarc_cell(cell: str) -> bool:
     tokens = [t for t in _LIST_SEPARATORS.split(cell.upper()) if t]
-    return bool(tokens) and all(_RARC.fullmatch(t) for t in tokens)
+    return bool(tokens) and all(RARC_CODE.fullmatch(t) for t in tokens)
 
 
 def is_group_code(cell: str) -> bool:

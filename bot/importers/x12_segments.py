@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, Generic, TypeVar
 
 from bot.domain.records import ImportWarning
 from bot.errors import InputError
@@ -264,6 +264,39 @@ class SegmentReader:
             if len(buffer) > _MAX_TAIL:
                 raise InputError(LOST_TERMINATOR, segment_number=number + 1)
             buffer += self._read()
+
+
+R = TypeVar("R")
+
+
+class X12File(Generic[R]):
+    """One X12 file being read. Iterate once for its records; `warnings` fill meanwhile.
+
+    Nothing is read until the iteration starts, and the stream is read once, a chunk at a time,
+    so memory does not grow with the file. A reader of one transaction set subclasses it.
+    """
+
+    named = "an X12"  # "an 835", "a 277": in the refusal to read it twice
+
+    def __init__(self, stream: BinaryIO, *, file_name: str = "") -> None:
+        self.file_name = file_name
+        self.warnings: list[ImportWarning] = []
+        self._segments = SegmentReader(stream, warnings=self.warnings)
+        self._started = False
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes consumed from the stream so far (for a progress bar)."""
+        return self._segments.bytes_read
+
+    def __iter__(self) -> Iterator[R]:
+        if self._started:
+            raise RuntimeError(f"{self.named} stream can be read once; open the file again")
+        self._started = True
+        return self._records(self._segments)
+
+    def _records(self, segments: SegmentReader) -> Iterator[R]:
+        raise NotImplementedError
 
 
 def read_segments(stream: BinaryIO, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Segment]:

@@ -33,7 +33,7 @@ from bot.domain.claim_status import (
 )
 from bot.domain.records import ImportWarning, Party, Payer
 from bot.errors import InputError
-from bot.importers.x12_segments import SegmentReader
+from bot.importers.x12_segments import SegmentReader, X12File
 from bot.importers.x277_values import (
     read_composites,
     read_dtp,
@@ -81,24 +81,13 @@ _REJECTED_QTY: Final = frozenset({"AA", "QC"})
 _ACCEPTED_AMT, _REJECTED_AMT = "YU", "YY"
 
 
-class StatusFile277:
+class StatusFile277(X12File[StatusRecord]):
     """One 277 file being read. Iterate once for the records; `warnings` fill meanwhile."""
 
-    def __init__(self, stream: BinaryIO, *, file_name: str = "") -> None:
-        self.file_name = file_name
-        self.warnings: list[ImportWarning] = []
-        self._segments = SegmentReader(stream, warnings=self.warnings)
-        self._started = False
+    named = "a 277"
 
-    @property
-    def bytes_read(self) -> int:
-        return self._segments.bytes_read
-
-    def __iter__(self) -> Iterator[StatusRecord]:
-        if self._started:
-            raise RuntimeError("a 277 stream can be read once; open the file again")
-        self._started = True
-        return _Reader(self._segments, self.warnings).records()
+    def _records(self, segments: SegmentReader) -> Iterator[StatusRecord]:
+        return _Reader(segments, self.warnings).records()
 
 
 def read_277(stream: BinaryIO, *, file_name: str = "") -> StatusFile277:

@@ -22,7 +22,7 @@ from bot.domain.records import (
     RemittanceInfo,
 )
 from bot.errors import InputError
-from bot.importers.x12_segments import SegmentReader
+from bot.importers.x12_segments import SegmentReader, X12File
 from bot.importers.x835_claims import BODY_SEGMENTS, ClaimDraft
 from bot.importers.x835_envelope import Envelope, outside_transaction
 from bot.importers.x835_header import HeaderDraft
@@ -34,25 +34,13 @@ MAX_WARNINGS: Final = 200  # a broken file must not flood the user or memory
 _PLB_PAIRS: Final = range(3, 15, 2)  # PLB03/04 … PLB13/14: up to six adjustments
 
 
-class Remittance835:
+class Remittance835(X12File[Record]):
     """One 835 file being read. Iterate once for the records; `warnings` fill meanwhile."""
 
-    def __init__(self, stream: BinaryIO, *, file_name: str = "") -> None:
-        self.file_name = file_name
-        self.warnings: list[ImportWarning] = []
-        self._segments = SegmentReader(stream, warnings=self.warnings)
-        self._started = False
+    named = "an 835"
 
-    @property
-    def bytes_read(self) -> int:
-        """Bytes consumed from the stream so far (for a progress bar)."""
-        return self._segments.bytes_read
-
-    def __iter__(self) -> Iterator[Record]:
-        if self._started:
-            raise RuntimeError("an 835 stream can be read once; open the file again")
-        self._started = True
-        return _Reader(self._segments, self.warnings).records()
+    def _records(self, segments: SegmentReader) -> Iterator[Record]:
+        return _Reader(segments, self.warnings).records()
 
 
 def read_835(stream: BinaryIO, *, file_name: str = "") -> Remittance835:

@@ -20,7 +20,8 @@ from bot.domain.payer_rules import PayerRule, PayerRules, next_level_deadline
 from bot.domain.records import Payer
 from bot.domain.statuses import DenialStatus
 from bot.errors import ConflictError, InputError
-from bot.services.triage import Triage, TriageResult, pending_appeal, set_status
+from bot.services.audited import TriageResult
+from bot.services.triage import Triage, pending_appeal, set_status
 from storage.models import Appeal, Denial
 
 NO_APPEAL = (

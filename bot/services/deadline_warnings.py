@@ -10,14 +10,16 @@ recipient has had it, so a crash between two DMs re-sends neither and loses neit
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Executable, func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import ColumnElement, Executable, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from bot.blocks import thread_notes
 from bot.blocks.escalation_dm import EscalationRow, escalation_dm
@@ -155,48 +157,24 @@ class DeadlineWarnings:
         """Records requests still to send: 7, 3 and 1 days before they are due, then overdue.
         Marking the records sent (or the request withdrawn) takes them out."""
         request = DocumentationRequest
-        query = (
-            select(
-                request.id,
-                request.claim_number.label("subject"),
-                Payer.name.label("payer_name"),
-                request.billed,
-                request.assignee,
-                request.due_date.label("due"),
-                SlackPost.channel,
-                SlackPost.ts,
-            )
-            .join(request.payer)
-            .outerjoin(SlackPost, SlackPost.id == request.post_id)
-            .where(
-                request.closed.is_(False),
-                request.status.in_([s.value for s in REQUEST_ACTIONABLE]),
-                request.due_date <= today + timedelta(days=horizon(RECORDS_LEVELS)),
-            )
+        query = _work_query(
+            request,
+            request.claim_number,
+            request.due_date,
+            REQUEST_ACTIONABLE,
+            until=today + timedelta(days=horizon(RECORDS_LEVELS)),
         )
         return _work_candidates(session, query, today, RECORDS_LEVELS, DeadlineKind.RECORDS)
 
     def _rejection_candidates(self, session: Session, today: date) -> list[Candidate]:
         """Rejected claims still to correct, on the denials' levels before the filing limit."""
         rejection = ClaimRejection
-        query = (
-            select(
-                rejection.id,
-                func.coalesce(rejection.claim_number, rejection.trace, "batch").label("subject"),
-                Payer.name.label("payer_name"),
-                rejection.billed,
-                rejection.assignee,
-                rejection.resubmit_by.label("due"),
-                SlackPost.channel,
-                SlackPost.ts,
-            )
-            .join(rejection.payer)
-            .outerjoin(SlackPost, SlackPost.id == rejection.post_id)
-            .where(
-                rejection.closed.is_(False),
-                rejection.status.in_([s.value for s in REJECTION_ACTIONABLE]),
-                rejection.resubmit_by <= today + timedelta(days=horizon(self.levels)),
-            )
+        query = _work_query(
+            rejection,
+            func.coalesce(rejection.claim_number, rejection.trace, "batch"),
+            rejection.resubmit_by,
+            REJECTION_ACTIONABLE,
+            until=today + timedelta(days=horizon(self.levels)),
         )
         return _work_candidates(session, query, today, self.levels, DeadlineKind.RESUBMISSION)
 
@@ -245,6 +223,37 @@ class DeadlineWarnings:
         if lists:
             told = set.intersection(*lists)
             self.ledger.record_sent(KIND, [key for key in keys if key in told])
+
+
+def _work_query(
+    model: type[DocumentationRequest] | type[ClaimRejection],
+    subject: ColumnElement[Any] | InstrumentedAttribute[str],
+    due: InstrumentedAttribute[date],
+    actionable: Set[StrEnum],
+    *,
+    until: date,
+) -> Select[Any]:
+    """Requests or rejections still to act on, due by `until`, with their card: the rows
+    `_work_candidates` reads (id, subject, payer_name, billed, assignee, due, channel, ts)."""
+    return (
+        select(
+            model.id,
+            subject.label("subject"),
+            Payer.name.label("payer_name"),
+            model.billed,
+            model.assignee,
+            due.label("due"),
+            SlackPost.channel,
+            SlackPost.ts,
+        )
+        .join(model.payer)
+        .outerjoin(SlackPost, SlackPost.id == model.post_id)
+        .where(
+            model.closed.is_(False),
+            model.status.in_([status.value for status in actionable]),
+            due <= until,
+        )
+    )
 
 
 def _work_candidates(

@@ -19,7 +19,8 @@ from bot.blocks import thread_notes
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.errors import ConflictError, DenialsError
-from bot.services.triage import Triage, TriageResult
+from bot.services.audited import TriageResult
+from bot.services.triage import Triage
 from storage.models import Denial
 
 ALL_CLOSED = "Every denial on this card is closed already. Nothing was changed."

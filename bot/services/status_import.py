@@ -172,9 +172,9 @@ class _StatusWriter:
                 *(a for a in asks if (a["code"], a["line"]) not in known),
             ]
             request.follow_up = True
-            request.due_date, request.due_source = due.on, due.source.value
-            request.due_note = due.explained(rule.name)
-            request.due_days, request.rule_key = due.days, due.rule_key
+            request.due_date = due.on
+            for column, value in due.provenance(rule.name).items():
+                setattr(request, column, value)
             request.updated_at = self._now
             self._audit(request_id=request.id, action="asked_again", received=received)
             self._note(request.post_id, request_notes.asked_again(received, due.on))
@@ -198,10 +198,7 @@ class _StatusWriter:
             asks=asks,
             received_on=received,
             due_date=due.on,
-            due_source=due.source.value,
-            due_note=due.explained(rule.name),
-            rule_key=due.rule_key,
-            due_days=due.days,
+            **due.provenance(rule.name),
             follow_up=finding.follow_up,
             status="requested",
             closed=False,
@@ -278,10 +275,7 @@ class _StatusWriter:
             reasons=reasons,
             received_on=received,
             resubmit_by=due.on,
-            due_source=due.source.value,
-            due_note=due.explained(rule.name),
-            rule_key=due.rule_key,
-            due_days=due.days,
+            **due.provenance(rule.name),
             status=RejectionStatus.NEW.value,
             closed=False,
             created_at=self._now,

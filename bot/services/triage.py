@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import thread_notes
 from bot.blocks.text import long_date, mention
@@ -23,6 +22,7 @@ from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.statuses import REOPENABLE, DenialStatus
 from bot.errors import ConflictError, NotAllowedError
+from bot.services.audited import Kind, TriageResult, apply_change
 from storage.models import Appeal, AuditEvent, Denial
 
 GONE = "This denial is no longer in the database (it may have been removed). Nothing was changed."
@@ -36,11 +36,6 @@ PENDING = (
     "Record how it ended first: `/denials outcome {claim} won|lost|partial`."
 )
 MANAGERS_ONLY = "Only managers can {what}. Ask {managers}, or set DENIALS_MANAGERS."
-BUSY = "Someone else is changing this denial right now. Nothing was changed; try again."
-CONFLICT = (
-    "{who} changed this while you were looking: {what}. The card now shows the latest; "
-    "choose again if you still want to change it."
-)
 
 # Which earlier changes a stale click must not silently overwrite.
 STATUS_ACTIONS = frozenset(
@@ -51,13 +46,6 @@ CONFLICTS: dict[str, frozenset[str]] = {
     "assign": frozenset({"assign"}),
     **{action: STATUS_ACTIONS for action in STATUS_ACTIONS},
 }
-
-
-@dataclass(frozen=True)
-class TriageResult:
-    denial_id: int
-    post_id: int | None
-    note: str  # the one-line thread note
 
 
 @dataclass(frozen=True)
@@ -192,69 +180,22 @@ class Triage:
         allow_closed: bool = False,
         **detail: Any,
     ) -> TriageResult:
-        for _attempt in range(3):
-            try:
-                return self._apply_once(
-                    denial_id, version, actor, now, action, change, allow_closed, detail
-                )
-            except StaleDataError:
-                continue  # another transaction won the race: re-read and re-check
-        raise ConflictError(BUSY)
-
-    def _apply_once(
-        self,
-        denial_id: int,
-        version: int | None,
-        actor: Actor,
-        now: datetime,
-        action: str,
-        change: Change,
-        allow_closed: bool,
-        detail: dict[str, Any],
-    ) -> TriageResult:
-        with self._sessions() as session, session.begin():
-            denial = session.get(Denial, denial_id, with_for_update=True)
-            if denial is None:
-                raise ConflictError(GONE)
-            if version is not None and version != denial.version:
-                _refuse_conflict(session, denial, version, action)
-            if denial.closed and not allow_closed:
-                raise ConflictError(CLOSED_FIRST.format(status=denial.status.replace("_", " ")))
-            note = change(session, denial)
-            denial.updated_at = now
-            session.flush()
-            session.add(
-                AuditEvent(
-                    denial_id=denial.id,
-                    actor=actor.key,
-                    action=action,
-                    detail=detail,
-                    version=denial.version,
-                    at=now,
-                )
-            )
-            return TriageResult(denial.id, denial.post_id, note)
-
-
-def _refuse_conflict(session: Session, denial: Denial, seen: int, action: str) -> None:
-    clash = session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.denial_id == denial.id,
-            AuditEvent.version > seen,
-            AuditEvent.action.in_(CONFLICTS.get(action, frozenset({action}))),
+        return apply_change(
+            self._sessions,
+            DENIALS,
+            denial_id,
+            version,
+            actor,
+            now,
+            action,
+            change,
+            allow_closed=allow_closed,
+            detail=detail,
         )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
-    if clash is not None:
-        raise ConflictError(CONFLICT.format(who=who_did(clash.actor), what=_describe(clash)))
 
 
-def who_did(actor: str) -> str:
-    """An audit event's actor in words: the person (`slack:T:U`), else the importer."""
-    person = Actor.from_key(actor)
-    return mention(person.user) if person is not None else "The importer"
+def _closed_words(denial: Denial) -> str:
+    return CLOSED_FIRST.format(status=denial.status.replace("_", " "))
 
 
 def _describe(event: AuditEvent) -> str:
@@ -309,3 +250,13 @@ def refuse_second_appeal(session: Session, denial: Denial) -> None:
         raise ConflictError(
             PENDING.format(claim=denial.claim_number, level=level, sent=long_date(waiting.sent_on))
         )
+
+
+DENIALS: Kind[Denial] = Kind(
+    model=Denial,
+    owner=AuditEvent.denial_id,
+    gone=GONE,
+    closed=_closed_words,
+    conflicts=CONFLICTS,
+    described=_describe,
+)

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.blocks import request_notes, thread_notes
 from bot.blocks.message import Message
@@ -35,7 +34,7 @@ from bot.domain.statuses import (
 )
 from bot.errors import ConflictError, InputError
 from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST, rejection_view, request_view
-from bot.services.triage import BUSY, CONFLICT, TriageResult, who_did
+from bot.services.audited import Kind, TriageResult, apply_change
 from storage.models import (
     AuditEvent,
     Claim,
@@ -220,10 +219,7 @@ class WorkItems:
                 what=what,
                 received_on=today,
                 due_date=when.on,
-                due_source=when.source.value,
-                due_note=when.explained(rule.name),
-                rule_key=when.rule_key,
-                due_days=when.days,
+                **when.provenance(rule.name),
                 follow_up=False,
                 status=RequestStatus.REQUESTED.value,
                 closed=False,
@@ -237,7 +233,15 @@ class WorkItems:
             _fill_from_claim(session, request)
             session.add(request)
             session.flush()
-            session.add(_event(actor, now, "requested", request_id=request.id, origin="slack"))
+            session.add(
+                AuditEvent(
+                    request_id=request.id,
+                    actor=actor.key,
+                    action="requested",
+                    detail={"origin": "slack"},
+                    at=now,
+                )
+            )
             return LoggedRequest(
                 request.id,
                 post.id,
@@ -500,28 +504,19 @@ class WorkItems:
         **detail: Any,
     ) -> TriageResult:
         """One change of one request or rejection: locked, version-checked, audited."""
-        gone = REQUEST_GONE if model is DocumentationRequest else REJECTION_GONE
-        for _attempt in range(3):
-            try:
-                with self._sessions() as session, session.begin():
-                    item = session.get(model, item_id, with_for_update=True)
-                    if item is None:
-                        raise ConflictError(gone)
-                    if version is not None and version != item.version:
-                        _refuse_conflict(session, item, version, action)
-                    if item.closed and not allow_closed:
-                        raise ConflictError(_closed_words(item))
-                    note = change(session, item)
-                    item.updated_at = now
-                    session.flush()
-                    key = "request_id" if isinstance(item, DocumentationRequest) else "rejection_id"
-                    event = _event(actor, now, action, **{key: item.id}, **detail)
-                    event.version = item.version
-                    session.add(event)
-                    return TriageResult(item.id, item.post_id, note)
-            except StaleDataError:
-                continue  # another transaction won the race: read again and check again
-        raise ConflictError(BUSY)
+        kind: Kind[Any] = REQUESTS if model is DocumentationRequest else REJECTIONS
+        return apply_change(
+            self._sessions,
+            kind,
+            item_id,
+            version,
+            actor,
+            now,
+            action,
+            change,
+            allow_closed=allow_closed,
+            detail={key: value for key, value in detail.items() if value is not None},
+        )
 
 
 def _closed_words(item: DocumentationRequest | ClaimRejection) -> str:
@@ -537,40 +532,6 @@ def _close(
     request.closed = True
     request.closed_at = now
     request.closed_note = note
-
-
-def _event(actor: Actor, now: datetime, action: str, **detail: Any) -> AuditEvent:
-    request_id = detail.pop("request_id", None)
-    rejection_id = detail.pop("rejection_id", None)
-    return AuditEvent(
-        request_id=request_id,
-        rejection_id=rejection_id,
-        actor=actor.key,
-        action=action,
-        detail={k: v for k, v in detail.items() if v is not None},
-        at=now,
-    )
-
-
-def _refuse_conflict(
-    session: Session, item: DocumentationRequest | ClaimRejection, seen: int, action: str
-) -> None:
-    column = (
-        AuditEvent.request_id if isinstance(item, DocumentationRequest) else AuditEvent.rejection_id
-    )
-    clash = session.scalars(
-        select(AuditEvent)
-        .where(
-            column == item.id,
-            AuditEvent.version > seen,
-            AuditEvent.action.in_(CONFLICTS.get(action, frozenset({action}))),
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
-    if clash is not None:
-        what = DESCRIBED.get(clash.action, clash.action)
-        raise ConflictError(CONFLICT.format(who=who_did(clash.actor), what=what))
 
 
 def _known_payer(session: Session, claim: str) -> int | None:
@@ -608,3 +569,25 @@ def _fill_from_claim(session: Session, request: DocumentationRequest) -> None:
 def _manual_identity(key: str, claim: str, today: date, what: str | None) -> str:
     text = "|".join(("manual", key, claim.upper(), today.isoformat(), what or ""))
     return f"manual:{hashlib.sha256(text.encode()).hexdigest()[:40]}"
+
+
+def _described(event: AuditEvent) -> str:
+    return DESCRIBED.get(event.action, event.action)
+
+
+REQUESTS: Kind[DocumentationRequest] = Kind(
+    model=DocumentationRequest,
+    owner=AuditEvent.request_id,
+    gone=REQUEST_GONE,
+    closed=_closed_words,
+    conflicts=CONFLICTS,
+    described=_described,
+)
+REJECTIONS: Kind[ClaimRejection] = Kind(
+    model=ClaimRejection,
+    owner=AuditEvent.rejection_id,
+    gone=REJECTION_GONE,
+    closed=_closed_words,
+    conflicts=CONFLICTS,
+    described=_described,
+)

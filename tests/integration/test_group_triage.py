@@ -14,10 +14,11 @@ from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 from bot.domain.rulebook import Rulebook
 from bot.errors import ConflictError
+from bot.services.audited import TriageResult
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import ALL_CLOSED, GroupTriage
 from bot.services.importing import ImportContext, import_file
-from bot.services.triage import Triage, TriageResult
+from bot.services.triage import Triage
 from storage.models import Denial, SlackPost
 from tests.support.x835 import denied, make_835
 
