@@ -184,6 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(title="db commands", metavar="ACTION", required=True)
     db_upgrade = db_commands.add_parser("upgrade", help="apply migrations")
     db_upgrade.set_defaults(handler=cli_commands.db_upgrade)
+    db_dedupe = db_commands.add_parser(
+        "dedupe",
+        help="merge adjudications stored more than once (imported before re-sent files were "
+        "recognised), keeping every staff action, appeal and card",
+    )
+    db_dedupe.add_argument("--dry-run", action="store_true", help="only say how many there are")
+    db_dedupe.set_defaults(handler=cli_commands.db_dedupe)
 
     demo = commands.add_parser("demo", help="offline walkthrough on the bundled sample files")
     demo.add_argument("--today", type=_day, help="pretend today is this day (YYYY-MM-DD)")

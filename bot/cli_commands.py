@@ -26,7 +26,7 @@ from bot.services.importing import (
     import_paths,
 )
 from bot.services.payers import PayerListing, list_payers, merge
-from storage.db import make_engine, upgrade
+from storage.db import make_engine, make_session_factory, upgrade
 
 PROGRESS_MIN_BYTES = 5 << 20  # a bar only where an import takes long enough to wonder
 
@@ -156,13 +156,18 @@ def payers(args: argparse.Namespace) -> int:
 
 def payers_merge(args: argparse.Namespace) -> int:
     rt = runtime(args)
-    merged = merge(rt.sessions, args.source, args.target)
+    merged = merge(rt.sessions, args.source, args.target, now=rt.clock.now())
     source, target = merged.source, merged.target
     print(
         f"{source.number} {source.name} is now part of {target.number} {target.name}: "
         f"{plural(source.claims, 'claim')} and {plural(source.denials, 'denial')} moved, "
         f"and its cards will show {target.name}."
     )
+    if merged.duplicates:
+        print(
+            f"{plural(merged.duplicates, 'claim')} both payers had (the same adjudication "
+            "imported under each name) stored once now."
+        )
     return 0
 
 
@@ -180,13 +185,49 @@ def _payer_line(payer: PayerListing) -> str:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
+    from bot.services.dedupe import stored_twice
+
     engine = make_engine(args.settings.database_url)
     try:
         upgrade(engine)
+        repeats = stored_twice(make_session_factory(engine))
     finally:
         engine.dispose()
     print("Database is up to date.")
+    if repeats:
+        print(STORED_TWICE.format(claims=plural(repeats, "claim"), verb=_are(repeats)))
     return 0
+
+
+STORED_TWICE = (
+    "{claims} {verb} stored a second time (imported before re-sent files were recognised): "
+    "`denials db dedupe` merges them, keeping every staff action, appeal and card."
+)
+
+
+def db_dedupe(args: argparse.Namespace) -> int:
+    from bot.services.dedupe import dedupe, stored_twice
+
+    rt = runtime(args)
+    repeats = stored_twice(rt.sessions)
+    if not repeats:
+        print("No adjudication is stored twice: nothing to merge.")
+        return 0
+    if args.dry_run:
+        print(STORED_TWICE.format(claims=plural(repeats, "claim"), verb=_are(repeats)))
+        return 0
+    merged = dedupe(rt.sessions, now=rt.clock.now())
+    print(
+        f"Merged {plural(merged.claims, 'claim')} into the first import of "
+        f"{plural(merged.groups, 'adjudication')}: {plural(merged.denials, 'denial')} merged "
+        "(their appeals, history and staff work kept on the denial that stays), "
+        f"{plural(merged.cards, 'card')} now pointing to the card that tracks it."
+    )
+    return 0
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def demo(args: argparse.Namespace) -> int:

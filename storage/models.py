@@ -173,6 +173,9 @@ class SlackPost(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A card whose denial was the same adjudication imported twice, merged into another card
+    # (storage/dedupe.py): it is rebuilt to say where the denial is tracked now.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"))
 
     denials: Mapped[list[Denial]] = relationship(back_populates="post", order_by="Denial.id")
 

@@ -60,6 +60,12 @@ REPEAT = ":repeat: {count} denials like this (same payer, code and provider) in 
 CLOSED_RECOVERED = "{amount} recovered of {denied} denied"
 CLOSED_WRITTEN_OFF = "{amount} written off"
 CLOSED_SUPERSEDED = "replaced by a later adjudication of the claim (its own card)"
+MERGED_HEADER = ":link: Imported twice"
+MERGED_TEXT = (
+    "*Claim {claim}*: this denial was the same adjudication imported twice. Its history is on "
+    "the card of D-{id} now; nothing is left to do here."
+)
+MERGED_FALLBACK = "Imported twice: tracked on D-{id}"
 CLOSED_HISTORY = "{claim} · {cause} · {codes} · {outcome} · worked by {assignee}"
 CONTEXT = "D-{id} · imported {date} from {file}"
 ASSIGN_PLACEHOLDER = "Assign"
@@ -162,6 +168,12 @@ def _closed_card(view: DenialView) -> Message:
         claim=clip(view.claim_number, MAX_NAME),
     )
     return to_message(fallback, blocks)
+
+
+def merged_card(kept_id: int, claim_number: str) -> Message:
+    """A card whose denial was the same adjudication imported twice (`denials db dedupe`)."""
+    text = MERGED_TEXT.format(id=kept_id, claim=clip(claim_number, MAX_NAME))
+    return to_message(MERGED_FALLBACK.format(id=kept_id), [header(MERGED_HEADER), section(text)])
 
 
 def _claim_text(view: DenialView) -> MarkdownTextObject:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.denial_card import denial_card
+from bot.blocks.denial_card import denial_card, merged_card
 from bot.blocks.group_card import group_card
 from bot.blocks.message import Message
 from bot.config import PhiMode
@@ -25,6 +25,11 @@ class CardRenderer:
     phi: PhiMode = PhiMode.MINIMAL
 
     def render(self, session: Session, post: SlackPost, *, today: date) -> Message:
+        if post.replaced_by_id is not None:  # merged into another card (storage/dedupe.py)
+            kept = session.get(SlackPost, post.replaced_by_id)
+            denial = kept.denials[0] if kept is not None and kept.denials else None
+            if denial is not None:
+                return merged_card(denial.id, denial.claim_number)
         if post.kind in (REQUEST_POST, REJECTION_POST):
             return render_work_card(session, post, today=today, phi=self.phi)
         if post.kind == "group" and len(post.denials) > 1:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from bot.domain.payers import AliasKind
 from bot.errors import InputError
+from storage.bulk.import_lock import lock_imports
+from storage.dedupe import merge_duplicates
 from storage.models import Claim, Denial, Payer, PayerAlias
 from storage.payers import find_payer, merge_payers
 
@@ -40,6 +43,7 @@ class PayerListing:
 class Merged:
     source: PayerListing
     target: PayerListing
+    duplicates: int  # adjudications both payers had, now stored once (storage/dedupe.py)
 
 
 def list_payers(sessions: sessionmaker[Session]) -> list[PayerListing]:
@@ -48,16 +52,19 @@ def list_payers(sessions: sessionmaker[Session]) -> list[PayerListing]:
         return sorted(_listings(session).values(), key=lambda p: (-p.denials, -p.claims, p.id))
 
 
-def merge(sessions: sessionmaker[Session], asked: str, into: str) -> Merged:
-    """Join payer `asked` into payer `into` (each a number, an id or a name)."""
+def merge(sessions: sessionmaker[Session], asked: str, into: str, *, now: datetime) -> Merged:
+    """Join payer `asked` into payer `into` (each a number, an id or a name); an adjudication
+    both had (the same file imported under each name) is then merged into one."""
     with sessions() as session, session.begin():
         connection = session.connection()
+        lock_imports(connection)  # no import may find either payer meanwhile
         source, target = _found(connection, asked), _found(connection, into)
         listings = _listings(session)
         if source == target:
             raise InputError(SAME.format(asked=asked, other=into, name=listings[source].name))
         merge_payers(connection, source, target)
-        return Merged(listings[source], listings[target])
+        twice = merge_duplicates(session, now=now, payer_id=target)
+        return Merged(listings[source], listings[target], twice.claims)
 
 
 def _found(connection: Connection, asked: str) -> int:

@@ -115,7 +115,7 @@ def test_merging_two_payers_joins_claims_trends_patterns_fixes_and_cards(
     record_fix(sessions, first_post, "check auth before booking", "slack:T1:U1", context.now)
     assert payer_rows(sessions, context) == [("United Healthcare", 2), ("UnitedHealthcare", 1)]
 
-    merged = merge(sessions, "United Healthcare", "P2")
+    merged = merge(sessions, "United Healthcare", "P2", now=context.now)
 
     assert (merged.source.name, merged.target.name) == ("United Healthcare", "UnitedHealthcare")
     assert payer_rows(sessions, context) == [("UnitedHealthcare", 3)]
