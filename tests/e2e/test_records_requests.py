@@ -308,12 +308,15 @@ def test_a_records_request_logged_from_a_denial_cards_menu(bot: BotUnderTest) ->
     assert "progress notes for the appeal" in text_of(request_card)
 
 
-def test_a_277_shared_in_the_channel_is_imported_and_its_cards_posted(bot: BotUnderTest) -> None:
+def test_a_277rfai_shared_in_the_channel_is_imported_and_its_card_posted_once(
+    bot: BotUnderTest,
+) -> None:
     file_id = bot.slack.upload_to_channel(
         "rfai-1125.277", rfai("PCN-S1"), user=MARIA, channel=CHANNEL
     )
     share_ts = [m.ts for m in bot.slack.messages(CHANNEL) if m.files][-1]
-    assert bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL).status == 200
+    first = bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL)
+    assert first.status == 200
     summary = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, share_ts), what="summary")[0]
     assert summary.text == (
         "rfai-1125.277: imported 1 claim status, 1 documentation request, 0 rejections."
@@ -321,4 +324,17 @@ def test_a_277_shared_in_the_channel_is_imported_and_its_cards_posted(bot: BotUn
     card = bot.driver.wait_for(
         lambda: [c for c in bot.cards() if "Records requested" in c.text], what="request card"
     )[0]
-    assert "PCN-S1" in card.text
+    shown = text_of(card)
+    assert "Records requested · Aetna · PCN-S1" in shown
+    assert "Operative (surgical operation) note (LOINC 11504-8)" in shown
+    assert "Dec 20, 2026 · 20 days left" in shown
+    assert ids.REQUEST_SENT_BUTTON in shown  # the primary action: Mark sent
+
+    # Slack delivers the event again after a lost acknowledgement: nothing twice
+    assert bot.driver.redeliver(first, retry_attempt=1, retry_reason="timeout").status == 200
+    bot.deps.after_ack.close()
+    bot.post_cards()
+    assert [c.ts for c in bot.cards() if "Records requested" in c.text] == [card.ts]
+    assert len(bot.slack.thread(CHANNEL, share_ts)) == 1
+    with bot.deps.sessions() as session:
+        assert len(session.scalars(select(DocumentationRequest)).all()) == 1
