@@ -107,7 +107,11 @@ def find_payer(connection: Connection, asked: str) -> int | None:
         payer_id = found.scalar()
         if payer_id is not None:
             return int(payer_id)
-    for kind, key in ((AliasKind.ID, id_key(text)), (AliasKind.NAME, name_key(text))):
+    lookups = [(AliasKind.ID, id_key(text)), (AliasKind.NAME, name_key(text))]
+    if any(character.isspace() for character in text):
+        # `BCBS NC` is a name before it is the id `BCBSNC` (an id is compared without spaces)
+        lookups.reverse()
+    for kind, key in lookups:
         query = select(_ALIASES.c.payer_id).where(_ALIASES.c.kind == kind, _ALIASES.c.key == key)
         payer_id = connection.execute(query).scalar()
         if payer_id is not None:

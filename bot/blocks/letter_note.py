@@ -13,20 +13,24 @@ from datetime import date
 
 from bot.blocks.text import clip, escape, long_date, plural
 
-TITLE = ":memo: *Appeal letter draft* · claim {claim} · {level} · {template} template"
-TO_DO = "Read it through, fill the {blanks} (highlighted in the .docx), sign, and send it{by}."
-BY = " by {date}"
+# Read between patient calls, often on a phone: the claim first, the date that matters in bold,
+# then what to enclose; the patient-data note and the next step last.
+TITLE = ":memo: *Appeal letter draft · claim {claim}*"
+KIND = "{level} · {template} letter"
+TO_DO = "Read it, fill the {blanks} (highlighted in the .docx), sign it and send it."
+TO_DO_BY = "*Send it by {date}.* Read it, fill the {blanks} (highlighted in the .docx) and sign it."
 ENCLOSE = "*Enclose:*"
 ENCLOSURE = "• {item}"
 WITHOUT_PATIENT = (
-    "The patient's name, birth date and member ID are blank in this copy: patient details stay "
+    ":lock: The patient's name, birth date and member ID are blank in this copy, to keep them "
     "out of Slack."
 )
-COMPLETE_SAVED = " The complete letter is saved on the bot's computer: {files}."
+COMPLETE_SAVED = " The complete letter is on the bot's computer: {files}."
 COMPLETE_COMMAND = (
-    " For the complete letter run `denials letter {claim}` on the practice's computer."
+    " For the complete letter, run `denials letter {claim}` on the practice's computer."
 )
 LOG_WHEN_SENT = "Once it is sent, log it with *Log appeal* on the card."
+LOG_WHEN_SENT_NO_CARD = "Once it is sent, log it with `/denials appeal {claim}`."
 POSTED_IN_THREAD = "The appeal letter draft for claim {claim} is in the card's thread."
 POSTED_IN_DM = (
     "The appeal letter draft for claim {claim} is in your direct messages (it has no card)."
@@ -51,16 +55,18 @@ class LetterNote:
     deadline: date | None
     without_patient: bool  # the patient's details were left blank in this copy
     saved_files: Sequence[str] = ()  # the complete letter's files, when the bot wrote them
+    on_card: bool = True  # posted in the card's thread (else in a direct message)
 
 
 def letter_comment(note: LetterNote) -> str:
     claim = escape(clip(note.claim_number, 80))
+    blanks = plural(note.blanks, "blank")
     lines = [
-        TITLE.format(claim=claim, level=note.level, template=note.template),
-        TO_DO.format(
-            blanks=plural(note.blanks, "blank"),
-            by=BY.format(date=long_date(note.deadline)) if note.deadline else "",
-        ),
+        TITLE.format(claim=claim),
+        KIND.format(level=note.level, template=note.template),
+        TO_DO_BY.format(date=long_date(note.deadline), blanks=blanks)
+        if note.deadline
+        else TO_DO.format(blanks=blanks),
     ]
     if note.enclosures:
         lines.append(ENCLOSE)
@@ -74,5 +80,5 @@ def letter_comment(note: LetterNote) -> str:
             else COMPLETE_COMMAND.format(claim=claim)
         )
         lines.append(WITHOUT_PATIENT + where)
-    lines.append(LOG_WHEN_SENT)
+    lines.append(LOG_WHEN_SENT if note.on_card else LOG_WHEN_SENT_NO_CARD.format(claim=claim))
     return "\n".join(lines)

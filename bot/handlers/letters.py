@@ -84,6 +84,7 @@ def post_letter(client: WebClient, draft: SlackDraft, *, user: str) -> Literal["
             deadline=letter.deadline,
             without_patient=draft.without_patient,
             saved_files=draft.saved_files,
+            on_card=letter.card is not None,
         )
     )
     if letter.card is not None:

@@ -202,7 +202,7 @@ class AppealLetters:
     ) -> LetterFacts:
         claim = session.get(Claim, denial.claim_id)
         remittance = session.get(Remittance, claim.remittance_id) if claim else None
-        rule = self._rule(denial)
+        rule = self._rule(denial, remittance)
         medicare = rule.key == MEDICARE_KEY
         appeals = list(denial.appeals)
         lines = tuple(_line(item) for item in (claim.lines if claim else []))
@@ -242,9 +242,12 @@ class AppealLetters:
             prior_appeals=tuple(_prior(appeal) for appeal in appeals),
         )
 
-    def _rule(self, denial: Denial) -> PayerRule:
+    def _rule(self, denial: Denial, remittance: Remittance | None) -> PayerRule:
+        """The rule the import chose; if the rules file no longer has it, the one matching the
+        payer now (by the id the remittance wrote, then by the payer's name)."""
         rules = self._rulebook.payer_rules
-        return rules.get(denial.rule_key) or rules.match(Payer(denial.payer_name))
+        written = remittance.payer_identifier if remittance else None
+        return rules.get(denial.rule_key) or rules.match(Payer(denial.payer_name, written))
 
     def _audit(
         self, denial_id: int, actor: str, now: datetime, version: int, **detail: Any

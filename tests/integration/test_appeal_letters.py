@@ -23,6 +23,7 @@ from bot.letters.compose import LetterTemplates
 from bot.services.appeal_letters import AppealLetters, write_files
 from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
+from bot.services.payers import merge
 from bot.services.triage import AppealForm
 from storage.models import AuditEvent, Denial
 from tests.support.x835 import ClaimSpec, Line, denied, make_835
@@ -42,11 +43,13 @@ def load(
     clock: Clock,
     *claims: ClaimSpec,
     payer: str = "AETNA",
+    payer_id: str = "60054",
 ) -> int:
     context = ImportContext(
         sessions=sessions, rulebook=rulebook, actor="cli:test", now=clock.now(), today=TODAY
     )
-    outcome = import_file(make_835(list(claims), payer=payer), context, file_name=f"{payer}.835")
+    data = make_835(list(claims), payer=payer, payer_id=payer_id)
+    outcome = import_file(data, context, file_name=f"{payer}.835")
     assert outcome.status == "imported", outcome.summary_line()
     with sessions() as session:
         return session.scalars(select(Denial.id).order_by(Denial.id.desc())).first() or 0
@@ -123,6 +126,42 @@ def test_a_draft_is_filled_from_the_remittance_and_audited(
         "phi": "complete",
         "to": "file",
     }
+
+
+def test_the_letter_names_the_payer_as_people_read_it_and_follows_a_merge(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    shouted = "BLUE CROSS AND BLUE SHIELD OF NORTH CAROLINA"
+    first = load(sessions, rulebook, clock, denied("BC1"), payer=shouted, payer_id="BCBSNC")
+    second = load(sessions, rulebook, clock, denied("BC2"), payer="BCBS NC", payer_id="61473")
+
+    words = pdf_words(draft(letters, clock, first).files[1].content)
+    assert "Blue Cross and Blue Shield of North Carolina" in words
+    assert shouted not in words
+    assert "BCBS NC" in pdf_words(draft(letters, clock, second).files[1].content)
+
+    # staff join the second spelling into the first: its next draft uses the payer's name
+    merge(sessions, "BCBS NC", shouted, now=clock.now())
+    letter = draft(letters, clock, second)
+    words = pdf_words(letter.files[1].content)
+    assert "Blue Cross and Blue Shield of North Carolina" in words
+    assert "BCBS NC" not in words
+    document = docx.Document(io.BytesIO(letter.files[0].content))
+    addressed = [p.text for p in document.paragraphs if "Attn: Appeals" in p.text]
+    assert addressed[0].startswith("Blue Cross and Blue Shield of North Carolina\nAttn: Appeals")
+
+
+def test_a_rule_gone_from_the_rules_file_is_found_again_by_the_payers_id(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    # Aetna's id under a name no rule knows: the import chose Aetna's rule by the id
+    denial_id = load(sessions, rulebook, clock, denied("AX1"), payer="ACME HEALTH PLAN")
+    with sessions() as session, session.begin():
+        session.get_one(Denial, denial_id).rule_key = "retired-rule"
+
+    words = pdf_words(draft(letters, clock, denial_id).files[1].content)
+    assert "Acme Health Plan" in words
+    assert "Availity" in words  # Aetna's portal: the rule matched by the remittance's payer id
 
 
 def test_the_slack_copy_leaves_the_patient_out_under_minimal(
