@@ -55,6 +55,7 @@ def import_files(args: argparse.Namespace) -> int:
         csv_mapping=mapping,
         skip_bad_rows=args.skip_bad_rows,
         zone=rt.clock.zone,
+        alert_channel=args.settings.channel,
     )
     # A path that is missing, unreadable or not a file is one line of its own: the others are
     # imported and summarised all the same.

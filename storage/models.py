@@ -358,7 +358,9 @@ class SlackReceipt(Base):
 
 
 class PatternFix(Base):
-    """A workflow fix recorded for a repeat pattern ("Record a fix" on a grouped card)."""
+    """A workflow fix recorded for a repeat pattern ("Record a fix" on a grouped card, an early
+    warning, or `/denials patterns`). `pattern_key` is a grouped card's pattern key or a scope
+    key (bot/domain/pattern_scope.py); the fix is measured from `effective_on`."""
 
     __tablename__ = "pattern_fixes"
 
@@ -367,6 +369,36 @@ class PatternFix(Base):
     note: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str] = mapped_column(String())
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    owner: Mapped[str | None] = mapped_column(String())  # Slack user id who owns the change
+    effective_on: Mapped[date | None] = mapped_column(Date)  # None: the day it was recorded
+
+
+class PatternAlert(Base):
+    """An early warning of a repeat pattern, or a fix's one "still recurring" alert.
+
+    Written in the import's transaction that crossed the threshold, with its message in the
+    send ledger (kind `pattern_alert`, the same key), which the next posting round sends to
+    the denials channel once. `key` keeps it to one per pattern and episode (`{base}#{n}`) or
+    per fix (`fix:{id}`).
+    """
+
+    __tablename__ = "pattern_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(), unique=True)
+    base: Mapped[str] = mapped_column(String(), index=True)  # payer|cause|CARC
+    scope: Mapped[str] = mapped_column(String())  # the pattern as alerted (pattern_scope)
+    trigger: Mapped[str] = mapped_column(String())  # new, rate, recurring
+    fix_id: Mapped[int | None] = mapped_column(ForeignKey("pattern_fixes.id"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_files.id"))
+    window_start: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[date] = mapped_column(Date)  # the newest denial date it counted
+    denials: Mapped[int] = mapped_column(Integer)
+    claims: Mapped[int] = mapped_column(Integer)
+    dollars: Mapped[Decimal] = mapped_column(Money)
+    baseline_denials: Mapped[int] = mapped_column(Integer, default=0)
+    baseline_claims: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SavedColumnMapping(Base):

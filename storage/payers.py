@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.domain.payers import AliasKind, display_name, id_key, name_key
 from bot.domain.records import Payer as WrittenPayer
 from storage.bulk.insert import insert_one, table_of
-from storage.models import Claim, Denial, PatternFix, Payer, PayerAlias, SlackPost
+from storage.models import Claim, Denial, PatternAlert, PatternFix, Payer, PayerAlias, SlackPost
 
 _PAYERS = table_of(Payer)
 _ALIASES = table_of(PayerAlias)
@@ -27,6 +27,7 @@ _CLAIMS = table_of(Claim)
 _DENIALS = table_of(Denial)
 _POSTS = table_of(SlackPost)
 _FIXES = table_of(PatternFix)
+_ALERTS = table_of(PatternAlert)
 
 
 def payer_token(payer_id: int) -> str:
@@ -136,11 +137,12 @@ def merge_payers(connection: Connection, source: int, target: int) -> None:
     for table in (_ALIASES, _CLAIMS, _DENIALS):
         connection.execute(update(table).where(table.c.payer_id == source).values(payer_id=target))
     old, new = payer_token(source) + "|", payer_token(target) + "|"
-    for table in (_DENIALS, _POSTS, _FIXES):
-        column = table.c.pattern_key
+    keys = [(t, "pattern_key") for t in (_DENIALS, _POSTS, _FIXES)]
+    for table, name in [*keys, (_ALERTS, "base"), (_ALERTS, "scope")]:
+        column = table.c[name]
         connection.execute(
             update(table)
             .where(column.startswith(old, autoescape=True))
-            .values(pattern_key=literal(new) + func.substr(column, len(old) + 1))
+            .values({name: literal(new) + func.substr(column, len(old) + 1)})
         )
     connection.execute(_PAYERS.delete().where(_PAYERS.c.id == source))

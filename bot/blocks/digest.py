@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
 
 from bot.blocks.message import Message, header, section, to_message
-from bot.blocks.text import clip, plural, short_date
+from bot.blocks.text import clip, escape, plural, short_date
 from bot.blocks.work_rows import digest_lines
 from bot.domain.digest import DigestSummary, PatternLine, Tally
 
@@ -29,6 +29,7 @@ NO_NEW = "No new denials last week."
 AGING = "*Open denied $ by age*  {items}"
 PATTERN = "*Repeat pattern:* {name}: {count} in {days} days ({fix})"
 FIX_ON = "fix recorded {day}"
+FIX_VERDICT = "fix recorded {day}: {verdict}"
 NO_FIX = "no fix recorded yet"
 NO_PATTERNS = "No repeat patterns in the last 90 days."
 MORE = "+{count} more"
@@ -111,7 +112,11 @@ def pattern_line(pattern: PatternLine, days: int) -> str:
     parts = [clip(pattern.payer_name, MAX_NAME), pattern.category.label, clip(pattern.code, 20)]
     if pattern.provider:
         parts.append(clip(pattern.provider, MAX_NAME))
-    fix = FIX_ON.format(day=short_date(pattern.fixed_on)) if pattern.fixed_on else NO_FIX
+    fix = NO_FIX
+    if pattern.fixed_on is not None:
+        day = short_date(pattern.fixed_on)
+        verdict = escape(pattern.verdict) if pattern.verdict else None
+        fix = FIX_VERDICT.format(day=day, verdict=verdict) if verdict else FIX_ON.format(day=day)
     return PATTERN.format(
         name=" · ".join(parts), count=plural(pattern.count, "claim"), days=days, fix=fix
     )

@@ -54,6 +54,10 @@ GROUP_SHOW_EACH = "group.show_each"
 GROUP_RECORD_FIX = "group.record_fix"
 GROUP_ACTIONS_BLOCK = "group.actions"  # prefix; the block id is "group.actions|17:2"
 
+# --- repeat patterns: early warnings, /denials patterns (value = the pattern's scope key) -------
+PATTERN_RECORD_FIX = "pattern.record_fix"
+PATTERN_ACTIONS_BLOCK = "pattern.actions"  # prefix; the block id is "pattern.actions|{alert}"
+
 # --- a shared file whose columns were not all understood ----------------------------------------
 MAP_COLUMNS_BUTTON = "file.map_columns"  # value: the file reference (see column_mapping.py)
 MAP_COLUMNS_MODAL = "modal.map_columns"
@@ -105,6 +109,10 @@ APPEAL_NOTE_BLOCK, APPEAL_NOTE_INPUT = "appeal.note", "appeal.note.input"
 WRITE_OFF_REASON_BLOCK, WRITE_OFF_REASON_INPUT = "write_off.reason", "write_off.reason.input"
 MARK_PAID_AMOUNT_BLOCK, MARK_PAID_AMOUNT_INPUT = "mark_paid.amount", "mark_paid.amount.input"
 RECORD_FIX_TEXT_BLOCK, RECORD_FIX_TEXT_INPUT = "record_fix.text", "record_fix.text.input"
+RECORD_FIX_OWNER_BLOCK, RECORD_FIX_OWNER_INPUT = "record_fix.owner", "record_fix.owner.input"
+RECORD_FIX_DATE_BLOCK, RECORD_FIX_DATE_INPUT = "record_fix.date", "record_fix.date.input"
+# A record-a-fix form opened from an alert or /denials patterns carries "pattern:{scope key}".
+PATTERN_METADATA_PREFIX = "pattern:"
 # "Draft appeal letter" inside the Log appeal form (value = the denial reference); the section
 # that holds it says when the draft is posted.
 APPEAL_LETTER_BLOCK, DRAFT_LETTER_BUTTON = "appeal.letter", "appeal.draft_letter"
@@ -129,6 +137,7 @@ ALL_ACTION_IDS = frozenset(
         GROUP_ASSIGN_SELECT,
         GROUP_SHOW_EACH,
         GROUP_RECORD_FIX,
+        PATTERN_RECORD_FIX,
         OPEN_CARD_BUTTON,
         DRAFT_LETTER_BUTTON,
         MAP_COLUMNS_BUTTON,

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -59,9 +60,14 @@ RECORD_FIX_TITLE = "Record a fix"
 RECORD_FIX_SUBMIT = "Save"
 RECORD_FIX_INTRO = (
     "*{pattern}*\nWhat did the practice change so this denial stops coming back? "
-    "The monthly pattern review shows it next to the pattern."
+    "From the day it takes effect, the pattern's rate is compared before and after, and "
+    "`/denials patterns`, the digest and the monthly review say whether it worked."
 )
 RECORD_FIX_TEXT = "What changed in the workflow"
+RECORD_FIX_OWNER = "Who owns the change"
+RECORD_FIX_OWNER_HINT = "Tagged if the pattern keeps coming after the fix. Blank: you."
+RECORD_FIX_DATE = "Effective from"
+RECORD_FIX_DATE_HINT = "The first day claims went out the new way. Blank: today."
 RECORD_FIX_PLACEHOLDER = "e.g. The front desk checks the rendering provider on the authorization"
 
 # (value, label): the values are what the handlers receive.
@@ -194,8 +200,11 @@ def mark_paid_modal(denial_ref: str, claim_number: str, *, denied: Decimal) -> d
     return _modal(ids.MARK_PAID_MODAL, MARK_PAID_TITLE, MARK_PAID_SUBMIT, denial_ref, blocks)
 
 
-def record_fix_modal(group_ref: str, *, pattern: str) -> dict[str, Any]:
-    """What changed in the workflow; `pattern` is `group_card.pattern_label(group)`."""
+def record_fix_modal(
+    ref: str, *, pattern: str, owner: str | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """What changed in the workflow, who owns it, from when. `ref` is a grouped card's
+    reference or `ids.PATTERN_METADATA_PREFIX` + a scope key; `pattern` is its label."""
     blocks: list[Block] = [
         section(RECORD_FIX_INTRO.format(pattern=clip(pattern, 300))),
         _input(
@@ -208,8 +217,25 @@ def record_fix_modal(group_ref: str, *, pattern: str) -> dict[str, Any]:
                 placeholder=RECORD_FIX_PLACEHOLDER,
             ),
         ),
+        _input(
+            ids.RECORD_FIX_OWNER_BLOCK,
+            RECORD_FIX_OWNER,
+            UserSelectElement(action_id=ids.RECORD_FIX_OWNER_INPUT, initial_user=owner),
+            optional=True,
+            hint=RECORD_FIX_OWNER_HINT,
+        ),
+        _input(
+            ids.RECORD_FIX_DATE_BLOCK,
+            RECORD_FIX_DATE,
+            DatePickerElement(
+                action_id=ids.RECORD_FIX_DATE_INPUT,
+                initial_date=today.isoformat() if today else None,
+            ),
+            optional=True,
+            hint=RECORD_FIX_DATE_HINT,
+        ),
     ]
-    return _modal(ids.RECORD_FIX_MODAL, RECORD_FIX_TITLE, RECORD_FIX_SUBMIT, group_ref, blocks)
+    return _modal(ids.RECORD_FIX_MODAL, RECORD_FIX_TITLE, RECORD_FIX_SUBMIT, ref, blocks)
 
 
 def _input(

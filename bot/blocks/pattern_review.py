@@ -14,7 +14,7 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message, header, section, to_message
-from bot.blocks.text import clip, mention, money, plural, short_date
+from bot.blocks.text import clip, escape, mention, money, plural, short_date
 from bot.domain.findings import RootCause
 from bot.domain.likely_causes import prevention
 
@@ -26,6 +26,7 @@ ROW_TITLE = "*{name}*"
 ROW_NUMBERS = "{count} · {amount} ({prior_month}: {prior_count} · {prior_amount}{trend})"
 PREVENT = ":bulb: {text}"
 RECORDED = ":memo: Fix recorded {day}{by}: {note}"
+VERDICT = "*Verdict: {verdict}*"
 NO_FIX = ":memo: No fix recorded yet: use *Record a fix* on the grouped card."
 MORE = "and {count} more patterns with smaller amounts"
 FOOTER = "Patterns repeat until a workflow changes. Record what you changed so next month shows it."
@@ -39,6 +40,7 @@ class RecordedFix:
     note: str
     recorded_on: date
     recorded_by: str | None  # Slack user id, when a person in Slack recorded it
+    verdict: str | None = None  # whether it worked, as of the month's end ("stopped", ...)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +115,8 @@ def row_text(row: PatternRow, prior_month: str) -> str:
                 day=short_date(row.fix.recorded_on), by=by, note=clip(row.fix.note, MAX_NOTE)
             )
         )
+        if row.fix.verdict:
+            lines.append(VERDICT.format(verdict=escape(row.fix.verdict)))
     return "\n".join(lines)
 
 

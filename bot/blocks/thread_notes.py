@@ -165,6 +165,12 @@ def bulk_assigned(user: str, assignee: str, count: int) -> str:
     return BULK_ASSIGNED.format(user=mention(user), count=count, assignee=mention(assignee))
 
 
-def fix_recorded(user: str, text: str) -> str:
-    """`@dana recorded a fix: the front desk now checks ...`."""
-    return FIX_RECORDED.format(user=mention(user), text=clip(text, 2000))
+def fix_recorded(
+    user: str, text: str, *, owner: str | None = None, effective: date | None = None
+) -> str:
+    """`@dana recorded a fix: the front desk now checks ... (owner @james, from Dec 8)`."""
+    note = FIX_RECORDED.format(user=mention(user), text=clip(text, 2000))
+    more = ([f"owner {mention(owner)}"] if owner else []) + (
+        [f"from {short_date(effective)}"] if effective else []
+    )
+    return f"{note} ({', '.join(more)})" if more else note

@@ -1,19 +1,29 @@
-"""Answers that read: `due`, `find`, `trends`; and the claim lookup every claim command uses."""
+"""Answers that read: `due`, `find`, `trends`, `patterns`; and the claim lookup every claim
+command uses."""
 
 from __future__ import annotations
 
 from bot.blocks.command_replies import MatchView, ambiguous, not_found, similar
 from bot.blocks.denial_card import denial_card
 from bot.blocks.due_list import due_list
+from bot.blocks.pattern_chart import pattern_chart
+from bot.blocks.patterns import not_found_message, pattern_detail_message, patterns_message
 from bot.blocks.text import mention
 from bot.blocks.trend_chart import trend_chart
 from bot.blocks.trends import ChartPlace, trends_message
 from bot.commands.replies import CommandContext, Reply
-from bot.commands.requests import DueRequest, FindRequest, Mention, TrendsRequest
+from bot.commands.requests import (
+    DueRequest,
+    FindRequest,
+    Mention,
+    PatternsRequest,
+    TrendsRequest,
+)
 from bot.errors import InputError
 from bot.services.card_reads import CardReads
 from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
+from bot.services.patterns import pattern_detail, patterns_view
 from bot.services.trends import trends_report
 
 NOT_A_PERSON = (
@@ -74,3 +84,15 @@ def trends(request: TrendsRequest, ctx: CommandContext) -> Reply:
     chart = trend_chart(report) if ctx.charts else None
     place: ChartPlace = None if chart is None else "here" if ctx.share else "dm"
     return Reply(trends_message(report, chart=place), chart=chart)
+
+
+def patterns(request: PatternsRequest, ctx: CommandContext) -> Reply:
+    """Active patterns ranked by dollars; or one with its claims and its weekly rate chart."""
+    today = ctx.clock.today()
+    if request.pattern is None:
+        return Reply(patterns_message(patterns_view(ctx.sessions, today)))
+    detail, _ = pattern_detail(ctx.sessions, request.pattern, today)
+    if detail is None:
+        return Reply(not_found_message(request.pattern), ok=False)
+    chart = pattern_chart(detail) if ctx.charts else None
+    return Reply(pattern_detail_message(detail), chart=chart)

@@ -18,6 +18,7 @@ from bot.commands.requests import (
     HelpRequest,
     LetterRequest,
     OutcomeRequest,
+    PatternsRequest,
     Result,
     TrendsRequest,
     Who,
@@ -41,6 +42,8 @@ from bot.domain.trend_periods import DIMENSIONS, Dimension, Span
 from bot.errors import InputError
 
 UNKNOWN_WORD = "I didn't understand `{word}`."
+PATTERN_TOO_LONG = "Name the pattern in at most {limit} characters: its number, or a few words."
+MAX_PATTERN_WORDS = 200
 NEED_CLAIM = "Which claim? Give the claim number or the denial id from the card (`D-1042`)."
 NOT_A_CLAIM = "`{word}` is a person, not a claim."
 ONE_WHO = "Say one of `mine`, `unassigned` or `@someone`, not several."
@@ -193,6 +196,14 @@ def parse_trends(words: list[Word], text: str, today: date) -> TrendsRequest:
         else:
             raise InputError(BAD_DIMENSION.format(word=word.text))
     return TrendsRequest(span=span or DEFAULT_SPAN, dimension=dimension or "category")
+
+
+def parse_patterns(words: list[Word], text: str, today: date) -> PatternsRequest:
+    """`patterns` lists them; `patterns 2` or `patterns aetna 197` opens one."""
+    asked = " ".join(w.text for w in words).strip()
+    if len(asked) > MAX_PATTERN_WORDS:
+        raise InputError(PATTERN_TOO_LONG.format(limit=MAX_PATTERN_WORDS))
+    return PatternsRequest(asked or None)
 
 
 def parse_find(words: list[Word], text: str, today: date) -> FindRequest:

@@ -69,6 +69,11 @@ class TrendsRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class PatternsRequest:
+    pattern: str | None = None  # its number in the list, or words of its name
+
+
+@dataclass(frozen=True, slots=True)
 class FindRequest:
     claim: str
 

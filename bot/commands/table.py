@@ -23,6 +23,7 @@ from bot.commands.parse import (
     parse_help,
     parse_letter,
     parse_outcome,
+    parse_patterns,
     parse_trends,
 )
 from bot.commands.records import log_request, parse_request
@@ -105,6 +106,15 @@ TABLE: tuple[Subcommand, ...] = (
         managers_only="see denial trends",
     ),
     Subcommand(
+        "patterns",
+        "patterns [PATTERN]",
+        "repeat patterns by dollars with their fixes and verdicts; PATTERN (its number or "
+        "words of its name) opens one with its claims and a weekly chart",
+        "/denials patterns aetna 197",
+        parse_patterns,
+        answers.patterns,
+    ),
+    Subcommand(
         "find",
         "find CLAIM",
         "show a denial's card (claim number or id like D-1042)",
@@ -162,6 +172,7 @@ ALIASES = {
     "search": "find",
     "records": "request",
     "adr": "request",
+    "pattern": "patterns",
 }
 
 

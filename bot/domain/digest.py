@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.domain.findings import RootCause
+from bot.domain.pattern_scope import covers
 from bot.domain.statuses import ACTIONABLE, CLOSED, COUNTED, DenialStatus
 from bot.domain.work_summary import WorkSummary
 
@@ -58,8 +59,9 @@ class AppealFact:
 
 @dataclass(frozen=True, slots=True)
 class FixFact:
-    pattern_key: str
+    pattern_key: str  # a grouped card's pattern key, or a scope key (pattern_scope)
     recorded_on: date
+    verdict: str | None = None  # bot.domain.pattern_rates.FixEffect.words, as of the digest
 
 
 @dataclass(slots=True)
@@ -81,6 +83,7 @@ class PatternLine:
     count: int
     amount: Decimal
     fixed_on: date | None  # the latest recorded fix
+    verdict: str | None = None  # whether it worked: "stopped", "fell by 70%", ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,14 +227,11 @@ def age_bucket(days: int) -> str:
 def top_patterns(
     recent: Sequence[DenialFact], fixes: Iterable[FixFact], limit: int = TOP_PATTERNS
 ) -> tuple[PatternLine, ...]:
-    """The most frequent repeat patterns, each with the day its latest fix was recorded."""
+    """The most frequent repeat patterns, each with its latest fix: when, and its verdict."""
+    fixes = list(fixes)
     groups: dict[str, list[DenialFact]] = defaultdict(list)
     for fact in recent:
         groups[fact.pattern_key].append(fact)
-    latest_fix: dict[str, date] = {}
-    for fix in fixes:
-        if fix.pattern_key not in latest_fix or fix.recorded_on > latest_fix[fix.pattern_key]:
-            latest_fix[fix.pattern_key] = fix.recorded_on
     repeats = [(key, facts) for key, facts in groups.items() if len(facts) >= REPEAT_MIN]
     repeats.sort(key=lambda item: (-len(item[1]), -_total(item[1]), item[0]))
     lines = []
@@ -239,6 +239,7 @@ def top_patterns(
         parts = key.split("|")
         code = parts[2] if len(parts) > 2 else "-"
         first = facts[0]
+        fix = latest_fix(key, fixes)
         lines.append(
             PatternLine(
                 payer_name=first.payer_name,
@@ -247,10 +248,22 @@ def top_patterns(
                 provider=first.provider,
                 count=len(facts),
                 amount=_total(facts),
-                fixed_on=latest_fix.get(key),
+                fixed_on=fix.recorded_on if fix else None,
+                verdict=fix.verdict if fix else None,
             )
         )
     return tuple(lines)
+
+
+def latest_fix(pattern_key: str, fixes: Iterable[FixFact]) -> FixFact | None:
+    """The latest fix recorded for a pattern or for a scope that covers it (any CPT)."""
+    found: FixFact | None = None
+    for fix in fixes:
+        if covers(fix.pattern_key, pattern_key) and (
+            found is None or fix.recorded_on >= found.recorded_on
+        ):
+            found = fix
+    return found
 
 
 def _ranked(tallies: Mapping[K, Tally]) -> tuple[tuple[K, Tally], ...]:

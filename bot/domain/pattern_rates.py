@@ -139,11 +139,11 @@ class FixEffect:
 
 
 def measure_windows(effective: date, data_until: date) -> tuple[date, date, int]:
-    """(first day before, first day after, days in each): the after window runs from the
-    effective date to the newest claim of the payer, at most `MAX_MEASURE`; the before window
-    is as long and ends the day before the effective date."""
+    """(first day before, first day after, days in each). The after window is the latest
+    stretch of data since the effective date (to the newest claim from the payer), at most
+    `MAX_MEASURE`; the before window is as long and ends the day before the effective date."""
     days = max(0, min((data_until - effective).days + 1, MAX_MEASURE.days))
-    return effective - timedelta(days=days), effective, days
+    return effective - timedelta(days=days), data_until - timedelta(days=days - 1), days
 
 
 def fix_effect(before: Counts, after: Counts, days: int) -> FixEffect:
@@ -178,7 +178,7 @@ def _percent(share: Fraction) -> int:
 
 def data_words(days: int) -> str:
     if days < 7:
-        return "under a week of data" if days != 0 else "no data since"
+        return "under a week of data" if days != 0 else "no claims since"
     weeks = days // 7
     return f"{weeks} week{'s' if weeks != 1 else ''} of data"
 

@@ -78,6 +78,16 @@ class Scope:
         return Scope(self.payer, self.category, self.code, provider, cpt)
 
 
+def covers(fix_key: str, pattern_key: str) -> bool:
+    """Whether a fix recorded against `fix_key` (a grouped card's pattern key or a scope key)
+    is a fix for denials with `pattern_key`, whatever their CPT."""
+    try:
+        scope = Scope.parse(fix_key)
+    except ValueError:  # a key of an older form: only itself
+        return fix_key == pattern_key
+    return scope.covers(pattern_key, scope.cpt)
+
+
 def provider_of(pattern_key: str) -> str:
     """The provider part of a denial's pattern key."""
     return _four(pattern_key)[3]

@@ -38,6 +38,7 @@ NEEDS: Mapping[str, tuple[Need, str]] = {
     ids.GROUP_ASSIGN_SELECT: (MEMBER, "Assigning denials"),
     ids.GROUP_SHOW_EACH: (MEMBER, "Listing a pattern's claims"),
     ids.GROUP_RECORD_FIX: (MEMBER, "Recording a fix"),
+    ids.PATTERN_RECORD_FIX: (MEMBER, "Recording a fix"),
     ids.DRAFT_LETTER_BUTTON: (MEMBER, "Drafting an appeal letter"),
     ids.MAP_COLUMNS_BUTTON: (MEMBER, "Importing a report"),
     ids.IMPORT_OTHER_ROWS_BUTTON: (MEMBER, "Importing a report"),

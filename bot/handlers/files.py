@@ -126,6 +126,7 @@ def import_shared_file(
         csv_mapping=mapping,
         skip_bad_rows=skip_bad_rows,
         zone=deps.clock.zone,
+        alert_channel=deps.settings.channel,
     )
     return import_file(data, context, file_name=file.name)
 

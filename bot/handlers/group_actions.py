@@ -1,4 +1,5 @@
-"""Listeners for a grouped card: root cause for all, assign all, show each claim, record a fix."""
+"""Listeners for a grouped card: root cause for all, assign all, show each claim, record a fix;
+and "Record a fix" on an early warning or in `/denials patterns` (the same form)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_change, show_privately
 from bot.handlers.listen import on_click
 from bot.services.group_triage import GroupChange
+from bot.services.patterns import pattern_title
 from bot.slack.payloads import Click
 
 NOT_A_GROUP = "This button is not on a grouped card I know. Nothing was changed."
+NOT_A_PATTERN = (
+    "I don't know this pattern any more (its payer may have been merged into another). "
+    "Run `/denials patterns` and record the fix from there."
+)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -46,6 +52,10 @@ def register(app: App, deps: Deps) -> None:
     def record_fix(click: Click, respond: Respond) -> None:
         deps.after_ack(lambda: _open_fix_form(deps, click, respond), respond)
 
+    @on_click(app, ids.PATTERN_RECORD_FIX)
+    def record_pattern_fix(click: Click, respond: Respond) -> None:
+        deps.after_ack(lambda: _open_pattern_fix_form(deps, click, respond), respond)
+
 
 def _show_each(deps: Deps, click: Click, respond: Respond) -> None:
     if click.ref is None:
@@ -60,7 +70,25 @@ def _open_fix_form(deps: Deps, click: Click, respond: Respond) -> None:
         refuse(respond, NOT_A_GROUP)
         return
     modal = record_fix_modal(
-        ids.denial_ref(view.group_id, view.version), pattern=pattern_label(view)
+        ids.denial_ref(view.group_id, view.version),
+        pattern=pattern_label(view),
+        owner=click.user.user,
+        today=deps.clock.today(),
+    )
+    deps.client.views_open(trigger_id=click.trigger_id, view=modal)
+
+
+def _open_pattern_fix_form(deps: Deps, click: Click, respond: Respond) -> None:
+    scope = click.choice or ""
+    title = pattern_title(deps.sessions, scope)
+    if title is None:
+        refuse(respond, NOT_A_PATTERN)
+        return
+    modal = record_fix_modal(
+        ids.PATTERN_METADATA_PREFIX + scope,
+        pattern=title,
+        owner=click.user.user,
+        today=deps.clock.today(),
     )
     deps.client.views_open(trigger_id=click.trigger_id, view=modal)
 

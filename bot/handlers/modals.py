@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +13,8 @@ from bot.blocks import ids, thread_notes
 from bot.deps import Deps
 from bot.domain.actor import Actor
 from bot.handlers.listen import Change, keep_open, on_submit, submit_change
-from bot.services.pattern_fixes import record_fix
+from bot.services.courier import NOTE, new_key
+from bot.services.pattern_fixes import record_fix, record_pattern_fix
 from bot.services.triage import AppealForm
 from bot.slack.payloads import Submission
 
@@ -21,6 +24,10 @@ DATE_MISSING = "Pick the day the appeal was sent."
 AMOUNT_BAD = "Enter the amount the payer paid, like 420.00."
 REASON_MISSING = "Say why, for the manager's review."
 FIX_MISSING = "Say what changed."
+FIX_DATE_BAD = "Pick the day the change took effect."
+FIX_DATE_FAR = "Pick a day within a year of today: the fix is measured from that day."
+log = logging.getLogger(__name__)
+
 REF_BAD = "This form is out of date. Close it and click the button on the card again."
 
 
@@ -69,17 +76,83 @@ def register(app: App, deps: Deps) -> None:
         if not text:
             keep_open(ack, ids.RECORD_FIX_TEXT_BLOCK, FIX_MISSING)
             return
-        if form.ref is None:
+        raw_day = form.answer(ids.RECORD_FIX_DATE_BLOCK, ids.RECORD_FIX_DATE_INPUT)
+        effective, problem = _effective_on(raw_day, deps.clock.today())
+        if effective is None:
+            keep_open(ack, ids.RECORD_FIX_DATE_BLOCK, problem)
+            return
+        scope = form.metadata.removeprefix(ids.PATTERN_METADATA_PREFIX)
+        if form.ref is None and scope == form.metadata:
             keep_open(ack, ids.RECORD_FIX_TEXT_BLOCK, REF_BAD)
             return
         ack()
-        post_id, actor, now = form.ref.id, deps.actor(form.user), deps.clock.now()
-        deps.after_ack(lambda: _record_fix(deps, post_id, text, actor, now))
+        actor, now = deps.actor(form.user), deps.clock.now()
+        fix = Fix(
+            text, form.answer(ids.RECORD_FIX_OWNER_BLOCK, ids.RECORD_FIX_OWNER_INPUT), effective
+        )
+        if form.ref is not None:
+            post_id = form.ref.id
+            deps.after_ack(lambda: _record_fix(deps, post_id, fix, actor, now))
+        else:
+            deps.after_ack(lambda: _record_pattern_fix(deps, scope, fix, actor, now))
 
 
-def _record_fix(deps: Deps, post_id: int, text: str, actor: Actor, now: datetime) -> None:
-    record_fix(deps.sessions, post_id, text, actor.key, now)
-    deps.poster.thread_note(post_id, thread_notes.fix_recorded(actor.user, text))
+@dataclass(frozen=True, slots=True)
+class Fix:
+    text: str
+    owner: str | None
+    effective: date
+
+    def note(self, user: str) -> str:
+        return thread_notes.fix_recorded(
+            user, self.text, owner=self.owner, effective=self.effective
+        )
+
+
+def _record_fix(deps: Deps, post_id: int, fix: Fix, actor: Actor, now: datetime) -> None:
+    record_fix(
+        deps.sessions,
+        post_id,
+        fix.text,
+        actor.key,
+        now,
+        owner=fix.owner or actor.user,
+        effective_on=fix.effective,
+    )
+    deps.poster.thread_note(post_id, fix.note(actor.user))
+
+
+def _record_pattern_fix(deps: Deps, scope: str, fix: Fix, actor: Actor, now: datetime) -> None:
+    """From an alert or `/denials patterns`: noted in the thread of the pattern's alert."""
+    done = record_pattern_fix(
+        deps.sessions,
+        scope,
+        fix.text,
+        actor.key,
+        now,
+        owner=fix.owner or actor.user,
+        effective_on=fix.effective,
+    )
+    if not done.ok:
+        log.warning("a fix was submitted for a pattern that is not known")
+        return
+    if done.alert is not None:
+        deps.poster.notes.send(
+            NOTE, new_key(), done.alert.channel, fix.note(actor.user), thread_ts=done.alert.ts
+        )
+
+
+def _effective_on(raw: str | None, today: date) -> tuple[date | None, str]:
+    """The day the fix takes effect (today when left empty), or why the answer is not one."""
+    if not raw:
+        return today, ""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None, FIX_DATE_BAD
+    if day > today + timedelta(days=366) or day < today - timedelta(days=366):
+        return None, FIX_DATE_FAR
+    return day, ""
 
 
 def _sent_on(raw: str | None, today: date) -> tuple[date | None, str]:

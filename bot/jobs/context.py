@@ -64,7 +64,13 @@ def build_jobs(deps: Deps, *, ledger: SendLedger | None = None) -> Jobs:
             pace=Pacer(interval),
         ),
         inbox=(
-            Inbox(settings.inbox, deps.sessions, deps.rulebook, zone=settings.zone)
+            Inbox(
+                settings.inbox,
+                deps.sessions,
+                deps.rulebook,
+                zone=settings.zone,
+                channel=settings.channel,
+            )
             if settings.inbox
             else None
         ),

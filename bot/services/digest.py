@@ -30,8 +30,10 @@ from bot.domain.digest import (
     summarize,
 )
 from bot.domain.findings import RootCause
+from bot.domain.pattern_scope import Scope
 from bot.domain.statuses import COUNTED
 from bot.services.job_report import JobReport
+from bot.services.patterns import fix_verdicts
 from bot.services.recipients import Recipients, Sender, Words
 from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
@@ -116,16 +118,24 @@ def digest_summary(
     """What the digest due on `slot_day` says, with open work as of `today`."""
     start, end = period_before(slot_day)
     facts = _Facts(zone)
+    verdicts = fix_verdicts(sessions, today)
     with sessions() as session:
         denials = facts.denials(session, start, today)
         appeals = facts.appeals(session, start)
         fixes = [
-            FixFact(key, facts.day(at))
+            FixFact(key, facts.day(at), verdicts.get(_scope_key(key)))
             for key, at in session.execute(select(PatternFix.pattern_key, PatternFix.recorded_at))
         ]
         work = work_summary(session, period_start=start, period_end=end, today=today)
     summary = summarize(denials, appeals, fixes, Week(start, end, today, late))
     return replace(summary, work=work)
+
+
+def _scope_key(pattern_key: str) -> str:
+    try:
+        return Scope.parse(pattern_key).key
+    except ValueError:
+        return pattern_key
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,14 @@ from bot.importers.file_kind import file_kind
 from bot.importers.x12_detect import HEAD_BYTES, transaction_set
 from bot.importers.x835 import read_835
 from bot.services.column_mappings import find_saved, mark_used, remember
+from bot.services.pattern_watch import watch_import
 from bot.services.status_links import close_paid_requests, link_missing_records
 from storage.bulk.import_lock import busy_or_none, lock_imports
 from storage.bulk.import_writer import ImportWriter, WriteCounts
 from storage.bulk.insert import insert_one, table_of
 from storage.bulk.outbox import enqueue_cards
 from storage.models import ImportFile
+from storage.send_ledger import SendLedger
 
 log = logging.getLogger(__name__)
 _FILES = table_of(ImportFile)
@@ -198,6 +200,9 @@ class ImportContext:
     # imported on purpose and what was left out is listed (`--skip-bad-rows`, the Slack button).
     skip_bad_rows: bool = False
     zone: ZoneInfo | None = None  # the practice's time zone, for dates in summaries
+    # Where early warnings of repeat patterns go (DENIALS_CHANNEL); without one they are
+    # still recorded and listed by `/denials patterns`.
+    alert_channel: str | None = None
 
 
 def import_paths(
@@ -413,6 +418,14 @@ def _store(
         return outcome
     _store_totals(session, import_id, counts, outcome.warnings, rejected)
     enqueue_cards(session, import_id, now=context.now, group_min=context.group_min)
+    watch_import(
+        session,
+        import_id,
+        now=context.now,
+        zone_today=context.today,
+        channel=context.alert_channel,
+        ledger=SendLedger(context.sessions),
+    )
     link_missing_records(session, context.now, import_id=import_id)
     close_paid_requests(session, context.now, import_id=import_id)
     return outcome

@@ -45,6 +45,7 @@ class Inbox:
     rulebook: Rulebook
     settle: float = SETTLE_SECONDS
     zone: ZoneInfo | None = None  # the practice's, for the dates its summaries name
+    channel: str | None = None  # where early warnings of repeat patterns go
 
     def run(self, *, now: datetime, today: date, wall_clock: float | None = None) -> JobReport:
         """Import every settled file; `now`/`today` stamp the import, `wall_clock` ages files."""
@@ -59,6 +60,7 @@ class Inbox:
             now=now,
             today=today,
             zone=self.zone,
+            alert_channel=self.channel,
         )
         for path in self.ready_files(time.time() if wall_clock is None else wall_clock):
             self._one(path, context, report)

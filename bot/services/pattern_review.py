@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,8 +28,10 @@ from bot.blocks.pattern_review import (
 )
 from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
+from bot.domain.pattern_scope import Scope, covers
 from bot.domain.statuses import COUNTED
 from bot.services.job_report import JobReport
+from bot.services.patterns import fix_verdicts
 from bot.services.recipients import Recipients, Sender, Words
 from bot.services.status_filter import status_in
 from bot.slack.delivery import Pacer
@@ -150,6 +152,7 @@ class PatternReview:
 
     def view(self, month: date) -> PatternReviewView:
         before, _, after = month_bounds(month)
+        verdicts = fix_verdicts(self.sessions, after - timedelta(days=1))
         with self.sessions() as session:
             rows = session.execute(
                 select(
@@ -171,21 +174,36 @@ class PatternReview:
                 )
             ).all()
             facts = [_fact(row) for row in rows]
-            fixes = self._fixes(session, {f.pattern_key for f in facts})
+            fixes = self._fixes(session, {f.pattern_key for f in facts}, verdicts)
         return review_view(facts, fixes, month)
 
-    def _fixes(self, session: Session, keys: set[str]) -> dict[str, RecordedFix]:
+    def _fixes(
+        self, session: Session, keys: set[str], verdicts: dict[str, str]
+    ) -> dict[str, RecordedFix]:
+        """Per denial pattern key: the latest fix recorded for it, or for a pattern (an early
+        warning's, `/denials patterns`') that covers it, with its verdict."""
+        fixes = list(session.scalars(select(PatternFix).order_by(PatternFix.id)))
         latest: dict[str, RecordedFix] = {}
-        for fix in session.scalars(
-            select(PatternFix).where(PatternFix.pattern_key.in_(keys)).order_by(PatternFix.id)
-        ):
+        for key in keys:
+            found = [f for f in fixes if covers(f.pattern_key, key)]
+            if not found:
+                continue
+            fix = found[-1]
             person = Actor.from_key(fix.recorded_by)
-            latest[fix.pattern_key] = RecordedFix(
+            latest[key] = RecordedFix(
                 note=fix.note,
                 recorded_on=fix.recorded_at.astimezone(self.zone).date(),
                 recorded_by=person.user if person is not None else None,
+                verdict=verdicts.get(_scope_key(fix.pattern_key)),
             )
         return latest
+
+
+def _scope_key(key: str) -> str:
+    try:
+        return Scope.parse(key).key
+    except ValueError:
+        return key
 
 
 def _fact(row: Row[Any]) -> PatternFact:

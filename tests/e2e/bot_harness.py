@@ -54,6 +54,7 @@ class BotUnderTest:
             actor="cli:test",
             now=self.deps.clock.now(),
             today=self.deps.clock.today(),
+            alert_channel=self.settings.channel,
         )
         return import_file(data, context, file_name=name)
 

@@ -121,6 +121,7 @@ class JobBot:
             actor="cli:test",
             now=now,
             today=on,
+            alert_channel=self.deps.settings.channel,
         )
         outcome = import_file(make_835(list(claims), **kw), context, file_name=name)
         assert outcome.status == "imported", outcome.summary_line()

@@ -114,7 +114,8 @@ def test_the_digest_counts_what_happened_last_week(bot: JobBot) -> None:
     assert "*Needs an owner:* 0 unassigned · 1 without a root cause" in text
     assert "*Overdue:* 1 ($100)" in text
     assert "*Appeals sent:* 1 · corrected claims 0 · *Outcomes:* 1 won · 0 lost · 0 partial" in text
-    assert ": 3 claims in 90 days (fix recorded Nov 25)" in text
+    # the verdict beside the fix: no claims from the payer have come since it took effect
+    assert ": 3 claims in 90 days (fix recorded Nov 25: no change yet: no claims since)" in text
 
 
 def test_without_a_channel_the_digest_says_where_it_should_go(

@@ -15,11 +15,14 @@ from bot.blocks.group_card import group_card
 from bot.blocks.home import home_view
 from bot.blocks.message import Message
 from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from bot.blocks.pattern_alert import alert_message
+from bot.blocks.patterns import pattern_detail_message, patterns_message
 from bot.blocks.rejection_card import rejection_card
 from bot.blocks.request_card import request_card
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from bot.blocks.work_views import WorkKind
 from bot.domain.statuses import RejectionStatus, RequestStatus
+from tests.unit.pattern_view_builders import make_alert, make_detail, make_patterns
 from tests.unit.test_blocks_column_mapping import REF, question
 from tests.unit.view_builders import (
     TODAY,
@@ -86,6 +89,10 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
         due_list(
             make_due(work=(make_work_row(), make_work_row(WorkKind.REJECTION, item_id=3)))
         ).blocks,
+        # early warnings and /denials patterns
+        alert_message(make_alert()).blocks,
+        patterns_message(make_patterns()).blocks,
+        pattern_detail_message(make_detail()).blocks,
     ]
     emitted = set().union(*(action_ids(p) for p in payloads))
     assert emitted == ids.ALL_ACTION_IDS

@@ -59,13 +59,17 @@ def test_measure_windows_are_equal_and_capped() -> None:
         date(2026, 11, 2),
         28,
     )
-    _, _, days = measure_windows(date(2026, 1, 1), date(2026, 12, 31))
-    assert days == 84
+    # an old fix: its latest 12 weeks against the 12 weeks before it took effect
+    assert measure_windows(date(2026, 1, 1), date(2026, 12, 31)) == (
+        date(2025, 10, 9),
+        date(2026, 10, 9),
+        84,
+    )
     assert measure_windows(date(2026, 11, 2), date(2026, 10, 1))[2] == 0
 
 
 def test_data_words() -> None:
-    assert data_words(0) == "no data since"
+    assert data_words(0) == "no claims since"
     assert data_words(3) == "under a week of data"
     assert data_words(7) == "1 week of data"
     assert data_words(30) == "4 weeks of data"
