@@ -42,7 +42,8 @@ RECURRING_WHY = (
     "length of time before."
 )
 FIX_LINE = "*Fix on record* ({effective}{by}): {note}"
-SO_FAR = "*So far*\n{count} · {dollars}\n{first} – {last}"
+SO_FAR = "*{title}*\n{count} · {dollars}\n{first} – {last}"
+SO_FAR_TITLE, SINCE_FIX_TITLE = "So far", "Since the fix"
 CLAIMS = "*Claims*\n{claims}"
 CLAIMS_MORE = " and {count} more"
 LIKELY = "*Likely cause:* {cause}"
@@ -51,6 +52,9 @@ RECORD_NEW_FIX = "Record a new fix"
 CONTEXT = (
     "Counted by denial date across imports. Alerted once per pattern: again only if it keeps "
     "coming after a fix, or comes back after 8 quiet weeks. `/denials patterns` lists them all."
+)
+RECURRING_CONTEXT = (
+    "Said once for this fix. `/denials patterns` shows how each fix is doing, with a chart."
 )
 FALLBACK = "{title}: {count} · {dollars}. Likely cause: {cause}"
 CLAIMS_SHOWN = 5
@@ -123,6 +127,7 @@ def alert_message(view: AlertView) -> Message:
             fields=[
                 MarkdownTextObject(
                     text=SO_FAR.format(
+                        title=SINCE_FIX_TITLE if recurring else SO_FAR_TITLE,
                         count=count,
                         dollars=dollars,
                         first=short_date(view.window_start),
@@ -144,7 +149,9 @@ def alert_message(view: AlertView) -> Message:
                 )
             ],
         ),
-        ContextBlock(elements=[MarkdownTextObject(text=CONTEXT)]),
+        ContextBlock(
+            elements=[MarkdownTextObject(text=RECURRING_CONTEXT if recurring else CONTEXT)]
+        ),
     ]
     fallback = FALLBACK.format(
         title=clip(title, 300), count=count, dollars=dollars, cause=clip(view.likely_cause, 300)

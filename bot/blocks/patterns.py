@@ -14,6 +14,7 @@ from bot.blocks import ids
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message, header, section, to_message
 from bot.blocks.pattern_alert import rate_words
 from bot.blocks.text import clip, escape, mention, money, plural, short_date, status_label
+from bot.blocks.trends import ChartPlace
 from bot.domain.pattern_rates import Counts
 
 LIST_HEADER = ":repeat: Repeat patterns · last 90 days"
@@ -38,12 +39,14 @@ NO_FIX_DETAIL = (
     "compared before and after."
 )
 FIX_DETAIL = ":memo: *Fix on record* from {effective}{owner}: {note}"
-VERDICT = "*Verdict: {verdict}*\n{span} before: {before} · {span} since: {after}"
+VERDICT = "*Verdict: {verdict}*\n{span} before: {before}\n{span} since: {after}"
 WINDOW_COUNTS = "{count} ({dollars}), {rate} per 100 claims"
 CLAIMS_TITLE = "*Claims, newest first*"
 CLAIM_LINE = "{claim} · {day} · {amount} · {status}"
 CLAIMS_MORE = "and {count} more"
-CHART_NOTE = "The weekly rate chart, fix date marked, is posted as a file with this answer."
+CHART_DM = "The weekly rate chart, fix date marked, is in your direct messages with me."
+CHART_HERE = "The weekly rate chart, fix date marked, follows."
+RECORD_PROMPT = "Changed something for this pattern? Record it, and its effect is measured."
 NOT_FOUND = (
     "No active pattern matches `{asked}`. Use its number from `/denials patterns`, "
     "or words of its name, like `/denials patterns aetna 197`."
@@ -141,7 +144,7 @@ def _fix_line(fix: FixView | None) -> str:
     )
 
 
-def pattern_detail_message(detail: PatternDetail) -> Message:
+def pattern_detail_message(detail: PatternDetail, *, chart: ChartPlace = None) -> Message:
     row = detail.row
     title = f":repeat: {row.label}"
     numbers = DETAIL_NUMBERS.format(
@@ -185,14 +188,16 @@ def pattern_detail_message(detail: PatternDetail) -> Message:
     blocks.append(section("\n".join([CLAIMS_TITLE, *(lines or ["–"])])))
     blocks.append(
         section(
-            f"Record what the practice changes for *{clip(row.label, 200)}*.",
+            RECORD_PROMPT,
             accessory=ButtonElement(
                 text=RECORD_FIX, action_id=ids.PATTERN_RECORD_FIX, value=row.scope_key
             ),
         )
     )
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=CHART_NOTE)]))
-    return to_message(f"{title}: {numbers}", blocks)
+    note = CHART_DM if chart == "dm" else CHART_HERE if chart == "here" else None
+    if note:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
+    return to_message(f"{title}: {numbers.replace(chr(10), ' · ')}", blocks)
 
 
 def not_found_message(asked: str) -> Message:

@@ -95,4 +95,5 @@ def patterns(request: PatternsRequest, ctx: CommandContext) -> Reply:
     if detail is None:
         return Reply(not_found_message(request.pattern), ok=False)
     chart = pattern_chart(detail) if ctx.charts else None
-    return Reply(pattern_detail_message(detail), chart=chart)
+    place: ChartPlace = None if chart is None else "here" if ctx.share else "dm"
+    return Reply(pattern_detail_message(detail, chart=place), chart=chart)

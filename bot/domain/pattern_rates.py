@@ -181,17 +181,3 @@ def data_words(days: int) -> str:
         return "under a week of data" if days != 0 else "no claims since"
     weeks = days // 7
     return f"{weeks} week{'s' if weeks != 1 else ''} of data"
-
-
-def weekly_rates(
-    start: date, weeks: int, denials: list[date], claims: dict[date, int]
-) -> list[tuple[date, Fraction | None]]:
-    """Monday-started weeks from `start` (a Monday): each week's rate per 100 claims."""
-    result = []
-    for index in range(weeks):
-        first = start + timedelta(weeks=index)
-        last = first + timedelta(days=7)
-        count = sum(1 for day in denials if first <= day < last)
-        total = sum(n for day, n in claims.items() if first <= day < last)
-        result.append((first, Counts(count, total).rate))
-    return result

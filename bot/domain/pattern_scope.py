@@ -57,9 +57,13 @@ class Scope:
         return cls(*parts)
 
     @classmethod
-    def of_pattern_key(cls, pattern_key: str) -> Scope:
-        """The base scope (any provider, any CPT) of a denial's pattern key."""
-        whole = cls.parse(pattern_key)
+    def of_pattern_key(cls, pattern_key: str) -> Scope | None:
+        """The base scope (any provider, any CPT) of a denial's pattern key; None for a key
+        of another form (it is then in no pattern, rather than stopping an import)."""
+        try:
+            whole = cls.parse(pattern_key)
+        except ValueError:
+            return None
         return cls(whole.payer, whole.category, whole.code)
 
     def names_provider(self) -> bool:

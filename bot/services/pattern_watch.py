@@ -70,8 +70,9 @@ def watch_import(
     for payer_id, as_of in _payers_of(connection, import_id):
         bases = _bases(connection, import_id, payer_id)
         fixes = latest_fixes(connection, payer_id, zone_today)
+        window_start, _ = window_of(as_of)
         start = min(
-            [window_of(as_of)[0] - BASELINE, window_of(as_of)[0] - NEW_LOOKBACK]
+            [window_start - max(BASELINE, NEW_LOOKBACK)]
             + [f.effective - MAX_MEASURE for f in fixes.values()]
         )
         history = load_history(connection, payer_id, start, as_of)
@@ -126,7 +127,7 @@ def _bases(connection: Connection, import_id: int, payer_id: int) -> set[Scope]:
         .where(_DENIALS.c.import_id == import_id, _DENIALS.c.payer_id == payer_id)
         .distinct()
     ).scalars()
-    return {Scope.of_pattern_key(k) for k in keys}
+    return {base for k in keys if (base := Scope.of_pattern_key(k)) is not None}
 
 
 def load_history(connection: Connection, payer_id: int, first: date, last: date) -> PayerHistory:

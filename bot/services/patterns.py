@@ -42,7 +42,8 @@ class _Pattern:
 
 def patterns_view(sessions: sessionmaker[Session], today: date) -> PatternsView:
     with sessions() as session:
-        rows = [_row(session, p, today) for p in _active(session, today)]
+        names = payer_labels(session)
+        rows = [_row(session, p, today, names) for p in _active(session, today)]
     rows.sort(key=lambda r: (-r.dollars, -r.count, r.label))
     return PatternsView(today=today, rows=tuple(rows))
 
@@ -53,7 +54,8 @@ def pattern_detail(
     """The pattern `asked` names (its number in the list, or words of its name), or None
     with the names of the patterns there are (to suggest)."""
     with sessions() as session:
-        found = [(p, _row(session, p, today)) for p in _active(session, today)]
+        names = payer_labels(session)
+        found = [(p, _row(session, p, today, names)) for p in _active(session, today)]
         found.sort(key=lambda pr: (-pr[1].dollars, -pr[1].count, pr[1].label))
         chosen = _choose(found, asked)
         if chosen is None:
@@ -126,8 +128,8 @@ def _active(session: Session, today: date) -> list[_Pattern]:
         history = load_history(connection, payer_id, first, today)
         members: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for fact in history.denials:
-            if fact.day >= start:
-                of = Scope.of_pattern_key(fact.pattern_key)
+            of = Scope.of_pattern_key(fact.pattern_key)
+            if fact.day >= start and of is not None:
                 members[of.base].append((provider_of(fact.pattern_key), fact.cpt))
         bases = {b for b, m in members.items() if len(m) >= REPEAT_MIN}
         bases |= {b for b in alerted if b.startswith(f"p{payer_id}|")} | set(fixes)
@@ -144,13 +146,12 @@ def _active(session: Session, today: date) -> list[_Pattern]:
     return found
 
 
-def _row(session: Session, pattern: _Pattern, today: date) -> PatternRow:
+def _row(session: Session, pattern: _Pattern, today: date, names: dict[int, str]) -> PatternRow:
     scope, history = pattern.scope, pattern.history
     start = today - ACTIVE + timedelta(days=1)
     recent = history.counts(scope, start, today)
     window = history.counts(scope, today - WINDOW + timedelta(days=1), today)
     before = history.counts(scope, today - 2 * WINDOW + timedelta(days=1), today - WINDOW)
-    names = payer_labels(session)
     label = scope_label(session.connection(), scope, names.get(scope.payer_id, scope.payer))
     fix = None
     if pattern.fix is not None:
@@ -204,14 +205,9 @@ def _detail(session: Session, pattern: _Pattern, row: PatternRow, today: date) -
         fix_monday = pattern.fix.effective - timedelta(days=pattern.fix.effective.weekday())
         weeks = max(weeks, (monday - fix_monday).days // 7 + 5)
     first = monday - timedelta(weeks=weeks - 1)
-    chart_history = history
-    if first < min((f.day for f in history.denials), default=first):
-        chart_history = load_history(session.connection(), scope.payer_id, first, today)
+    chart_history = load_history(session.connection(), scope.payer_id, first, today)
     series = tuple(
-        (
-            week,
-            chart_history.counts(scope, week, min(today, week + timedelta(days=6))),
-        )
+        (week, chart_history.counts(scope, week, min(today, week + timedelta(days=6))))
         for week in (first + timedelta(weeks=i) for i in range(weeks))
     )
     return PatternDetail(

@@ -105,6 +105,30 @@ def test_alert_record_a_fix_from_it_list_patterns_and_get_the_chart(bot: BotUnde
     reply = say(bot, "patterns 1", user=MARIA)
     detail = shown(reply)
     assert "W14A1 · Nov 9 · $420.00 · New" in detail
+    assert "is in your direct messages with me" in detail
     dm = bot.driver.wait_for(lambda: bot.slack.dms(MARIA), what="the chart in a DM")
     assert dm[0].files[0]["name"] == ("pattern-aetna-co-197-authorization-lee-dana-99213.png")
     assert "fix from Nov 16 marked" in dm[0].text
+
+    # Record a fix from the list too (an answer only the asker sees: no message to point at).
+    assert (
+        bot.driver.block_action(
+            ids.PATTERN_RECORD_FIX, button["value"], user=JAMES, channel=CHANNEL
+        ).status
+        == 200
+    )
+    bot.driver.wait_for(lambda: bot.slack.views(JAMES), what="the form from the list")
+    bot.driver.view_submission(
+        ids.RECORD_FIX_MODAL,
+        {ids.RECORD_FIX_TEXT_BLOCK: {ids.RECORD_FIX_TEXT_INPUT: "Portal check before booking"}},
+        user=JAMES,
+    )
+
+    def two() -> list[PatternFix] | None:
+        with bot.deps.sessions() as session:
+            fixes = list(session.scalars(select(PatternFix).order_by(PatternFix.id)))
+        return fixes if len(fixes) == 2 else None
+
+    second = bot.driver.wait_for(two, what="the second fix")[1]
+    # blank owner and date: whoever recorded it, from today
+    assert (second.owner, second.effective_on) == (JAMES, bot.deps.clock.today())

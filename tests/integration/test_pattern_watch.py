@@ -182,3 +182,11 @@ def test_the_grouped_cards_90_days_count_by_denial_date_not_import_date(bot: Job
     groups = [m.text for m in bot.cards() if m.text.startswith("3 denials · Aetna")]
     assert len(groups) == 2  # by import date, the second would count 6
     assert groups[1].endswith("repeat pattern: 3 in the last 90 days")
+
+
+def test_a_fix_for_a_pattern_no_payer_has_is_refused(bot: JobBot) -> None:
+    now = datetime(2026, 11, 2, 9, tzinfo=NY)
+    for key in ("p999|authorization|CO-197|*|*", "not a pattern", "p1|a"):
+        assert not record_pattern_fix(bot.deps.sessions, key, "x", "slack:T1:U1", now).ok
+    with bot.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(PatternFix)) == 0

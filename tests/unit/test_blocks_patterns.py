@@ -60,6 +60,8 @@ def test_still_recurring_tags_the_fix_owner_in_the_notification_too() -> None:
     assert "<@UDANA> the fix recorded for this pattern has not stopped it: 4 denials" in text
     assert "in the 1 week since Sep 28, 16.7 per 100 claims; 16.7 per 100" in text
     assert "*Fix on record* (Sep 28 · owner <@UDANA>): Auth requests now name" in text
+    assert "*Since the fix*\n4 denials · $1,680.00" in text
+    assert "Said once for this fix." in text
     buttons = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
     assert buttons[0]["text"]["text"] == "Record a new fix"
 
@@ -100,8 +102,10 @@ def test_no_patterns_says_so() -> None:
 
 
 def test_one_pattern_with_its_fix_verdict_windows_and_claims() -> None:
-    message = pattern_detail_message(make_detail(fix=make_fix(), claims=25))
+    message = pattern_detail_message(make_detail(fix=make_fix(), claims=25), chart="dm")
     text = all_text(message.blocks)
+    assert "chart, fix date marked, is in your direct messages with me" in text
+    assert "\n" not in message.text
     assert "*Verdict: stopped*" in text
     assert "3 weeks before: 5 denials ($2,100.00), 14.3 per 100 claims" in text
     assert "3 weeks since: 0 denials ($0.00), 0.0 per 100 claims" in text

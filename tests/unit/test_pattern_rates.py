@@ -18,7 +18,6 @@ from bot.domain.pattern_rates import (
     measure_windows,
     poisson_tail,
     quiet_since,
-    weekly_rates,
 )
 from bot.domain.pattern_scope import Scope, cpt_of, refine
 
@@ -123,17 +122,6 @@ def test_quiet_period() -> None:
     assert quiet_since(None, date(2026, 6, 1))
     assert quiet_since(date(2026, 3, 1), date(2026, 6, 1))
     assert not quiet_since(date(2026, 5, 1), date(2026, 6, 1))
-
-
-def test_weekly_rates() -> None:
-    monday = date(2026, 11, 2)
-    claims = {monday: 40, date(2026, 11, 9): 50}
-    denials = [monday, monday, date(2026, 11, 10)]
-    assert weekly_rates(monday, 3, denials, claims) == [
-        (monday, Fraction(5)),
-        (date(2026, 11, 9), Fraction(2)),
-        (date(2026, 11, 16), None),
-    ]
 
 
 def test_scope_keys_round_trip_and_read_grouped_card_keys() -> None:
