@@ -6,6 +6,7 @@ CLP01, shared by all of a patient's claims. Two adjudications are the same claim
 payer's claim number (CLP07) is the same, or else when their service dates overlap and their
 procedure codes overlap (each test only when both sides carry dates, or codes). A correction's
 REF*F8 names the payer claim number of the claim it corrects: that makes them the same claim.
+A masked payer claim number (`9999999999999` in a de-identified file) names no claim.
 
 - A reversal (CLP02=22) voids the latest earlier adjudication of the same claim that is not
   reversed yet (the one whose payer claim number or REF*F8 it names, when one does).
@@ -101,7 +102,17 @@ class Adjudication:
         return self.services.overlaps(other.services)
 
     def _references(self) -> set[str]:
-        return {ref for ref in (self.payer_claim_number, self.original_reference) if ref}
+        return {
+            ref
+            for ref in (self.payer_claim_number, self.original_reference)
+            if ref and not masked(ref)
+        }
+
+
+def masked(reference: str) -> bool:
+    """A de-identified or placeholder number (`9999999999999`, `XXXXXXXX`, `0000000`): one
+    character repeated, so it names no claim (every claim of a masked file carries it)."""
+    return len(set(ch for ch in reference.upper() if ch.isalnum())) <= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +199,7 @@ class ClaimHistory:
             for p in self._items
             if p.kind is ClaimKind.ADJUDICATED and not p.reversed and p.same_claim(new)
         ]
-        named = {new.payer_claim_number, new.original_reference} - {None}
+        named = new._references()
         for prior in reversed(candidates):
             if prior.payer_claim_number in named:
                 return prior

@@ -112,6 +112,9 @@ class ImportWriter:
         self._actor = actor
         self._remittances: dict[RemittanceInfo, tuple[int, int]] = {}
         self._payers = PayerDirectory(connection, now=now)
+        # (payer, fingerprint) of the adjudications found stored by an earlier import: a second
+        # copy of one in this file is a repeat, not another claim already imported
+        self._found_stored: set[tuple[int, str]] = set()
         # The remittance of the last claim and its (id, payer id, converted notice date):
         # claims come remittance by remittance, so this spares each claim the lookups.
         self._remittance_info: RemittanceInfo | None = None
@@ -272,7 +275,8 @@ class ImportWriter:
             facts = pending[2]
             key = (facts[0][0], facts[9])
             earlier = stored.get(key)
-            if earlier is not None and earlier != self._import_id:
+            if earlier is not None and earlier != self._import_id and key not in self._found_stored:
+                self._found_stored.add(key)
                 counts.already[earlier] = counts.already.get(earlier, 0) + 1
             elif earlier is not None or key in seen:
                 counts.repeated += 1

@@ -176,6 +176,21 @@ def test_the_public_file_of_156_identical_interchanges_is_three_claims(
     assert stored(sessions)[:2] == (3, 2)
 
 
+def test_a_file_repeating_a_known_interchange_counts_each_claim_once(
+    context: ImportContext, sessions: Sessions
+) -> None:
+    """The eMedNY sample holds profee-multiple's interchange once: the 156 copies are its 3
+    claims already imported and 465 repeats, not "468 claims already imported"."""
+    import_file(X12 / "edi835parser_emedny_sample.txt", context)
+    outcome = import_file(X12 / "x12parserjs_profee-multiple.edi", context)
+    assert outcome.summary_line() == (
+        "x12parserjs_profee-multiple.edi: already imported (3 claims already imported from "
+        "edi835parser_emedny_sample.txt on Nov 30, 2026; 465 claims repeated in this file, "
+        "stored once); nothing changed."
+    )
+    assert stored(sessions)[:2] == (3, 2)
+
+
 def test_provider_adjustments_sent_again_are_stored_once(
     context: ImportContext, sessions: Sessions
 ) -> None:

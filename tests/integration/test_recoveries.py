@@ -14,9 +14,11 @@ from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import DenialStatus
 from bot.services.importing import ImportContext, import_file
 from storage.models import Claim, Denial
+from tests.conftest import DATA
 from tests.support.x835 import ClaimSpec, Line, make_835, paid
 
 Sessions = sessionmaker[Session]
+X12 = DATA / "x12"
 SHARED = "PATIENT ACCOUNT NUMBER"  # what many PM systems put in CLP01, for every claim
 
 
@@ -151,3 +153,22 @@ def test_another_claim_on_the_same_account_number_is_left_alone(
     outcome = import_file(make_835([visit], check="E2", production_date="20261101"), context)
     assert outcome.recovered == 0
     assert recovered(sessions) == (0, Decimal("0.00"))
+
+
+def test_masked_payer_claim_numbers_name_no_claim(context: ImportContext) -> None:
+    """The de-identified OopFactory files give every claim CLP07 `9999999999999`: that made
+    every paid claim "the same claim" as every earlier denial (1 and 21 denials recovered,
+    $99.99 and $9,999.99). Masked, the number is left out and the services decide."""
+    outcomes = [
+        import_file(X12 / name, context)
+        for name in (
+            "oopfactory_835_WithMultipleInterchanges.txt",
+            "oopfactory_835_DeIdent_01.dat",
+            "oopfactory_835_DeIdent_02.dat",
+        )
+    ]
+    assert [(o.recovered, o.recovered_amount) for o in outcomes] == [
+        (0, Decimal("0")),
+        (0, Decimal("0")),
+        (12, Decimal("690.00")),  # same masked claim number, date and masked code 99999
+    ]

@@ -94,6 +94,15 @@ def test_another_claim_on_the_same_account_number_is_not_the_same_claim() -> Non
     ]
 
 
+def test_a_masked_payer_claim_number_names_no_claim() -> None:
+    other = Services(frozenset({DAY + timedelta(5)}), frozenset({"73721"}))
+    history = ClaimHistory([adjudication(1, remittance=1, denied="90", pcn="9999999999999")])
+    assert (
+        history.add(adjudication(2, remittance=2, paid="90", pcn="9999999999999", services=other))
+        == []
+    )
+
+
 def test_a_correction_naming_the_original_in_ref_f8_is_the_same_claim() -> None:
     knee = Services(frozenset({DAY}), frozenset({"27447"}))
     history = ClaimHistory([adjudication(1, remittance=1, denied="900", pcn="ICN1", services=knee)])
