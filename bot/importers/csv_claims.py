@@ -37,13 +37,16 @@ KIND_STATUS: Final = {
     ClaimKind.PENDING: "",
 }
 
-GroupKey = tuple[str, str, str, date | None, ClaimKind]
+GroupKey = tuple[str, str, str, date | None, ClaimKind, date | None]
 
 
 @dataclass(slots=True)
 class ClaimGroups:
     """Collects rows in file order and builds the claims when asked."""
 
+    # The claim number is a patient account (the report has no other): a patient's rows of
+    # one date of service are one claim, and those of another date another claim.
+    by_service_date: bool = False
     _groups: dict[GroupKey, list[ParsedRow]] = field(default_factory=dict)
 
     def add(self, row: ParsedRow) -> None:
@@ -53,6 +56,7 @@ class ClaimGroups:
             row.check_number or "",
             row.notice_date,
             row.kind,
+            _service_date(row) if self.by_service_date else None,
         )
         self._groups.setdefault(key, []).append(row)
 
@@ -78,6 +82,15 @@ class ClaimGroups:
     def warnings(self, header: Header) -> list[ImportWarning]:
         found: list[ImportWarning] = []
         rows = [row for group in self._groups.values() for row in group]
+        named = sorted(row.line for row in rows if row.reason_named)
+        if named:
+            codes = ", ".join(dict.fromkeys(r.reason_named or "" for r in rows if r.reason_named))
+            found.append(
+                ImportWarning(
+                    f"{lines_text(named)}: no reason code, but the reason's words name one "
+                    f"(CARC {codes}); it was used"
+                )
+            )
         guessed = sorted(row.line for row in rows if row.guessed_split)
         if guessed:
             found.append(
@@ -117,7 +130,7 @@ def _claim(rows: list[ParsedRow]) -> ClaimRecord:
     by_status = (
         first.kind is ClaimKind.ADJUDICATED
         and not has_codes
-        and any(row.status.denied for row in rows)
+        and any(row.status.denied or row.open_denial for row in rows)
     )
     explicit = next((row.status.clp02 for row in rows if row.status.clp02), None)
     # A PM "Denied" is not CLP02 4 (which X12 keeps for an unrecognised patient, and the
@@ -190,6 +203,10 @@ def _patient_share(rows: Sequence[ParsedRow]) -> Decimal | None:
             seen.add(row.line_id)
         shares.append(row.patient_responsibility)
     return sum(shares, ZERO) if shares else None
+
+
+def _service_date(row: ParsedRow) -> date | None:
+    return next((line.service_date for line in row.lines if line.service_date), None)
 
 
 def _era_file_date(rows: Sequence[ParsedRow]) -> date | None:

@@ -25,6 +25,7 @@ RARC_CODE: Final = re.compile(r"MA\d{1,3}|M\d{1,3}|N\d{1,4}")
 _CARC: Final = re.compile(r"[ABDPWY]\d{1,2}|\d{1,3}")
 _PROCEDURE: Final = re.compile(r"[A-Z0-9]{4,7}")
 _MODIFIER: Final = re.compile(r"[A-Z0-9]{2}")
+_DESCRIPTION: Final = re.compile(r"[A-Z][A-Z'()]{2,}")  # a word, after the codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +51,11 @@ def reason_codes(value: str, label: str, *, group: str = "") -> Codes:
     """
     codes = Codes()
     pending_group = ""
-    for token in _SEPARATORS.split(value.upper()):
+    for piece in _SEPARATORS.split(value.upper()):
+        token = piece.rstrip(":-–")  # `PR-2:` and `CO 45 -` are followed by words
         if not token:
+            if piece and (codes.carcs or codes.rarcs):
+                break
             continue
         if token in GROUPS:  # "CO 45" / "CO/45": the group stands alone before its CARC
             pending_group = token
@@ -62,6 +66,8 @@ def reason_codes(value: str, label: str, *, group: str = "") -> Codes:
             codes.rarcs.append(token)
         elif _CARC.fullmatch(token):
             codes.carcs.append(Code(pending_group or group.upper(), token))
+        elif (codes.carcs or codes.rarcs) and not pending_group and _DESCRIPTION.fullmatch(token):
+            break  # `CO-197 Precert absent`, `CO 45 - Charges exceed …`: the rest describes it
         else:
             raise InputError(f"{label}{quoted(token)} is not a CARC or RARC")
         pending_group = ""
@@ -176,6 +182,11 @@ _PENDING: Final = re.compile(
     r"ready to (send|submit|bill)|acknowledged|awaiting|in process)\b"
 )
 _DENIED: Final = re.compile(r"\bden(ied|ial)\b")
+# A denial worklist's own status: the work on the denial, not the payer's decision.
+_OPEN_WORK: Final = re.compile(
+    r"\b(open|new|in progress|working|assigned|re-?opened|unresolved|follow[- ]?up|to do|"
+    r"needs? (review|work|action))\b"
+)
 
 
 def clp02(value: str) -> str | None:
@@ -191,6 +202,7 @@ class StatusFacts:
     kind: ClaimKind = ClaimKind.ADJUDICATED
     clp02: str | None = None  # when a column carries real CLP02 codes/descriptions
     denied: bool = False  # some status says denied
+    open_work: bool = False  # a worklist's status of work still to do (Open, In Progress …)
 
 
 def read_status(clp02_text: str, status_text: str) -> StatusFacts:
@@ -212,4 +224,4 @@ def read_status(clp02_text: str, status_text: str) -> StatusFacts:
         return StatusFacts(ClaimKind.REJECTION, code, denied)
     if _PENDING.search(text) and not denied:
         return StatusFacts(ClaimKind.PENDING, code, denied)
-    return StatusFacts(ClaimKind.ADJUDICATED, code, denied)
+    return StatusFacts(ClaimKind.ADJUDICATED, code, denied, bool(_OPEN_WORK.search(text)))

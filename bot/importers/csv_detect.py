@@ -74,6 +74,7 @@ VALUE_KINDS: Final[dict[Field, tuple[Kind, ...]]] = {
     Field.MODIFIER4: (Kind.MODIFIER,),
     Field.UNITS: (Kind.NUMBER, Kind.MONEY),
     Field.PAYER: (Kind.NAME,),
+    Field.PAYER_ID: (Kind.PAYER_ID,),
     Field.RENDERING_PROVIDER: (Kind.NAME, Kind.NUMBER),  # DrChrono's `doctor` is an id
     Field.REASON_TEXT: (Kind.TEXT, Kind.NAME, Kind.CODES_IN_TEXT),
 }
@@ -154,12 +155,27 @@ class Detection:
             and not c.given
         ]
 
+    def claim_from_account(self) -> bool:
+        """No claim number column: the patient account column stands for it."""
+        claim = self.chosen(Field.CLAIM)
+        return claim is not None and ACCOUNT_AS_CLAIM_WHY in claim.why
+
+    def denial_reasons(self) -> bool:
+        """The reason text column says it holds denial reasons (`Denial Reason`), so its rows
+        are denials even when their status is a worklist's (`Open`)."""
+        reason = self.chosen(Field.REASON_TEXT)
+        return reason is not None and bool(content_words(reason.header) & DENIAL_WORDS)
+
     def inferred(self) -> bool:
         """Some field was found by header words or values, not by a known header name."""
         return any(not c.given and c.rank < 0 for cs in self.choices.values() for c in cs)
 
 
 CODES_IN_TEXT_WHY: Final = "with reason codes in the text"
+ACCOUNT_AS_CLAIM_WHY: Final = (
+    "the patient account, for want of a claim number column (claims told apart by date of service)"
+)
+DENIAL_WORDS: Final = frozenset({"denial", "denied", "deny", "reason"})
 
 
 def detect(
@@ -244,7 +260,7 @@ def _columns(
             choices.setdefault(choice.field, []).append(choice)
     for found in choices.values():
         found.sort(key=lambda c: (not c.given, c.rank < 0, c.rank, -c.score, c.column))
-    choices = _numbered_slots(choices)
+    choices = _account_as_claim(_numbered_slots(choices))
     header = Header(index, texts, {name: [c.column for c in cs] for name, cs in choices.items()})
     return Detection(header, choices, [p.sample for p in profiles])
 
@@ -271,6 +287,24 @@ def _numbered_slots(choices: dict[Field, list[Choice]]) -> dict[Field, list[Choi
                 choices[target] = [replace(choice, field=target), *choices.get(target, [])]
         choices[first] = kept
     return {name: found for name, found in choices.items() if found}
+
+
+def _account_as_claim(choices: dict[Field, list[Choice]]) -> dict[Field, list[Choice]]:
+    """A report keyed by patient account only (`Acct #`) is imported with the account as the
+    claim number, as many PM systems write it in CLP01 too; no question asked."""
+    account = choices.get(Field.PATIENT_ACCOUNT)
+    if not account or any(choices.get(key) for key in CLAIM_KEYS):
+        return choices
+    best = account[0]
+    claim = replace(
+        best,
+        field=Field.CLAIM,
+        why=f"{best.why}; {ACCOUNT_AS_CLAIM_WHY}",
+        confidence=Confidence.LIKELY,
+        rank=-1,
+        given=False,
+    )
+    return {**choices, Field.CLAIM: [claim]}
 
 
 def _slot_number(header: str) -> int | None:
@@ -417,6 +451,7 @@ _KIND_WORDS: Final = {
     Kind.NAME: "names",
     Kind.TEXT: "text",
     Kind.IDENTIFIER: "identifiers",
+    Kind.PAYER_ID: "payer ids",
 }
 
 

@@ -35,6 +35,7 @@ class Kind(StrEnum):
     NAME = "name"  # words: a payer, a provider, a location
     TEXT = "text"  # a sentence: a reason description
     IDENTIFIER = "identifier"  # one token with a digit: a claim number, a payer id
+    PAYER_ID = "payer_id"  # 60054, SB580, 00431: short codes, not a member's id
 
 
 _STRICT_MONEY: Final = re.compile(
@@ -44,7 +45,10 @@ _GROUP_CARC: Final = re.compile(r"(?:CO|OA|PI|PR|CR)\s*[-/:]?\s*(?:[ABDPWY]\d{1,
 _LETTER_CARC: Final = re.compile(r"[ABDPWY]\d{1,2}")
 _BARE: Final = re.compile(r"\d{1,3}")
 _LIST_SEPARATORS: Final = re.compile(r"[\s,;|+]+")
-_PROCEDURE: Final = re.compile(r"(\d{4}[0-9A-Z]|[A-Z]\d{4})([-: ][0-9A-Z]{2})*")
+# CPT: five digits, or four and F (category II), T (category III) or U (lab analyses);
+# HCPCS level II: a letter A-V and four digits; then modifiers.
+_PROCEDURE: Final = re.compile(r"(\d{4}[0-9FTU]|[A-V]\d{4})([-: ][0-9A-Z]{2})*")
+_PAYER_ID: Final = re.compile(r"[A-Z0-9][A-Z0-9-]{1,6}")
 _MODIFIER: Final = re.compile(r"[0-9A-Z]{2}")
 _WORD: Final = re.compile(r"[A-Za-z]{2,}")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_./#]*")
@@ -81,7 +85,9 @@ def is_number(cell: str) -> bool:
     return cell.isdigit() and len(cell) <= 12
 
 
-_DATE_SHAPE: Final = re.compile(r"\d{1,4}[-/.]?\d{1,2}[-/.]?\d{2,4}")
+_DATE_SHAPE: Final = re.compile(
+    r"\d{1,4}[-/.]?\d{1,2}[-/.]?\d{2,4}|\d{1,2}[-\s][A-Za-z]{3}|[A-Za-z]{3,9}\.?\s+\d{1,2}\b"
+)
 
 
 def is_date(cell: str) -> bool:
@@ -178,6 +184,12 @@ def is_identifier(cell: str) -> bool:
     return bool(_IDENTIFIER.fullmatch(cell)) and any(ch.isdigit() for ch in cell)
 
 
+def is_payer_id(cell: str) -> bool:
+    """A payer's id as clearinghouses list them (`60054`, `SB580`, `00431`): a short code.
+    A member's id (`ZZT123456789`, an MBI) is longer."""
+    return bool(_PAYER_ID.fullmatch(cell.strip().upper()))
+
+
 def codes_in_text(text: str) -> Codes:
     """CARCs and RARCs written inside free text: `CO 197 - Precertification absent`,
     `Denied: CARC 16 / RARC N290`, `PR-96 non-covered`. Bare numbers are not codes here
@@ -217,6 +229,7 @@ DETECTORS: Final = {
     Kind.NAME: is_name,
     Kind.TEXT: is_text,
     Kind.IDENTIFIER: is_identifier,
+    Kind.PAYER_ID: is_payer_id,
 }
 
 

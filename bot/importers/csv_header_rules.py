@@ -47,7 +47,7 @@ patient_name: patient | patient name | client | client name | patient full name 
 dob: birth date | patient birth date | date birth
 member_id: member id | member number | subscriber id | insured id | policy number | policy |
     member | subscriber number | insured number | mbi | hicn | medicare id | policy id |
-    subscriber
+    subscriber | insurance id | insurance number
     unless: name date birth group
 payer: payer | payer name | insurance | insurance name | insurance company |
     insurance company name | primary insurance | primary payer | payer insurance |
@@ -56,7 +56,8 @@ payer: payer | payer name | insurance | insurance name | insurance company |
     status address phone city state zip group policy plan order adjustment claim control
     sequence
 payer_id: payer id | payer number | payer code | edi payer id | payer edi | insurance payer id |
-    primary payer id
+    primary payer id | insurance id | carrier id | insurance code | carrier code |
+    insurance number
     unless: claim name
 plan: plan | plan name | insurance plan | financial class | product | plan type |
     benefit plan | fin class
@@ -78,7 +79,8 @@ posted_date: posted date | post date | posting date | entry date | deposit date 
 procedure: procedure | procedure code | cpt | cpt code | hcpcs | cpt hcpcs | service code |
     billing code | code | cpt 4 | hcpcs code | cpt hcpcs code
     unless: modifier description amount date diagnosis icd reason remark adjustment group
-    status place payer provider zip error denial charge units
+    status place payer provider zip error denial charge units insurance member account
+    patient claim check npi
 modifiers: modifier | modifier code | procedure modifier
     unless: 1 2 3 4
 modifier1: modifier 1 | procedure modifier 1

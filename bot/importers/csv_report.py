@@ -11,14 +11,16 @@ remittance.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Final, TextIO
 
 from bot.domain.records import ClaimRecord, ImportWarning, RejectedRow
 from bot.errors import InputError
+from bot.importers.csv_carry import ClaimCarry
 from bot.importers.csv_claims import ClaimGroups, lines_text
 from bot.importers.csv_codes import CLP02_CODES, clp02
 from bot.importers.csv_columns import (
+    CLAIM_KEYS,
     MAPPING_HINT,
     NEEDED,
     ColumnMapping,
@@ -31,12 +33,12 @@ from bot.importers.csv_detect import Detection, detect
 from bot.importers.csv_mapping_text import inferred_text, proposal_text
 from bot.importers.csv_rows import claim_of, not_a_claim, parse_row
 from bot.importers.csv_table import Grid, header_signature, read_grids, signatures
+from bot.importers.csv_totals import amounts_only, totals_row
 from bot.importers.csv_values import clean
 
 if TYPE_CHECKING:  # pandas is loaded where a frame is built: an 835 import never loads it
     import pandas as pd
 
-_TOTALS: Final = ("total", "totals", "grand total", "subtotal", "sub total", "report total")
 CLP02_COLUMN: Final = "_clp02"
 STATUS_COLUMN: Final = "_status"
 LINE_COLUMN: Final = "_line"
@@ -146,20 +148,31 @@ def read_report(
         )
     warnings = list(table.warnings)
     records = grid.records()
-    frame, rejected = _field_frame(records, header)
+    frame, rejected, skipped_rows = _field_frame(records, header)
     shifted = len(rejected)  # rows with more cells than the header are data rows too
-    groups = ClaimGroups()
+    groups = ClaimGroups(by_service_date=detection.claim_from_account())
+    worklist = detection.denial_reasons()
     skipped: list[int] = []
     not_claims: list[int] = []
     bad_claims: set[tuple[str, str]] = set()  # (claim number, payer) of the rows refused
+    carry = ClaimCarry()
+    sums = 0  # rows of amounts only: in the frame, not data rows
     for row in frame.to_dict("records"):
         line = int(row[LINE_COLUMN])
-        values = {name: str(row[name.value]) for name in Field if name.value in row}
+        values = carry.fill(
+            {name: str(row[name.value]) for name in Field if name.value in row}, line
+        )
         if not_a_claim(values):
             not_claims.append(line)
             continue
+        if amounts_only(values):
+            skipped_rows.totals.append((line, ""))  # sums without a label
+            sums += 1
+            continue
         try:
-            parsed = parse_row(values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line)
+            parsed = parse_row(
+                values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line, worklist=worklist
+            )
         except InputError as problem:
             rejected.append(RejectedRow(line, f"line {line}: {problem}"))
             bad_claims.add(claim_of(values))
@@ -168,6 +181,7 @@ def read_report(
             skipped.append(line)  # not sent yet and no number: nothing a denial could need
         else:
             groups.add(parsed)
+    data_rows = len(frame) + shifted - len(not_claims) - sums
     rejected.sort(key=lambda r: r.line_number)
     if rejected:
         if not skip_bad_rows:
@@ -175,6 +189,24 @@ def read_report(
         rejected += groups.drop(bad_claims, why="its claim has a row that cannot be read")
         rejected.sort(key=lambda r: r.line_number)
     warnings += groups.warnings(header)
+    if detection.claim_from_account():
+        account = header.texts[header.columns[Field.CLAIM][0]].strip()
+        warnings.append(
+            ImportWarning(
+                f'no claim number column: the patient account ("{account}") stands for it, and '
+                "a patient's claims are told apart by their date of service"
+            )
+        )
+    if carry.continued:
+        warnings.append(
+            ImportWarning(
+                f"{lines_text(carry.continued)}: service lines without a claim number, read as "
+                "lines of the claim above them"
+            )
+        )
+    if skipped_rows.totals:
+        warnings.append(_totals_warning(skipped_rows.totals))
+    not_claims = sorted(not_claims + skipped_rows.notes)
     if not_claims:
         warnings.append(
             ImportWarning(
@@ -195,7 +227,7 @@ def read_report(
         rejected=rejected,
         warnings=warnings,
         layout=layout_name(header, mapping, grid.description),
-        data_rows=len(frame) + shifted - len(not_claims),
+        data_rows=data_rows,
         columns=inferred_text(detection),
         signature=header_signature(header.texts),
         header=tuple(header.texts),
@@ -224,20 +256,38 @@ def _no_header(table: Table, mapping: ColumnMapping | None) -> InputError:
     )
 
 
+@dataclass(slots=True)
+class SkippedRows:
+    """Rows left out before the fields are read: totals (line, label) and lone notes."""
+
+    totals: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)
+
+
 def _field_frame(
     records: list[tuple[int, list[str]]], header: Header
-) -> tuple[pd.DataFrame, list[RejectedRow]]:
+) -> tuple[pd.DataFrame, list[RejectedRow], SkippedRows]:
     """One column per field (first non-blank of its columns), for the data rows only."""
     import pandas as pd
 
     width = len(header.texts)
     header_key = [normalise(t) for t in header.texts]
+    claim_columns = [c for key in CLAIM_KEYS for c in header.columns.get(key, [])]
+    name_columns = header.columns.get(Field.PATIENT_NAME, [])
     rows: list[list[str]] = []
     lines: list[int] = []
     rejected: list[RejectedRow] = []
+    skipped = SkippedRows()
     for line, cells in records[header.index + 1 :]:
         cleaned = [clean(c) for c in cells]
-        if not any(cleaned) or _is_totals(cleaned) or [normalise(c) for c in cells] == header_key:
+        if not any(cleaned) or [normalise(c) for c in cells] == header_key:
+            continue
+        label = totals_row(cleaned, claim_columns)
+        if label is not None:
+            skipped.totals.append((line, label))
+            continue
+        if _lone_note(cleaned, name_columns):
+            skipped.notes.append(line)
             continue
         if any(cleaned[width:]):
             rejected.append(
@@ -263,7 +313,7 @@ def _field_frame(
     for name, columns in header.columns.items():
         if name is not Field.STATUS:
             frame[name.value] = _first_filled(raw, columns)
-    return _drop_headings(_fill_down_patient(frame)), rejected
+    return _drop_headings(_fill_down_patient(frame)), rejected, skipped
 
 
 def _holds_clp02(column: pd.Series) -> bool:
@@ -320,6 +370,23 @@ def _drop_headings(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~heading].reset_index(drop=True)
 
 
-def _is_totals(cells: Sequence[str]) -> bool:
-    first = next((c for c in cells if c), "")
-    return first.lower().rstrip(":").strip() in _TOTALS
+def _lone_note(cells: Sequence[str], headings: Sequence[int]) -> bool:
+    """One cell of words and nothing else: `Page 1 of 3`, `End of report`, `Printed by …`;
+    not a patient's name heading the rows below it (`headings`: the name columns)."""
+    filled = [(column, c) for column, c in enumerate(cells) if c]
+    if len(filled) != 1:
+        return False
+    column, text = filled[0]
+    return column not in headings and len(text.split()) >= 2
+
+
+def _totals_warning(totals: list[tuple[int, str]]) -> ImportWarning:
+    """`lines 5, 9: totals, not claims ("Total Denied", "Grand Total"); skipped`."""
+    totals.sort()
+    shown = [f'"{label}"' for label in dict.fromkeys(label for _, label in totals if label)]
+    if len(shown) > 4:
+        shown = [*shown[:4], "…"]
+    if any(not label for _, label in totals):
+        shown.append("sums without a label")
+    lines = lines_text([line for line, _ in totals])
+    return ImportWarning(f"{lines}: totals, not claims ({', '.join(shown)}); skipped")

@@ -29,6 +29,7 @@ from bot.importers.csv_codes import (
 )
 from bot.importers.csv_columns import CLAIM_KEYS, SLOTS, Field
 from bot.importers.csv_evidence import codes_in_text
+from bot.importers.csv_reason_words import carc_named
 from bot.importers.csv_values import day, money, quantity
 
 MODIFIER_FIELDS = (
@@ -78,6 +79,8 @@ class ParsedRow:
     has_codes: bool
     guessed_split: bool  # one amount for several codes that the columns could not split
     reason_text: str  # the payer's reason in words, as the export wrote it ("" when none)
+    reason_named: str | None = None  # the CARC the reason's words name, when no code was given
+    open_denial: bool = False  # a denial worklist's open row: a reason under work to do
 
 
 # What a claim row has one of at least; a row with none of them is a title, a note or a total.
@@ -96,11 +99,14 @@ def claim_of(values: Mapping[Field, str]) -> tuple[str, str]:
     return number, values.get(Field.PAYER, "").casefold()
 
 
-def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -> ParsedRow | None:
+def parse_row(
+    values: Mapping[Field, str], clp02: str, status: str, line: int, *, worklist: bool = False
+) -> ParsedRow | None:
     """Read one row; `values` holds the cleaned text of each field ("" when blank).
 
     None for a row not submitted yet that has no claim number: nothing a denial could need,
-    so it is skipped rather than rejected.
+    so it is skipped rather than rejected. `worklist`: the reason column is a denial reason's
+    (`Denial Reason`), so a row with a reason and a status of work to do (`Open`) is a denial.
     """
     facts = read_status(clp02, status)
     amounts = _amounts(values)
@@ -117,7 +123,7 @@ def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -
     payer = values.get(Field.PAYER, "")
     if not payer and kind not in NOT_ADJUDICATED:
         raise InputError("the payer name is empty")
-    slots, remarks = _codes(values)
+    slots, remarks, named = _codes(values)
     adjustments: list[Adjustment] = []
     guessed = False
     for codes, amount in slots:
@@ -125,6 +131,7 @@ def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -
         adjustments += found
         guessed = guessed or guess
     service_date = day(values.get(Field.SERVICE_DATE, ""), "service date")
+    reason_text = " ".join(values.get(Field.REASON_TEXT, "").split())[:REASON_TEXT_MAX]
     return ParsedRow(
         line=line,
         claim_number=claim_number,
@@ -144,7 +151,9 @@ def parse_row(values: Mapping[Field, str], clp02: str, status: str, line: int) -
         patient_responsibility=_patient_share(amounts),
         has_codes=bool(adjustments),
         guessed_split=guessed,
-        reason_text=" ".join(values.get(Field.REASON_TEXT, "").split())[:REASON_TEXT_MAX],
+        reason_text=reason_text,
+        reason_named=named,
+        open_denial=worklist and bool(reason_text) and facts.open_work,
     )
 
 
@@ -166,9 +175,10 @@ def _amounts(values: Mapping[Field, str]) -> RowAmounts:
 Slot = tuple[list[Code], Decimal | None]
 
 
-def _codes(values: Mapping[Field, str]) -> tuple[list[Slot], tuple[str, ...]]:
+def _codes(values: Mapping[Field, str]) -> tuple[list[Slot], tuple[str, ...], str | None]:
     """(codes, amount) per reason column that has codes (Kareo has two, 835-flattened
-    exports up to six numbered ones), and all RARCs.
+    exports up to six numbered ones), all RARCs, and the CARC read from the reason's words
+    when no code was written anywhere.
 
     RARCs come from the remark column and from reason cells that glue them on (`CO16;N290`).
     A slot without a group column of its own uses the first one.
@@ -187,13 +197,17 @@ def _codes(values: Mapping[Field, str]) -> tuple[list[Slot], tuple[str, ...]]:
     if len(slots) > 1 and all(amount is None for _, amount in slots):
         # `CARC1`, `CARC2` with no amount columns: one cell of codes, split as usual
         slots = [([code for codes, _ in slots for code in codes], None)]
+    named = None
     if not slots:  # a status-only export: codes written in the reason text still count
-        found = codes_in_text(values.get(Field.REASON_TEXT, ""))
+        text = values.get(Field.REASON_TEXT, "")
+        found = codes_in_text(text)
         carcs = [Code(c.group or group, c.carc) for c in found.carcs]
+        if not carcs and (named := carc_named(text)) is not None:
+            carcs = [Code(group, named)]  # the words name one reason only
         if carcs:
             slots.append((carcs, money(values.get(Field.ADJUSTMENT, ""), LABELS[Field.ADJUSTMENT])))
         remarks += found.rarcs
-    return slots, tuple(dict.fromkeys(remarks))
+    return slots, tuple(dict.fromkeys(remarks)), named
 
 
 def _lines(

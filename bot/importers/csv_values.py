@@ -30,6 +30,30 @@ _DATE_SHAPED: Final = re.compile(r"\d+\s*[-/.]\s*\d+\s*[-/.]\s*\d+")  # a DOB, a
 _US_DATE: Final = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})")
 _ISO_DATE: Final = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 _COMPACT_DATE: Final = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# Month names: Excel's `1-Oct-26` / `01-Oct-2026`, reports' `Oct 1, 2026` / `October 01 2026`.
+_DAY_MONTH_YEAR: Final = re.compile(r"(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s,]+(\d{4}|\d{2})")
+_MONTH_DAY_YEAR: Final = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})")
+_MONTHS: Final = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
 # A time after the date (ISO "T09:14:03", Excel "10/01/2026 00:00") says nothing we need.
 _TIME_TAIL: Final = re.compile(
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AP]M)?)?"
@@ -43,6 +67,9 @@ def clean(value: str | None) -> str:
     if value is None:
         return ""
     text = value.strip().strip("\u00a0").strip()
+    if text.startswith('="') and text.endswith('"') and len(text) >= 3:
+        # `="000123"`: how exports keep Excel from dropping leading zeros
+        text = text[2:-1].strip()
     return "" if text.lower() in _BLANKS else text
 
 
@@ -115,7 +142,32 @@ def day(value: str, label: str) -> date | None:
             return date(year, month, dom)
         except ValueError:
             break
+    else:
+        named = _named_month(text)
+        if named is not None:
+            return named
     raise InputError(f"{label}{quoted(text)} is not a date (expected MM/DD/YYYY)")
+
+
+def _named_month(text: str) -> date | None:
+    """`1-Oct-26`, `01 Oct 2026`, `Oct 1, 2026`, `October 01 2026` (a time may follow)."""
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        found = pattern.match(text)
+        if found is None or not _TIME_TAIL.fullmatch(text[found.end() :]):
+            continue
+        first, second, year_text = found.groups()
+        month = _MONTHS.get((second if order == "dmy" else first).lower())
+        if month is None:
+            return None
+        dom = int(first if order == "dmy" else second)
+        year = int(year_text)
+        if len(year_text) == 2:
+            year += 1900 if year >= 69 else 2000
+        try:
+            return date(year, month, dom)
+        except ValueError:
+            return None
+    return None
 
 
 def date_in_name(name: str) -> date | None:

@@ -124,6 +124,7 @@ ABBREVIATIONS: Final[dict[str, tuple[str, ...]]] = {
     "wo": ("write", "off"),
     "writeoff": ("write", "off"),
     "#": ("number",),
+    "$": ("amount",),  # `Denied $`, `Paid $`
 }
 # Words that are whole already; with the abbreviations they are the list run-together headers
 # (`PRIMARYINSURANCE`, `billedservicedate`) are split against.
@@ -142,7 +143,7 @@ _WORD_LIST: Final = """
 """
 WORDS: Final = frozenset(_WORD_LIST.split())
 FILLER: Final = frozenset({"of", "the", "by", "on", "in", "to", "for", "w", "and", "a"})
-_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|#")
+_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+|[#$]")
 _UNKNOWN_CHAR_COST: Final = 4.0
 _ABBREVIATION_COST: Final = 1.8  # a whole word explains a run better than an abbreviation
 _SHORT_RUN: Final = 8  # shorter runs are split only into known pieces (`payor` stays whole)
@@ -170,7 +171,7 @@ def split_header(header: str) -> list[str]:
     """Lower-case pieces: punctuation and spaces split, camelCase splits, digits stand alone,
     and a run of letters that is no known word is split against the word list."""
     pieces: list[str] = []
-    for chunk in re.split(r"[^A-Za-z0-9#]+", header):
+    for chunk in re.split(r"[^A-Za-z0-9#$]+", header):
         for part in _CAMEL.findall(chunk):
             lower = part.lower()
             if lower.isalpha() and not _known(lower):

@@ -180,13 +180,22 @@ def test_dash_placeholders_mean_no_information() -> None:
         ("12/31/99", date(1999, 12, 31)),
         ("20261001", date(2026, 10, 1)),
         ("2026/10/01", date(2026, 10, 1)),
+        # month names, as Excel (`1-Oct-26`) and printed reports write them
+        ("1-Oct-26", date(2026, 10, 1)),
+        ("01-Oct-2026", date(2026, 10, 1)),
+        ("01 OCT 2026", date(2026, 10, 1)),
+        ("Oct 1, 2026", date(2026, 10, 1)),
+        ("October 01 2026", date(2026, 10, 1)),
+        ("Sept. 30, 2026 14:05", date(2026, 9, 30)),
     ],
 )
 def test_date_formats(text: str, expected: date) -> None:
     assert day(text, "date") == expected
 
 
-@pytest.mark.parametrize("text", ["13/45/2026", "2026-02-30", "Oct 1 2026", "10/01/202"])
+@pytest.mark.parametrize(
+    "text", ["13/45/2026", "2026-02-30", "Oct 32 2026", "1-Foo-26", "Oct 2026", "10/01/202"]
+)
 def test_bad_dates_are_refused(text: str) -> None:
     with pytest.raises(InputError, match="is not a date"):
         day(text, "date")
@@ -405,7 +414,9 @@ def test_title_lines_blank_columns_blank_rows_and_totals_are_skipped() -> None:
     claim = only_claim(report)
     assert claim.source_line == 5
     assert report.data_rows == 1
-    assert report.warnings[-1].message.startswith("no check or adjudication date column")
+    messages = [w.message for w in report.warnings]
+    assert messages[-2].startswith("no check or adjudication date column")
+    assert messages[-1] == 'line 7: totals, not claims ("Totals"); skipped'
 
 
 def test_a_repeated_header_row_is_skipped() -> None:

@@ -24,7 +24,9 @@ from bot.domain.findings import DenialFinding, RootCause
 from bot.domain.payer_rules import is_medicare
 from bot.domain.records import ClaimKind, ClaimRecord
 from bot.importers.csv_report import CsvReport, read_csv_report
+from tests.support import subtotals_workbook
 from tests.support.sample_workbook import sheet_rows
+from tests.support.subtotals_workbook import SHEET as SUBTOTALS_SHEET
 
 DATA = Path(__file__).parent.parent / "data" / "csv"
 README = (DATA / "README.md").read_text(encoding="utf-8")
@@ -33,11 +35,14 @@ HEADER_LINE = {
     "tebra_kareo_service_line_payments.csv": 4,
     "waystar_remit_denials.txt": 4,
     "advancedmd_denial_detail.xlsx": 4,
+    "claim_detail_grouped_lines.csv": 4,
+    "payer_subtotals.xlsx": 4,
 }
 DELIMITER = {".tsv": "\t", ".txt": "|"}
 SEMICOLON = {"eclinicalworks_claim_denials.csv"}
 ENCODING = {"eclinicalworks_claim_denials.csv": "cp1252"}
 DATA_SHEET = "Denial Detail"
+SHEETS = {"payer_subtotals.xlsx": SUBTOTALS_SHEET}
 CATEGORIES = {
     "AUTH": RootCause.AUTHORIZATION,
     "ELIG": RootCause.ELIGIBILITY,
@@ -105,12 +110,21 @@ def data_row_lines(file_name: str) -> list[int]:
     lines = []
     for start, cells in raw_records(file_name):
         values = [c for c in cells if c.strip()]
-        if start > HEADER_LINE.get(file_name, 1) and values and values[0] not in TOTALS:
+        if (
+            start <= HEADER_LINE.get(file_name, 1)
+            or not values
+            or start in NOT_DATA.get(file_name, ())
+        ):
+            continue
+        if not any(TOTALS.search(v) for v in values):
             lines.append(start)
     return lines
 
 
-TOTALS = {"Totals", "Total"}
+# A totals row: `Totals`, `Total Denied`, `Aetna Subtotal`, `Grand Total`, `Total Claims: 5`.
+TOTALS = re.compile(r"^(grand |sub ?)?totals?\b|\bsub-?totals?$", re.IGNORECASE)
+# Lines that are no data rows and say no "total": sums without a label, a page footer.
+NOT_DATA = {"claim_detail_grouped_lines.csv": {7, 10, 12, 13}}
 
 
 def raw_records(file_name: str) -> list[tuple[int, list[str]]]:
@@ -119,7 +133,7 @@ def raw_records(file_name: str) -> list[tuple[int, list[str]]]:
     path = DATA / file_name
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path, read_only=True)
-        sheet = book[DATA_SHEET]
+        sheet = book[SHEETS.get(file_name, DATA_SHEET)]
         rows = [
             (n, ["" if v is None else str(v) for v in values])
             for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -172,9 +186,21 @@ ISSUE_11_SAMPLES = {
 }
 
 
+# Layouts found while trying exports nobody had sent yet (README sections 14-20).
+UNSEEN_LAYOUTS = {
+    "denial_summary_with_totals.csv",
+    "claims_with_ins_id.csv",
+    "denial_worklist_reason_words.csv",
+    "account_keyed_denials.csv",
+    "claim_detail_grouped_lines.csv",
+    "snake_case_claims.tsv",
+    "payer_subtotals.xlsx",
+}
+
+
 def test_every_sample_has_a_readme_table() -> None:
-    assert len(SAMPLES) == 13
-    assert set(SAMPLES) >= ISSUE_11_SAMPLES
+    assert len(SAMPLES) == 20
+    assert set(SAMPLES) >= ISSUE_11_SAMPLES | UNSEEN_LAYOUTS
     for name in SAMPLES:
         assert len(readme_rows(name)) == overview(name)[0], name
 
@@ -366,4 +392,16 @@ def test_the_workbook_holds_what_its_generator_writes() -> None:
     ]
     book.close()
     expected = [[v for v in values if v is not None] for values in sheet_rows()]
+    assert written == expected
+
+
+def test_the_subtotals_workbook_holds_what_its_generator_writes() -> None:
+    book = openpyxl.load_workbook(DATA / "payer_subtotals.xlsx", read_only=True)
+    assert book.sheetnames == [SUBTOTALS_SHEET]
+    written = [
+        [v for v in values if v is not None]
+        for values in book[SUBTOTALS_SHEET].iter_rows(values_only=True)
+    ]
+    book.close()
+    expected = [[v for v in values if v is not None] for values in subtotals_workbook.sheet_rows()]
     assert written == expected
