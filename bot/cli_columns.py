@@ -72,6 +72,8 @@ def _print_preview(path: Path, preview: ColumnsPreview, *, given: bool) -> None:
     print()
     for line in mapping_table(detection):
         print(line)
+    if detection.payer_above:
+        print(f'\nPayer: "{detection.payer_above}", named above the header, for every row')
     unused = unused_headers(detection)
     if unused:
         print(f"\nNot read: {', '.join(unused)}")

@@ -90,7 +90,24 @@ def _single(code: Code, amount: Decimal | None, row: RowAmounts) -> Decimal:
         share = _patient_share(code, row, alone=True)
         if share:
             return share
+    if not amount and not is_routine(code):
+        # A posting export's `Contractual Adj` column is 0.00 on a line denied CO-16: the
+        # reason is the unpaid charge, less what the patient owes.
+        unpaid = _unpaid(row)
+        if unpaid:
+            return unpaid
     return amount if amount is not None else ZERO
+
+
+def _unpaid(row: RowAmounts, of: Decimal | None = None) -> Decimal:
+    """`of` (the billed amount by default) less what was paid and what the patient owes."""
+    base = row.billed if of is None else of
+    if base is None or row.paid is None:
+        return ZERO
+    patient = row.patient_responsibility
+    if patient is None:
+        patient = sum((a for a in (row.deductible, row.coinsurance, row.copay) if a), ZERO)
+    return max(base - row.paid - patient, ZERO)
 
 
 def _patient_share(code: Code, row: RowAmounts, *, alone: bool) -> Decimal | None:
@@ -129,7 +146,10 @@ def _split_rest(
     if row.billed is None or row.allowed is None:
         return {reasons[0]: rest}, True
     fee_cut = min(max(row.billed - row.allowed, ZERO), rest)
-    return {contractual[0]: fee_cut, reasons[0]: rest - fee_cut}, len(reasons) > 1
+    # What the allowed amount left unpaid is the reason's, also when the one amount given was
+    # the contractual write-off alone (`Contractual Adj` beside `CO-45 CO-151`).
+    reason = max(rest - fee_cut, _unpaid(row, of=row.allowed))
+    return {contractual[0]: fee_cut, reasons[0]: reason}, len(reasons) > 1
 
 
 def _guess(codes: list[Code], amount: Decimal) -> list[Adjustment]:

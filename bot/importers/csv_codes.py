@@ -175,13 +175,14 @@ _CLP02_KINDS: Final = {
     "25": ClaimKind.PREDETERMINATION,
 }
 # PM status words. "Received" is left out: DrChrono's "ERA Received" means adjudicated.
-_REVERSAL: Final = re.compile(r"\b(revers(al|ed|e)|takeback|recoup(ed|ment)?)\b")
-_REJECTION: Final = re.compile(r"\breject(ed|ion)?\b")
+# Status columns abbreviate too: `DEN`, `DND`, `RJ`, `REJ`, `PEND`, `RVSL`.
+_REVERSAL: Final = re.compile(r"\b(revers(al|ed|e)|rvsl|takeback|recoup(ed|ment)?)\b")
+_REJECTION: Final = re.compile(r"\b(reject(ed|ion)?|rej|rjct?|rj)\b")
 _PENDING: Final = re.compile(
-    r"\b(pending|accepted|prepared|downloaded|submitted|unsubmitted|draft|queued|"
+    r"\b(pending|pend|pnd|accepted|prepared|downloaded|submitted|unsubmitted|draft|queued|"
     r"ready to (send|submit|bill)|acknowledged|awaiting|in process)\b"
 )
-_DENIED: Final = re.compile(r"\bden(ied|ial)\b")
+_DENIED: Final = re.compile(r"\b(den(ied|ial|y)?|dnd|dnl)\b")
 # A denial worklist's own status: the work on the denial, not the payer's decision.
 _OPEN_WORK: Final = re.compile(
     r"\b(open|new|in progress|working|assigned|re-?opened|unresolved|follow[- ]?up|to do|"

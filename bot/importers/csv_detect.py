@@ -33,6 +33,7 @@ from bot.importers.csv_columns import (
 )
 from bot.importers.csv_evidence import Kind, Profile, profile
 from bot.importers.csv_header_rules import UNLESS, word_scores
+from bot.importers.csv_preamble import payer_above
 from bot.importers.csv_values import clean
 from bot.importers.csv_words import FILLER, content_words, header_words
 
@@ -130,6 +131,7 @@ class Detection:
     header: Header
     choices: dict[Field, list[Choice]] = field(default_factory=dict)
     samples: list[str] = field(default_factory=list)  # first non-blank cell per column
+    payer_above: str = ""  # no payer column, but a line above the header names the payer
 
     def chosen(self, name: Field) -> Choice | None:
         found = self.choices.get(name)
@@ -137,7 +139,12 @@ class Detection:
 
     def missing(self) -> list[NeededField]:
         """Needs the file does not meet (claim, payer, an amount, a reason code or status)."""
-        return [need for need in needed_fields() if not any(self.has(f) for f in need.fields)]
+        return [
+            need
+            for need in needed_fields()
+            if not any(self.has(f) for f in need.fields)
+            and not (self.payer_above and Field.PAYER in need.fields)
+        ]
 
     def has(self, name: Field) -> bool:
         if name is Field.REASON_TEXT:  # a reason text serves as outcome only with codes in it
@@ -262,7 +269,8 @@ def _columns(
         found.sort(key=lambda c: (not c.given, c.rank < 0, c.rank, -c.score, c.column))
     choices = _account_as_claim(_numbered_slots(choices))
     header = Header(index, texts, {name: [c.column for c in cs] for name, cs in choices.items()})
-    return Detection(header, choices, [p.sample for p in profiles])
+    above = "" if Field.PAYER in choices else payer_above(records[:index])
+    return Detection(header, choices, [p.sample for p in profiles], above)
 
 
 def _numbered_slots(choices: dict[Field, list[Choice]]) -> dict[Field, list[Choice]]:

@@ -63,7 +63,8 @@ _TEXT_NAMED_CARC: Final = re.compile(
 )
 _TEXT_RARC: Final = re.compile(r"\b(MA\d{2,3}|M\d{1,3}|N\d{1,4})\b")
 _STATUS_WORDS: Final = re.compile(
-    r"\b(den(ied|ial)|paid|pay|rejected?|reject(ion)?|closed|pending|open|appeal(ed)?|"
+    r"\b(den(ied|ial)?|dnd|pd|paid|pay|rejected?|reject(ion)?|rej|rj|closed|pending|pend|open|"
+    r"appeal(ed)?|"
     r"processed|adjudicated|accepted|submitted|settled|reversed|reversal|voided?|partial|"
     r"zero pay|in process|resubmitted|forwarded|deductible|posted|unposted|written off)\b",
     re.IGNORECASE,

@@ -169,6 +169,8 @@ def read_report(
             skipped_rows.totals.append((line, ""))  # sums without a label
             sums += 1
             continue
+        if detection.payer_above and not values.get(Field.PAYER):
+            values[Field.PAYER] = detection.payer_above
         try:
             parsed = parse_row(
                 values, str(row[CLP02_COLUMN]), str(row[STATUS_COLUMN]), line, worklist=worklist
@@ -197,6 +199,13 @@ def read_report(
                 "a patient's claims are told apart by their date of service"
             )
         )
+    if detection.payer_above:
+        warnings.append(
+            ImportWarning(
+                f'no payer column: the payer named above the header ("{detection.payer_above}") '
+                "is the payer of every row"
+            )
+        )
     if carry.continued:
         warnings.append(
             ImportWarning(
@@ -210,8 +219,9 @@ def read_report(
     if not_claims:
         warnings.append(
             ImportWarning(
-                f"{lines_text(not_claims)}: not claim rows (no claim number and no amount: a "
-                "title, note or total); skipped"
+                f"{lines_text(not_claims)}: "
+                f"{'not a claim row' if len(not_claims) == 1 else 'not claim rows'} (no claim "
+                "number and no amount: a title, note or total); skipped"
             )
         )
     if skipped:

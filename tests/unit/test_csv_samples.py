@@ -37,6 +37,7 @@ HEADER_LINE = {
     "advancedmd_denial_detail.xlsx": 4,
     "claim_detail_grouped_lines.csv": 4,
     "payer_subtotals.xlsx": 4,
+    "payer_portal_claim_search.csv": 5,
 }
 DELIMITER = {".tsv": "\t", ".txt": "|"}
 SEMICOLON = {"eclinicalworks_claim_denials.csv"}
@@ -186,7 +187,7 @@ ISSUE_11_SAMPLES = {
 }
 
 
-# Layouts found while trying exports nobody had sent yet (README sections 14-20).
+# Layouts found while trying exports nobody had sent yet (README sections 14-23).
 UNSEEN_LAYOUTS = {
     "denial_summary_with_totals.csv",
     "claims_with_ins_id.csv",
@@ -195,11 +196,14 @@ UNSEEN_LAYOUTS = {
     "claim_detail_grouped_lines.csv",
     "snake_case_claims.tsv",
     "payer_subtotals.xlsx",
+    "payer_portal_claim_search.csv",
+    "abbreviated_status_claims.csv",
+    "posting_contractual_adjustment.csv",
 }
 
 
 def test_every_sample_has_a_readme_table() -> None:
-    assert len(SAMPLES) == 20
+    assert len(SAMPLES) == 23
     assert set(SAMPLES) >= ISSUE_11_SAMPLES | UNSEEN_LAYOUTS
     for name in SAMPLES:
         assert len(readme_rows(name)) == overview(name)[0], name

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.records import ClaimKind
 from bot.errors import InputError
 from bot.importers.csv_codes import read_status, reason_codes
 from bot.importers.csv_evidence import is_payer_id, is_procedure_cell
+from bot.importers.csv_preamble import payer_above
 from bot.importers.csv_reason_words import carc_named
 from bot.importers.csv_report import CsvReport, read_report, read_table
 from bot.importers.csv_totals import totals_label, totals_row
@@ -275,3 +277,82 @@ def test_an_excel_text_guard_is_not_part_of_the_claim_number() -> None:
         '="000123",Aetna,150.00,0.00,CO-197',
     )
     assert report.claims[0].claim_number == "000123"
+
+
+# -- the payer named above the header; abbreviated statuses ---------------------------------------
+
+
+def test_a_payer_named_above_the_header_is_every_rows_payer() -> None:
+    report = read(
+        "Claim Search Results",
+        "Payer: UnitedHealthcare",
+        "Claim Number,Date of Service,Billed Amount,Paid Amount,Claim Status,Denial Reason",
+        "U1,10/01/2026,150.00,0.00,Denied,CO-197 Precertification absent",
+    )
+    assert report.claims[0].remittance.payer.name == "UnitedHealthcare"
+    assert report.warnings[-1].message == (
+        'no payer column: the payer named above the header ("UnitedHealthcare") is the payer of '
+        "every row"
+    )
+
+
+@pytest.mark.parametrize(
+    "above", [["Insurance Company", "Aetna"], ["Payer:", "Aetna"], ["Carrier: Aetna", ""]]
+)
+def test_payer_labels_above_the_header(above: list[str]) -> None:
+    assert payer_above([["Denials"], above]) == "Aetna"
+
+
+def test_two_payers_above_the_header_name_none() -> None:
+    assert payer_above([["Payer: Aetna"], ["Payer: Cigna"]]) == ""
+    with pytest.raises(InputError, match="no column for the payer"):
+        read(
+            "Payer: Aetna",
+            "Payer: Cigna",
+            "Claim Number,Billed Amount,Paid Amount,Status",
+            "U1,1,0,Denied",
+        )
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "denied"),
+    [
+        ("DEN", ClaimKind.ADJUDICATED, True),
+        ("DND", ClaimKind.ADJUDICATED, True),
+        ("PD", ClaimKind.ADJUDICATED, False),
+        ("RJ", ClaimKind.REJECTION, False),
+        ("REJ", ClaimKind.REJECTION, False),
+        ("PEND", ClaimKind.PENDING, False),
+        ("RVSL", ClaimKind.REVERSAL, False),
+        ("Dental", ClaimKind.ADJUDICATED, False),
+    ],
+)
+def test_abbreviated_statuses(status: str, kind: ClaimKind, denied: bool) -> None:
+    facts = read_status("", status)
+    assert (facts.kind, facts.denied) == (kind, denied)
+
+
+# -- a contractual write-off as the only amount ---------------------------------------------------
+
+POSTING = "Claim,Payer,CPT,Charges,Allowed,Payment,Contractual Adj,Deductible,Adj Reason"
+
+
+def test_a_reason_code_with_a_zero_contractual_amount_takes_the_unpaid_charge() -> None:
+    (claim,) = read(POSTING, "K1,Aetna,99214,210.00,0.00,0.00,0.00,0.00,CO-16").claims
+    assert [(a.carc, a.amount) for a in claim.lines[0].adjustments] == [("16", Decimal("210.00"))]
+
+
+def test_beside_the_contractual_cut_a_reason_takes_what_the_allowed_amount_left_unpaid() -> None:
+    (claim,) = read(POSTING, "K2,Aetna,97110,240.00,120.00,0.00,120.00,0.00,CO-45 CO-151").claims
+    assert [(a.carc, a.amount) for a in claim.lines[0].adjustments] == [
+        ("45", Decimal("120.00")),
+        ("151", Decimal("120.00")),
+    ]
+
+
+def test_a_paid_line_with_its_deductible_has_no_reason_left() -> None:
+    (claim,) = read(POSTING, "K3,Aetna,80053,45.00,30.00,0.00,15.00,30.00,CO-45 PR-1").claims
+    assert [(a.carc, a.amount) for a in claim.lines[0].adjustments] == [
+        ("45", Decimal("15.00")),
+        ("1", Decimal("30.00")),
+    ]
