@@ -92,6 +92,9 @@ VALUE_ONLY: Final[dict[Field, tuple[Kind, float]]] = {
 }
 VALUES_ONLY_SHARE: Final = 0.8  # of the sampled cells, to name a column by its values alone
 VETO_SHARE: Final = 0.5  # below this share of fitting values, the header is not believed
+# Fields whose values' shape only tells an ambiguous header apart (`Ins ID`: short payer ids
+# or long member ids); a column plainly named `Payer ID` holds payer ids of any length.
+SHAPELESS_WHEN_NAMED: Final = frozenset({Field.PAYER_ID})
 # ... once there are this many values: on fewer, a bad value is the row's problem (the row is
 # refused naming its line), not the header's.
 VETO_MIN_CELLS: Final = 3
@@ -387,7 +390,8 @@ def _header_candidates(
             _confidence(max(score, 0.9) if is_known else score, is_known),
             rank=known[1] if is_known and known is not None else -1,
         )
-        if share is not None and found.filled >= VETO_MIN_CELLS and share < VETO_SHARE:
+        vetoed = share is not None and found.filled >= VETO_MIN_CELLS and share < VETO_SHARE
+        if vetoed and not (is_known and name in SHAPELESS_WHEN_NAMED):
             if is_known:  # the values say the header is wrong
                 overruled = replace(choice, confidence=Confidence.UNSURE)
             continue

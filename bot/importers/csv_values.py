@@ -68,8 +68,10 @@ def clean(value: str | None) -> str:
         return ""
     text = value.strip().strip("\u00a0").strip()
     if text.startswith('="') and text.endswith('"') and len(text) >= 3:
-        # `="000123"`: how exports keep Excel from dropping leading zeros
+        # `="000123"` and `'000123`: how exports keep Excel from dropping leading zeros
         text = text[2:-1].strip()
+    elif text.startswith("'") and text[1:2].isdigit():
+        text = text[1:]
     return "" if text.lower() in _BLANKS else text
 
 

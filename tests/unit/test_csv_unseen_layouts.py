@@ -275,8 +275,9 @@ def test_an_excel_text_guard_is_not_part_of_the_claim_number() -> None:
     report = read(
         "Claim #,Insurance,Billed,Paid,Denial Code",
         '="000123",Aetna,150.00,0.00,CO-197',
+        "'000124,Aetna,150.00,0.00,CO-197",
     )
-    assert report.claims[0].claim_number == "000123"
+    assert [c.claim_number for c in report.claims] == ["000123", "000124"]
 
 
 # -- the payer named above the header; abbreviated statuses ---------------------------------------
