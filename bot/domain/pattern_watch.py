@@ -8,6 +8,7 @@ Whether an alert was sent already is the caller's business (`bot.services.patter
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,7 +26,7 @@ from bot.domain.pattern_rates import (
     measure_windows,
     quiet_since,
 )
-from bot.domain.pattern_scope import Scope, provider_of, refine
+from bot.domain.pattern_scope import SEPARATOR, Scope, provider_of, refine
 
 DAY = timedelta(days=1)
 
@@ -44,17 +45,35 @@ class DenialFact:
 class PayerHistory:
     denials: tuple[DenialFact, ...]
     claims: dict[tuple[date, str], int] = field(default_factory=dict)  # (day, provider) -> n
+    # Denials by pattern base and by CARC, so each pattern reads only its own (a billing
+    # company's payer holds thousands of denials and hundreds of patterns).
+    _by_base: dict[str, list[DenialFact]] = field(init=False, repr=False, compare=False)
+    _by_code: dict[str, list[date]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_base: dict[str, list[DenialFact]] = defaultdict(list)
+        by_code: dict[str, list[date]] = defaultdict(list)
+        for fact in self.denials:
+            parts = fact.pattern_key.split(SEPARATOR)
+            by_base[SEPARATOR.join(parts[:3])].append(fact)
+            by_code[parts[2] if len(parts) > 2 else ""].append(fact.day)
+        object.__setattr__(self, "_by_base", dict(by_base))
+        object.__setattr__(self, "_by_code", dict(by_code))
 
     def matching(self, scope: Scope, first: date, last: date) -> list[DenialFact]:
         """The scope's denials dated `first` to `last`, both included, oldest first."""
         return sorted(
             (
                 d
-                for d in self.denials
+                for d in self._by_base.get(scope.base, ())
                 if first <= d.day <= last and scope.covers(d.pattern_key, d.cpt)
             ),
             key=lambda d: (d.day, d.claim),
         )
+
+    def code_seen(self, code: str, first: date, last: date) -> bool:
+        """Whether the payer sent this CARC (as a pattern's main code) in those days."""
+        return any(first <= day <= last for day in self._by_code.get(code, ()))
 
     def claims_between(self, first: date, last: date, provider: str | None = None) -> int:
         return sum(
@@ -79,7 +98,7 @@ class PayerHistory:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class PatternWarning:
     scope: Scope
     trigger: Trigger
     window_start: date
@@ -95,7 +114,7 @@ def window_of(as_of: date) -> tuple[date, date]:
     return as_of - WINDOW + DAY, as_of
 
 
-def warnings(history: PayerHistory, bases: Iterable[Scope], as_of: date) -> list[Warning]:
+def warnings(history: PayerHistory, bases: Iterable[Scope], as_of: date) -> list[PatternWarning]:
     """The patterns among `bases` (payer + cause + CARC, any provider and CPT) whose rolling
     window up to `as_of` is over an early-warning threshold.
 
@@ -111,25 +130,18 @@ def warnings(history: PayerHistory, bases: Iterable[Scope], as_of: date) -> list
         scope = refine(base, ((provider_of(d.pattern_key), d.cpt) for d in members))
         window = history.counts(scope, start, as_of)
         baseline = history.counts(scope, start - BASELINE, start - DAY)
-        seen = any(
-            d.pattern_key.split("|")[2] == base.code
-            for d in history.denials
-            if start - NEW_LOOKBACK <= d.day < start
-        )
         trigger = early_warning(
             window,
             baseline,
-            code_seen=seen,
+            code_seen=history.code_seen(base.code, start - NEW_LOOKBACK, start - DAY),
             history_claims=history.claims_between(start - NEW_LOOKBACK, start - DAY),
         )
         if trigger is None:
             continue
         scoped = history.matching(scope, start, as_of)
-        earlier = [
-            d.day for d in history.denials if d.day < start and base.covers(d.pattern_key, d.cpt)
-        ]
+        earlier = [d.day for d in history.matching(base, date.min, start - DAY)]
         found.append(
-            Warning(
+            PatternWarning(
                 scope=scope,
                 trigger=trigger,
                 window_start=start,

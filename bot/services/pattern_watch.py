@@ -26,8 +26,8 @@ from bot.domain.pattern_scope import ANY, Scope, cpt_of
 from bot.domain.pattern_watch import (
     DenialFact,
     Effect,
+    PatternWarning,
     PayerHistory,
-    Warning,
     effect,
     warnings,
     window_of,
@@ -83,30 +83,42 @@ def watch_import(
                 view = labels.view(found, key)
                 written.append(_write(connection, view, found, None, import_id, now))
                 _enqueue(session, ledger, channel, key, view)
-        for base, fix in fixes.items():
-            if base not in {b.base for b in bases} or fix.effective > as_of:
+        touched = {b.base for b in bases}
+        for fix in fixes.values():
+            if fix.scope.base not in touched or fix.effective > as_of:
                 continue
-            measured = effect(history, fix.scope, fix.effective, as_of)
-            if measured.result.verdict is not Verdict.STILL_RECURRING:
-                continue
-            key = f"fix:{fix.id}"
-            if _exists(connection, key):
-                continue
-            view = labels.recurring_view(fix, measured, key)
-            found = Warning(
-                scope=fix.scope,
-                trigger=Trigger.RECURRING,
-                window_start=measured.after_start,
-                as_of=as_of,
-                window=measured.result.after,
-                baseline=measured.result.before,
-                denials=measured.denials_after,
-                imports=len({d.import_id for d in measured.denials_after}),
-                quiet_before=False,
-            )
-            written.append(_write(connection, view, found, fix.id, import_id, now))
-            _enqueue(session, ledger, channel, key, view)
+            recurring = _still_recurring(connection, labels, history, fix, as_of)
+            if recurring is not None:
+                view, found = recurring
+                written.append(_write(connection, view, found, fix.id, import_id, now))
+                _enqueue(session, ledger, channel, view.key, view)
     return written
+
+
+def _still_recurring(
+    connection: Connection,
+    labels: Labels,
+    history: PayerHistory,
+    fix: RecordedFix,
+    as_of: date,
+) -> tuple[AlertView, PatternWarning] | None:
+    """The fix's one "still recurring" alert, when its pattern is and it has not had it."""
+    measured = effect(history, fix.scope, fix.effective, as_of)
+    key = f"fix:{fix.id}"
+    if measured.result.verdict is not Verdict.STILL_RECURRING or _exists(connection, key):
+        return None
+    found = PatternWarning(
+        scope=fix.scope,
+        trigger=Trigger.RECURRING,
+        window_start=measured.after_start,
+        as_of=as_of,
+        window=measured.result.after,
+        baseline=measured.result.before,
+        denials=measured.denials_after,
+        imports=len({d.import_id for d in measured.denials_after}),
+        quiet_before=False,
+    )
+    return labels.recurring_view(fix, measured, key), found
 
 
 def _payers_of(connection: Connection, import_id: int) -> list[tuple[int, date]]:
@@ -196,7 +208,7 @@ def latest_fixes(connection: Connection, payer_id: int, today: date) -> dict[str
 
 
 def _warning_key(
-    connection: Connection, found: Warning, fixes: dict[str, RecordedFix]
+    connection: Connection, found: PatternWarning, fixes: dict[str, RecordedFix]
 ) -> str | None:
     """The alert's key, or None when the pattern was alerted already in this episode (or has
     a fix, which its "still recurring" check covers)."""
@@ -221,7 +233,7 @@ def _exists(connection: Connection, key: str) -> bool:
 def _write(
     connection: Connection,
     view: AlertView,
-    found: Warning,
+    found: PatternWarning,
     fix_id: int | None,
     import_id: int,
     now: datetime,
@@ -268,7 +280,7 @@ class Labels:
     def provider(self, scope: Scope) -> str | None:
         return provider_name(self._connection, scope)
 
-    def view(self, found: Warning, key: str) -> AlertView:
+    def view(self, found: PatternWarning, key: str) -> AlertView:
         return AlertView(
             key=key,
             scope_key=found.scope.key,

@@ -20,6 +20,7 @@ from bot.domain.pattern_rates import (
     quiet_since,
 )
 from bot.domain.pattern_scope import Scope, cpt_of, refine
+from bot.domain.pattern_watch import DenialFact, PayerHistory, warnings
 
 
 def test_rate_is_per_100_claims_and_exact() -> None:
@@ -161,3 +162,29 @@ def test_cpt_of() -> None:
 
 def test_counts_carry_dollars() -> None:
     assert Counts(1, 10, Decimal("120.00")).dollars == Decimal("120.00")
+
+
+def test_payer_history_counts_a_scope_against_its_provider_claims() -> None:
+
+    lee = "p1|authorization|CO-197|LEE"
+    days = [date(2026, 9, 1), date(2026, 9, 8), date(2026, 9, 14), date(2026, 9, 14)]
+    facts = tuple(
+        DenialFact(day, lee, "99213", Decimal(420), import_id=n + 1, claim=f"C{n}")
+        for n, day in enumerate(days)
+    )
+    claims = {(date(2026, 9, 1), "LEE"): 10, (date(2026, 9, 1), "OTHER"): 30}
+    claims |= {(date(2026, 6, 1), "OTHER"): 40}
+    history = PayerHistory(facts, claims)
+    scope = Scope.parse(f"{lee}|*")
+    assert history.counts(scope, date(2026, 9, 1), date(2026, 9, 14)) == Counts(
+        4, 10, Decimal(1680)
+    )
+    assert history.code_seen("CO-197", date(2026, 9, 1), date(2026, 9, 1))
+    assert not history.code_seen("CO-197", date(2026, 6, 1), date(2026, 8, 31))
+    (found,) = warnings(history, [Scope("p1", "authorization", "CO-197")], date(2026, 9, 14))
+    assert (found.trigger, found.scope.key, found.imports) == (
+        Trigger.NEW,
+        "p1|authorization|CO-197|LEE|99213",
+        4,
+    )
+    assert found.quiet_before
