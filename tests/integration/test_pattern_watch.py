@@ -19,6 +19,7 @@ from storage.models import PatternAlert, PatternFix
 from tests.integration.jobs_support import CHANNEL, MANAGER, NY, JobBot, at
 from tests.support.slack_standin import SlackStandIn
 from tests.support.x835 import ClaimSpec, denied, paid
+from tests.unit.view_builders import all_text
 
 LEE = "1497758544"  # the rendering provider whose authorizations stop matching
 OTHER = "1234567893"
@@ -130,6 +131,9 @@ def test_a_fix_that_works_is_measured_until_it_says_stopped(bot: JobBot) -> None
     # the same 22 days before the fix (Sep 6-27) held 1 + 2 + 2 of the trickle
     assert (row.fix.before.denials, row.fix.before.dollars) == (5, Decimal("2100.00"))
     assert fix_verdicts(bot.deps.sessions, today)[scope] == "stopped"
+    bot.run("digest", at(2026, 10, 26, 8))  # the Monday digest says the same
+    digest = all_text(bot.slack.messages(CHANNEL)[-1].blocks)
+    assert "LEE, DANA: 6 claims in 90 days (fix recorded Sep 28: stopped)" in digest
     detail, _ = pattern_detail(bot.deps.sessions, "aetna 197", today)
     assert detail is not None
     assert [c.claim for c in detail.claims][:2] == [f"W{BACKGROUND_WEEKS + 3}A1"] * 1 + [
@@ -155,6 +159,26 @@ def test_a_pattern_that_continues_after_its_fix_alerts_once_tagging_its_owner(
         fix_id = session.scalars(select(PatternFix.id)).one()
         keys = session.scalars(select(PatternAlert.key).order_by(PatternAlert.id)).all()
     assert keys[1:] == [f"fix:{fix_id}"]
+    bot.run("patterns", at(2026, 11, 2, 9))  # October's review: the same verdict
+    review = all_text(bot.slack.dms(MANAGER)[-1].blocks)
+    assert ":memo: Fix recorded Sep 28 by <@UJAMES>: Auth requests now name" in review
+    assert "*Verdict: still recurring*" in review
+
+
+def test_a_pattern_back_after_a_quiet_period_is_alerted_again(bot: JobBot) -> None:
+    trickle(bot)
+    quiet = BACKGROUND_WEEKS + len(TRICKLE)
+    for index in range(quiet, quiet + 9):  # nine weeks without it
+        remittance(bot, index)
+    back = quiet + 9
+    for offset in range(3):  # back at two a week: not new any more, but well above its rate
+        remittance(bot, back + offset, auth_denials=2)
+        assert len(alerts_posted(bot, "Early warning")) == (2 if offset == 2 else 1)
+    with bot.deps.sessions() as session:
+        rows = session.execute(
+            select(PatternAlert.key, PatternAlert.trigger).order_by(PatternAlert.id)
+        ).all()
+    assert [(k.rsplit("#")[1], t) for k, t in rows] == [("1", "new"), ("2", "rate")]
 
 
 def test_the_grouped_cards_90_days_count_by_denial_date_not_import_date(bot: JobBot) -> None:
