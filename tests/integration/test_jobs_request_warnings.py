@@ -17,7 +17,7 @@ from bot.services.work_items import WorkItems
 from storage.models import DocumentationRequest, SendClaim
 from tests.integration.jobs_support import CHANNEL, MANAGER, NY, STAFF, JobBot, at
 from tests.support.slack_standin import SlackStandIn
-from tests.support.x277 import ClaimSpec, make_277
+from tests.support.x277 import ACK, ClaimSpec, make_277
 
 RECEIVED = date(2026, 11, 25)
 DUE = date(2026, 12, 20)
@@ -142,3 +142,77 @@ def test_marking_the_records_sent_stops_the_reminders_even_after_a_restart(
     assert after.thread_texts() == [SEVEN]
     assert after.dm_texts() == []
     assert slack.messages(CHANNEL)[0].ts  # the card itself is still there
+
+
+def test_the_monday_digest_counts_requests_and_rejections_from_the_database(
+    bot: JobBot,
+) -> None:
+    def load(data: bytes, day: date, name: str) -> None:
+        context = ImportContext(
+            sessions=bot.deps.sessions,
+            rulebook=bot.deps.rulebook,
+            actor="cli:test",
+            now=datetime.combine(day, time(10), NY).astimezone(UTC),
+            today=day,
+        )
+        assert import_file(data, context, file_name=name).status == "imported"
+
+    def asked(claim: str, due: str) -> ClaimSpec:
+        return ClaimSpec(number=claim, payer_claim=f"ICN-{claim}", stc=["R4:11504-8::LOI"], due=due)
+
+    # received Nov 20: due Dec 3 (overdue by the Monday), Dec 10 (this week), Dec 30 (later)
+    load(
+        make_277(
+            [
+                asked("R-OVER", "20261203"),
+                asked("R-WEEK", "20261210"),
+                asked("R-LATER", "20261230"),
+            ],
+            payer="AETNA",
+            payer_id="60054",
+            created="20261120",
+        ),
+        date(2026, 11, 20),
+        "rfai-1120.277",
+    )
+    # received last week (Dec 2): one more request, and a claim rejected before adjudication
+    load(
+        make_277([asked("R-NEW", "20261231")], payer="AETNA", payer_id="60054", created="20261202"),
+        date(2026, 12, 2),
+        "rfai-1202.277",
+    )
+    load(
+        make_277(
+            [ClaimSpec(number="CLM-1", payer_claim=None, stc=["A7:562:85*20261202*U*100"])],
+            guide=ACK,
+            payer="UNITEDHEALTHCARE",
+            payer_id="87726",
+            created="20261202",
+        ),
+        date(2026, 12, 2),
+        "ack-1202.277",
+    )
+    with bot.deps.sessions() as session:
+        sent = session.scalars(
+            select(DocumentationRequest).where(DocumentationRequest.claim_number == "R-LATER")
+        ).one()
+    WorkItems(bot.deps.sessions, bot.deps.rulebook.payer_rules).mark_sent(
+        sent.id,
+        sent.version,
+        sent_on=date(2026, 12, 1),
+        method="fax",
+        reference=None,
+        actor=Actor("T0TEAM", STAFF),
+        now=datetime(2026, 12, 1, 15, tzinfo=UTC),
+    )
+
+    assert bot.run("digest", at(2026, 12, 7, 8)).sent == [
+        "digest for the week of 2026-11-30 posted"
+    ]
+    (digest,) = [m for m in bot.slack.messages(CHANNEL) if m.text.startswith("Denials week")]
+    text = str(digest.blocks)
+    assert (
+        "*Records requests:* 3 to send · due this week 1 · overdue 1 · received last week 1"
+    ) in text
+    assert "*Rejected claims:* 1 to correct" in text
+    assert "rejected last week 1" in text
