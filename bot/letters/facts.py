@@ -130,6 +130,9 @@ class LetterFacts:
     prior_appeals: tuple[PriorAppeal, ...] = ()
     # The clearinghouse's acceptance of the original claim (277CA or 999), when one is on file.
     accepted_on: date | None = None
+    # The payer's records request this denial was tied to (a "records missing" denial), if any.
+    records_asked_on: date | None = None
+    records_sent_on: date | None = None
 
     def without_phi(self) -> LetterFacts:
         """The copy for Slack under `DENIALS_PHI=minimal`: the patient left for staff to fill."""

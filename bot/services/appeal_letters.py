@@ -35,7 +35,7 @@ from bot.letters.facts import (
     Reason,
 )
 from bot.letters.pdf_file import pdf_bytes
-from bot.presenters.card_views import reason_words, unique_reasons
+from bot.presenters.card_views import reason_words, records_link, unique_reasons
 from bot.services.appeals import level_number
 from bot.services.triage import CLOSED_FIRST, GONE
 from storage.models import Appeal, AuditEvent, Claim, Denial, Remittance, SlackPost
@@ -208,6 +208,7 @@ class AppealLetters:
         lines = tuple(_line(item) for item in (claim.lines if claim else []))
         days = [line.service_date for line in lines if line.service_date is not None]
         table = self._rulebook.root_causes
+        records = records_link(session, denial.id)
         return LetterFacts(
             today=today,
             level=Level(level or _next_level(appeals, rule), medicare),
@@ -240,6 +241,8 @@ class AppealLetters:
                 member_id=claim.member_id if claim else None,
             ),
             prior_appeals=tuple(_prior(appeal) for appeal in appeals),
+            records_asked_on=records.requested_on if records else None,
+            records_sent_on=records.sent_on if records else None,
         )
 
     def _rule(self, denial: Denial, remittance: Remittance | None) -> PayerRule:

@@ -25,7 +25,10 @@ from bot.services.appeals import Appeals, Outcome
 from bot.services.importing import ImportContext, import_file
 from bot.services.payers import merge
 from bot.services.triage import AppealForm
-from storage.models import AuditEvent, Denial
+from bot.services.work_items import WorkItems
+from storage.models import AuditEvent, Denial, DocumentationRequest
+from tests.support.x277 import ClaimSpec as ClaimSpec277
+from tests.support.x277 import make_277
 from tests.support.x835 import ClaimSpec, Line, denied, make_835
 
 TODAY = date(2026, 11, 30)
@@ -162,6 +165,53 @@ def test_a_rule_gone_from_the_rules_file_is_found_again_by_the_payers_id(
     words = pdf_words(draft(letters, clock, denial_id).files[1].content)
     assert "Acme Health Plan" in words
     assert "Availity" in words  # Aetna's portal: the rule matched by the remittance's payer id
+
+
+def test_a_documentation_letter_says_when_the_payer_asked_for_the_records(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    context = ImportContext(
+        sessions=sessions, rulebook=rulebook, actor="cli:test", now=clock.now(), today=TODAY
+    )
+    for claim in ("DOC1", "DOC2"):
+        rfai = make_277(
+            [
+                ClaimSpec277(
+                    number=claim,
+                    payer_claim=f"ICN-{claim}",
+                    stc=["R4:11504-8::LOI*20261002"],
+                    due="20261101",
+                )
+            ],
+            payer="AETNA",
+            payer_id="60054",
+            created="20261002",
+        )
+        assert import_file(rfai, context, file_name=f"rfai-{claim}.277").requests == 1
+    with sessions() as session:
+        late = session.scalars(
+            select(DocumentationRequest).where(DocumentationRequest.claim_number == "DOC2")
+        ).one()
+    WorkItems(sessions, rulebook.payer_rules).mark_sent(
+        late.id,
+        late.version,
+        sent_on=date(2026, 11, 4),
+        method="fax",
+        reference=None,
+        actor=MARIA,
+        now=clock.now(),
+    )
+    load(sessions, rulebook, clock, denied("DOC1", carc="252"), denied("DOC2", carc="252"))
+    with sessions() as session:
+        ids = {d.claim_number: d.id for d in session.scalars(select(Denial))}
+
+    never = pdf_words(draft(letters, clock, ids["DOC1"]).files[1].content)
+    assert "The records were asked for on Oct 2, 2026 and are sent with this letter." in never
+    sent = pdf_words(draft(letters, clock, ids["DOC2"]).files[1].content)
+    assert (
+        "The records were asked for on Oct 2, 2026 and were sent on Nov 4, 2026; they are sent "
+        "again with this letter."
+    ) in sent
 
 
 def test_the_slack_copy_leaves_the_patient_out_under_minimal(
