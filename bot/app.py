@@ -135,6 +135,7 @@ def create_app(
     deps = deps or build_deps(settings, client=client)
     app = OnceApp(
         Receipts(deps.sessions),  # a request Slack sends again is acknowledged, not redone
+        later=deps.after_ack,
         client=deps.client,
         # Listeners acknowledge in the request's thread and hand the rest to deps.after_ack.
         process_before_response=True,

@@ -52,6 +52,8 @@ def test_a_click_sent_again_after_its_acknowledgement_was_lost_is_handled_once(
     assert bot.slack.responses() == []  # nobody was told "someone changed this meanwhile"
     with bot.deps.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+        # recorded after the answer went out (off the acknowledge path), but recorded
+        assert session.scalars(select(SlackReceipt.acknowledged_at)).one() is not None
     assert repeats(bot) == [1]
 
 
