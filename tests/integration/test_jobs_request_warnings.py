@@ -14,7 +14,7 @@ from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.importing import ImportContext, import_file
 from bot.services.work_items import WorkItems
-from storage.models import DocumentationRequest, SendClaim
+from storage.models import ClaimRejection, DocumentationRequest, SendClaim
 from tests.integration.jobs_support import CHANNEL, MANAGER, NY, STAFF, JobBot, at
 from tests.support.slack_standin import SlackStandIn
 from tests.support.x277 import ACK, ClaimSpec, make_277
@@ -216,3 +216,50 @@ def test_the_monday_digest_counts_requests_and_rejections_from_the_database(
     ) in text
     assert "*Rejected claims:* 1 to correct" in text
     assert "rejected last week 1" in text
+
+
+def test_a_rejection_is_warned_about_before_its_filing_limit_once_each_until_corrected(
+    settings: Settings, sessions: sessionmaker[Session], rulebook: Rulebook, slack: SlackStandIn
+) -> None:
+    bot = JobBot.build(settings, sessions, rulebook, slack)
+    ack = make_277(
+        [ClaimSpec(number="CLM-1", payer_claim=None, stc=["A7:562:85*20261127*U*210"])],
+        guide=ACK,
+        payer="UNITEDHEALTHCARE",
+        payer_id="87726",
+        created="20261127",
+    )
+    context = ImportContext(
+        sessions=sessions,
+        rulebook=rulebook,
+        actor="cli:test",
+        now=datetime.combine(date(2026, 11, 27), time(10), NY).astimezone(UTC),
+        today=date(2026, 11, 27),
+    )
+    assert import_file(ack, context, file_name="ack.277").rejections == 1
+    bot.run("post", at(2026, 11, 27))
+    with sessions() as session:
+        rejection = session.scalars(select(ClaimRejection)).one()
+    limit = rejection.resubmit_by
+    day = limit - timedelta(days=16)
+    while day <= limit - timedelta(days=4):  # each day in a new process
+        restarted(settings, sessions, rulebook, slack).run(
+            "deadlines", at(day.year, day.month, day.day)
+        )
+        day += timedelta(days=1)
+    assert bot.thread_texts() == [  # the 14- and the 7-day levels, once each
+        ":hourglass: 14 days to the resubmission deadline (Dec 14)",
+        f"<@{MANAGER}> the corrected claim for CLM-1 (UnitedHealthcare, $210.00) is due in 7 days.",
+    ]
+
+    WorkItems(sessions, rulebook.payer_rules).mark_corrected(
+        rejection.id,
+        rejection.version,
+        on=limit - timedelta(days=4),
+        note="billing NPI fixed",
+        actor=Actor("T0TEAM", STAFF),
+        now=datetime.combine(limit - timedelta(days=4), time(15), UTC),
+    )
+    run_days(restarted(settings, sessions, rulebook, slack), limit - timedelta(days=3), limit)
+    assert len(bot.thread_texts()) == 2
+    assert bot.dm_texts() == []
