@@ -81,7 +81,7 @@ def _print_outcome(outcome: FileOutcome) -> None:
     for line in outcome.detail_lines():
         print(line, file=stream)
     target = shlex.quote(str(outcome.path)) if outcome.path is not None else "FILE"
-    if outcome.bad_rows is not None:
+    if outcome.bad_rows is not None and outcome.bad_rows.others:
         others = outcome.bad_rows.others
         print(
             f"  to import the other {plural(others, 'row')} and leave these out: "

@@ -18,6 +18,10 @@ REFUSED_TEXT = (
     ":no_entry: *{file}* was not imported: {reason}. Fix {those} in the export and share it "
     "again, or import the other {others} without {them}."
 )
+# Every row has a value that cannot be read (decimal commas, a shifted column): nothing to offer.
+ALL_REFUSED_TEXT = (
+    ":no_entry: *{file}* was not imported: {reason}. Fix the export and share it again."
+)
 BUTTON = "Import the other {others}"
 DONE_TEXT = (
     ":white_check_mark: {user} imported the other {others} of *{file}*; the summary below "
@@ -29,6 +33,9 @@ MAX_REASON = 600
 def bad_rows_message(file_name: str, reason: str, bad: int, others: int, ref: FileRef) -> Message:
     """The thread reply to a report with `bad` rows that cannot be read, `others` that can."""
     rows = plural(others, "row")
+    if not others:
+        text = ALL_REFUSED_TEXT.format(file=clip(file_name, 200), reason=clip(reason, MAX_REASON))
+        return to_message(text, [section(text)])
     text = REFUSED_TEXT.format(
         file=clip(file_name, 200),
         reason=clip(reason, MAX_REASON),
@@ -36,14 +43,12 @@ def bad_rows_message(file_name: str, reason: str, bad: int, others: int, ref: Fi
         them="it" if bad == 1 else "them",
         others=rows,
     )
-    blocks: list[Block] = [section(text)]
-    if others:
-        button = ButtonElement(
-            text=BUTTON.format(others=rows),
-            action_id=ids.IMPORT_OTHER_ROWS_BUTTON,
-            value=ref.encode(),
-        )
-        blocks.append(ActionsBlock(elements=[button]))
+    button = ButtonElement(
+        text=BUTTON.format(others=rows),
+        action_id=ids.IMPORT_OTHER_ROWS_BUTTON,
+        value=ref.encode(),
+    )
+    blocks: list[Block] = [section(text), ActionsBlock(elements=[button])]
     return to_message(text, blocks)
 
 

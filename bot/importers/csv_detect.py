@@ -77,7 +77,9 @@ VALUE_KINDS: Final[dict[Field, tuple[Kind, ...]]] = {
     Field.PAYER: (Kind.NAME,),
     Field.PAYER_ID: (Kind.PAYER_ID,),
     Field.RENDERING_PROVIDER: (Kind.NAME, Kind.NUMBER),  # DrChrono's `doctor` is an id
-    Field.REASON_TEXT: (Kind.TEXT, Kind.NAME, Kind.CODES_IN_TEXT),
+    # The payer's reason: words, words with codes in them, or the codes alone (a `Reason`
+    # column of `CO-197`: codes a reader finds all the same).
+    Field.REASON_TEXT: (Kind.TEXT, Kind.NAME, Kind.CODES_IN_TEXT, Kind.CODES),
 }
 # Fields a column's values can name without help from its header (kind, weight): values so
 # particular that nothing else holds them.
@@ -455,6 +457,7 @@ _KIND_WORDS: Final = {
     Kind.BARE_CARC: "reason codes",
     Kind.RARC: "remark codes",
     Kind.CODES_IN_TEXT: "text " + CODES_IN_TEXT_WHY,
+    Kind.CODES: "codes, or text " + CODES_IN_TEXT_WHY,
     Kind.GROUP: "group codes",
     Kind.NPI: "NPIs",
     Kind.PROCEDURE: "CPT/HCPCS codes",

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     BARE_CARC = "bare_carc"  # 45, 197: a CARC when the header says so
     RARC = "rarc"  # M127, N290, MA130, lists of them
     CODES_IN_TEXT = "codes_in_text"  # "CO 197 - Precertification/authorization absent"
+    CODES = "codes"  # any of CO-29, N130, "CO 197 - Precertification absent"
     GROUP = "group"  # CO, PR, OA, PI, CR
     NPI = "npi"  # 10 digits passing the Luhn check with the 80840 prefix
     PROCEDURE = "procedure"  # 99213, J1100, 99214-25
@@ -210,8 +211,13 @@ def codes_in_text(text: str) -> Codes:
 
 
 def has_codes_in_text(cell: str) -> bool:
+    return has_codes(cell) and is_text(cell)
+
+
+def has_codes(cell: str) -> bool:
+    """Codes a reader finds in the cell, alone (`CO-29`, `N130`) or inside words."""
     codes = codes_in_text(cell)
-    return bool(codes.carcs or codes.rarcs) and is_text(cell)
+    return bool(codes.carcs or codes.rarcs)
 
 
 DETECTORS: Final = {
@@ -222,6 +228,7 @@ DETECTORS: Final = {
     Kind.BARE_CARC: is_bare_carc,
     Kind.RARC: is_rarc_cell,
     Kind.CODES_IN_TEXT: has_codes_in_text,
+    Kind.CODES: has_codes,
     Kind.GROUP: is_group_code,
     Kind.NPI: is_npi,
     Kind.PROCEDURE: is_procedure_cell,

@@ -124,7 +124,7 @@ carc: reason code | adjustment reason | adjustment reason code | adjustment code
 rarc: remark | remark code | rarc | remittance remark | remark code list | rarc code |
     remittance remark code
     unless: description text amount date
-reason_text: reason | denial reason | reason description | description | message |
+reason_text: reason | denial | denial reason | reason description | description | message |
     denial description | reason text | denial message | explanation | remark description |
     reason code description | adjustment description | denial reason description
     unless: date amount procedure cpt

@@ -38,6 +38,7 @@ HEADER_LINE = {
     "claim_detail_grouped_lines.csv": 4,
     "payer_subtotals.xlsx": 4,
     "payer_portal_claim_search.csv": 5,
+    "denied_claims_aging.csv": 3,
 }
 DELIMITER = {".tsv": "\t", ".txt": "|"}
 SEMICOLON = {"eclinicalworks_claim_denials.csv"}
@@ -187,7 +188,7 @@ ISSUE_11_SAMPLES = {
 }
 
 
-# Layouts found while trying exports nobody had sent yet (README sections 14-23).
+# Layouts found while trying exports nobody had sent yet (README sections 14-24).
 UNSEEN_LAYOUTS = {
     "denial_summary_with_totals.csv",
     "claims_with_ins_id.csv",
@@ -199,11 +200,12 @@ UNSEEN_LAYOUTS = {
     "payer_portal_claim_search.csv",
     "abbreviated_status_claims.csv",
     "posting_contractual_adjustment.csv",
+    "denied_claims_aging.csv",
 }
 
 
 def test_every_sample_has_a_readme_table() -> None:
-    assert len(SAMPLES) == 23
+    assert len(SAMPLES) == 24
     assert set(SAMPLES) >= ISSUE_11_SAMPLES | UNSEEN_LAYOUTS
     for name in SAMPLES:
         assert len(readme_rows(name)) == overview(name)[0], name

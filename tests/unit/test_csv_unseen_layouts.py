@@ -4,19 +4,22 @@ printed under their claim, codes followed by words."""
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.blocks.bad_rows import bad_rows_message
+from bot.blocks.column_mapping import FileRef
 from bot.domain.records import ClaimKind
 from bot.errors import InputError
 from bot.importers.csv_codes import read_status, reason_codes
 from bot.importers.csv_evidence import is_payer_id, is_procedure_cell
 from bot.importers.csv_preamble import payer_above
 from bot.importers.csv_reason_words import carc_named
-from bot.importers.csv_report import CsvReport, read_report, read_table
+from bot.importers.csv_report import BadRowsError, CsvReport, read_report, read_table
 from bot.importers.csv_totals import totals_label, totals_row
 
 
@@ -357,3 +360,71 @@ def test_a_paid_line_with_its_deductible_has_no_reason_left() -> None:
         ("45", Decimal("15.00")),
         ("1", Decimal("30.00")),
     ]
+
+
+report_cells = st.sampled_from(
+    [
+        "",
+        "C1",
+        "C2",
+        "Aetna",
+        "Payer: Aetna",
+        "Total",
+        "Grand Total",
+        "Aetna Subtotal",
+        "Page 1 of 2",
+        "150.00",
+        "0.00",
+        "(12.50)",
+        "CO-45",
+        "CO-197 Precert absent",
+        "PR-2:",
+        "99213",
+        "10/01/2026",
+        "1-Oct-26",
+        "Open",
+        "DEN",
+        "Duplicate claim/service",
+        '="0012"',
+        "'0012",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(report_cells, min_size=6, max_size=6), max_size=10))
+def test_billing_like_reports_either_import_or_refuse(rows: list[list[str]]) -> None:
+    lines = [",".join(cells) for cells in rows]
+    with contextlib.suppress(InputError):
+        read("Claim ID,Payer,Billed,Paid,CARC,Denial Reason", *lines)
+    with contextlib.suppress(InputError):
+        read(*lines[:2], "Claim ID,DOS,CPT,Billed,Paid,Adj Code", *lines[2:])
+
+
+# -- a report none of whose rows can be read -------------------------------------------------------
+
+
+def test_a_report_with_no_readable_row_offers_nothing_to_import() -> None:
+    """Decimal commas (`150,00`) on every row: no "Import the other 0 rows"."""
+    with pytest.raises(BadRowsError) as refused:
+        read("Claim;Payer;Billed;Paid;CARC", "C1;Aetna;150,00;0,00;CO-197")
+    assert refused.value.others == 0
+    message = bad_rows_message("eu.csv", refused.value.describe(), 1, 0, FileRef("F1", "C1", "1"))
+    assert message.text == (
+        ':no_entry: *eu.csv* was not imported: line 2: billed amount "150,00" is not a number. '
+        "A report is imported whole: no row was stored. Fix the export and share it again."
+    )
+    assert [b["type"] for b in message.blocks] == ["section"]
+
+
+def test_a_reason_column_of_codes_alone_is_read_for_its_codes() -> None:
+    """A known `Reason` header with `CO-197` cells, or `Denial` with codes and words."""
+    for header in ("Reason", "Denial"):
+        report = read(
+            f"Claim,Payer,Billed,Paid,{header}",
+            "C1,Aetna,150.00,0.00,CO-197",
+            "C2,Aetna,175.00,0.00,CO-50 Not medically necessary",
+            "C3,Aetna,90.00,0.00,N130",
+        )
+        codes = [[a.carc for ln in c.lines for a in ln.adjustments] for c in report.claims]
+        assert codes == [["197"], ["50"], []], header
