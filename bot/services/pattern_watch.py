@@ -25,7 +25,6 @@ from bot.domain.pattern_rates import BASELINE, MAX_MEASURE, NEW_LOOKBACK, Trigge
 from bot.domain.pattern_scope import ANY, Scope, cpt_of
 from bot.domain.pattern_watch import (
     DenialFact,
-    Effect,
     PatternWarning,
     PayerHistory,
     effect,
@@ -118,7 +117,7 @@ def _still_recurring(
         imports=len({d.import_id for d in measured.denials_after}),
         quiet_before=False,
     )
-    return labels.recurring_view(fix, measured, key), found
+    return labels.view(found, key, fix=fix, days=measured.result.days), found
 
 
 def _payers_of(connection: Connection, import_id: int) -> list[tuple[int, date]]:
@@ -280,45 +279,31 @@ class Labels:
     def provider(self, scope: Scope) -> str | None:
         return provider_name(self._connection, scope)
 
-    def view(self, found: PatternWarning, key: str) -> AlertView:
+    def view(
+        self, found: PatternWarning, key: str, *, fix: RecordedFix | None = None, days: int = 0
+    ) -> AlertView:
+        """The alert's message view; with `fix` (and its `days` of data), a still-recurring one."""
+        scope = found.scope
         return AlertView(
             key=key,
-            scope_key=found.scope.key,
+            scope_key=scope.key,
             trigger=found.trigger,
             payer=self.payer,
-            category=_cause(found.scope.category),
-            code=found.scope.code,
-            provider=self.provider(found.scope),
-            cpt=None if found.scope.cpt == ANY else found.scope.cpt,
+            category=_cause(scope.category),
+            code=scope.code,
+            provider=self.provider(scope),
+            cpt=None if scope.cpt == ANY else scope.cpt,
             window_start=found.window_start,
             as_of=found.as_of,
             window=found.window,
             baseline=found.baseline,
             claims=tuple(d.claim for d in reversed(found.denials)),
             imports=found.imports,
-            likely_cause=likely_cause(_cause(found.scope.category)),
-        )
-
-    def recurring_view(self, fix: RecordedFix, measured: Effect, key: str) -> AlertView:
-        result = measured.result
-        return AlertView(
-            key=key,
-            scope_key=fix.scope.key,
-            trigger=Trigger.RECURRING,
-            payer=self.payer,
-            category=_cause(fix.scope.category),
-            code=fix.scope.code,
-            provider=self.provider(fix.scope),
-            cpt=None if fix.scope.cpt == ANY else fix.scope.cpt,
-            window_start=measured.after_start,
-            as_of=measured.until,
-            window=result.after,
-            baseline=result.before,
-            claims=tuple(d.claim for d in reversed(measured.denials_after)),
-            imports=len({d.import_id for d in measured.denials_after}),
-            likely_cause=likely_cause(_cause(fix.scope.category)),
-            fix=FixLine(note=fix.note, owner=fix.owner, effective=fix.effective),
-            days=result.days,
+            likely_cause=likely_cause(_cause(scope.category)),
+            fix=None
+            if fix is None
+            else FixLine(note=fix.note, owner=fix.owner, effective=fix.effective),
+            days=days,
         )
 
 
