@@ -137,6 +137,13 @@ def build_parser() -> argparse.ArgumentParser:
     trends.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
     trends.set_defaults(handler=cli_commands.trends)
 
+    patterns = commands.add_parser(
+        "patterns", help="repeat patterns, their fixes and verdicts (as /denials patterns)"
+    )
+    patterns.add_argument("words", nargs="*", help="a pattern's number or words of its name")
+    patterns.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
+    patterns.set_defaults(handler=cli_commands.patterns)
+
     find = commands.add_parser("find", help="find a denial by claim number or denial id")
     find.add_argument("claim")
     find.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")

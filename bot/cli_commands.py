@@ -249,6 +249,12 @@ def trends(args: argparse.Namespace) -> int:
     return trends_command(runtime(args), args.words)
 
 
+def patterns(args: argparse.Namespace) -> int:
+    from bot.cli_reports import patterns_command
+
+    return patterns_command(runtime(args), args.words)
+
+
 def find(args: argparse.Namespace) -> int:
     from bot.cli_reports import find_command
 

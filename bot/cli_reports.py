@@ -1,6 +1,6 @@
-"""`denials trends` and `denials find` in a terminal: the same answers as the slash commands,
-from the same table, printed as text (`render_text`). The terminal counts as a manager: whoever
-can read the database can already see everything in it."""
+"""`denials trends`, `denials patterns` and `denials find` in a terminal: the same answers as
+the slash commands, from the same table, printed as text (`render_text`). The terminal counts
+as a manager: whoever can read the database can already see everything in it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ NOTHING = "Nothing to show."
 
 def trends_command(runtime: Runtime, words: Sequence[str]) -> int:
     return _print(answer(" ".join(["trends", *words]), terminal_context(runtime)))
+
+
+def patterns_command(runtime: Runtime, words: Sequence[str]) -> int:
+    return _print(answer(" ".join(["patterns", *words]), terminal_context(runtime)))
 
 
 def find_command(runtime: Runtime, claim: str) -> int:

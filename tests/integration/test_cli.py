@@ -106,6 +106,25 @@ def test_due_answers_as_terminal_text(capsys: pytest.CaptureFixture[str], tmp_pa
     assert "$100.00" in out
 
 
+def test_patterns_answer_as_terminal_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    remit = tmp_path / "r.835"
+    claims = [denied(f"D{n}", amount="100") for n in range(3)]
+    remit.write_bytes(make_835(claims, production_date="20260601", payment_date="20260601"))
+    run(capsys, "import", str(remit), "--today", "2026-06-20")
+
+    code, out, _ = run(capsys, "patterns", "--today", "2026-06-20")
+    assert code == 0
+    assert "1. Aetna · CO-197 authorization · LEE, DANA · 99213" in out
+    assert "3 denials · $300.00" in out
+
+    code, out, _ = run(capsys, "patterns", "aetna", "197", "--today", "2026-06-20")
+    assert code == 0
+    assert "D2 · Jun 1 · $100.00 · New" in out
+    assert run(capsys, "patterns", "cigna", "--today", "2026-06-20")[0] == 1
+
+
 def test_rules_prints_the_table_in_force_with_sources(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rules")
     assert code == 0
