@@ -33,10 +33,10 @@ from bot.letters.compose import LetterTemplates
 from bot.presenters.card_renderer import CardRenderer
 from bot.services.access import Access
 from bot.services.appeal_letters import AppealLetters
+from bot.services.appeals import Appeals
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import GroupTriage
 from bot.services.posting import SlackPoster
-from bot.services.triage import Triage
 from bot.services.work_items import WorkItems
 from bot.slack.after_ack import SOMETHING_WENT_WRONG, AfterAck, tell_something_went_wrong
 from bot.slack.once import OnceApp
@@ -101,7 +101,7 @@ def build_deps(
         # before the message is looked for (a lost answer is settled, never re-sent unseen).
         settle_after=timedelta(seconds=client.timeout),
     )
-    triage = Triage(runtime.sessions, settings.managers)
+    triage = Appeals(runtime.sessions, settings.managers, runtime.rulebook.payer_rules)
     after_ack = AfterAck()
     people = SlackPeople(client, settings.channel, background=after_ack)
     return Deps(

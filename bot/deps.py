@@ -13,11 +13,11 @@ from bot.domain.actor import Actor
 from bot.domain.rulebook import Rulebook
 from bot.services.access import Access
 from bot.services.appeal_letters import AppealLetters
+from bot.services.appeals import Appeals
 from bot.services.card_reads import CardReads
 from bot.services.group_triage import GroupTriage
 from bot.services.posting import SlackPoster
 from bot.services.sessions import Sessions
-from bot.services.triage import Triage
 from bot.services.work_items import WorkItems
 from bot.slack.after_ack import AfterAck
 from bot.slack.payloads import SlackUser
@@ -31,7 +31,7 @@ class Deps:
     rulebook: Rulebook
     clock: Clock
     client: WebClient
-    triage: Triage
+    triage: Appeals  # the card's changes, the appeal outcome among them
     groups: GroupTriage
     cards: CardReads
     poster: SlackPoster

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    InteractiveElement,
     MarkdownTextObject,
     OverflowMenuElement,
     SectionBlock,
@@ -16,10 +17,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import ids
+from bot.blocks.card_state import REOPEN, CardState, Phase, can_appeal, card_state
+from bot.blocks.countdown import DeadlineLine, deadline_line
 from bot.blocks.message import Message, header, options, root_cause_select, section, to_message
+from bot.blocks.reason_words import repeats
 from bot.blocks.text import (
     clip,
-    deadline_text,
     long_date,
     mention,
     money,
@@ -31,11 +34,11 @@ from bot.blocks.views import DenialView, ReasonView
 from bot.blocks.work_rows import records_link_line
 from bot.domain.statuses import CLOSED, REOPENABLE, DenialStatus
 
-HEADER_OPEN = ":red_circle: Denied · {payer} · {amount}"
+HEADER = "{title} · {payer} · {amount}"
 HEADER_RECOVERED = ":white_check_mark: Recovered {amount} · {payer}"
 HEADER_WRITTEN_OFF = ":heavy_minus_sign: Written off {amount} · {payer}"
 HEADER_SUPERSEDED = ":arrows_counterclockwise: Re-adjudicated · {payer} · {amount}"
-FALLBACK_OPEN = "Denied · {payer} · {amount} · claim {claim} · {deadline}"
+FALLBACK_OPEN = "{title} · {payer} · {amount} · claim {claim} · {line}"
 FALLBACK_CLOSED = "{status} {amount} · {payer} · claim {claim}"
 CLAIM = "*Claim {claim}*"
 DOS = "DOS {date}"
@@ -53,6 +56,18 @@ ROOT_CAUSE_SUGGESTED = "{label} (suggested)"
 ROOT_CAUSE_SET_BY = "{label} · set by {user}"
 STATUS_TITLE = "*Status*"
 STATUS = "{status} · {assignee}"
+NEXT_STEP = "*Next step*  {step}"
+APPEAL_SENT = "*Appeal sent* {date}{by} · {details}"
+CORRECTED_SENT = "*Corrected claim sent* {date}{by}"
+SENT_BY = " by {user}"
+LEVEL = "level {level}"
+REFERENCE = "ref {reference}"
+DECISION_DUE = "Decision expected by {date} (the payer's {days} days)"
+DECISION_LATE = "Decision was expected by {date}: call the payer if nothing came"
+SENT_PLAIN = "{what} {date}"
+DECISION_PLAIN = "decision expected by {date}"
+APPEAL_WORDS = "appeal sent"
+CORRECTED_WORDS = "corrected claim sent"
 CLOCK_ON_IMPORT = (
     "_The file had no remittance date, so the clock started on the import date ({date})._"
 )
@@ -66,16 +81,10 @@ MERGED_TEXT = (
     "the card of D-{id} now; nothing is left to do here."
 )
 MERGED_FALLBACK = "Imported twice: tracked on D-{id}"
-CLOSED_HISTORY = "{claim} · {cause} · {codes} · {outcome} · worked by {assignee}"
+CLOSED_HISTORY = "{claim} · {cause} · {codes} · {outcome}"
+WORKED_BY = " · worked by {assignee}"
 CONTEXT = "D-{id} · imported {date} from {file}"
 ASSIGN_PLACEHOLDER = "Assign"
-LOG_APPEAL = "Log appeal"
-OVERFLOW_DRAFT_LETTER = "Draft appeal letter"
-OVERFLOW_CORRECTED = "Corrected claim sent"
-OVERFLOW_PAID = "Mark paid"
-OVERFLOW_WRITE_OFF = "Write off"
-OVERFLOW_REOPEN = "Reopen"
-OVERFLOW_LOG_REQUEST = "Log a records request"
 
 MAX_REASON_LINES = 8
 MAX_EXPLANATION = 300
@@ -84,48 +93,102 @@ MAX_NAME = 80  # payer and provider names in the header and the claim line
 
 
 def denial_card(view: DenialView, *, today: date) -> Message:
-    """The card of one denial; closed denials (recovered, written off, replaced) shrink to two
-    lines."""
+    """The card of one denial as of `today`: its state decides the header, the main line, the
+    next step and the controls; closed denials (recovered, written off, replaced) shrink to
+    two lines."""
     if view.status in CLOSED:
         return _closed_card(view)
+    line = deadline_line(
+        view.deadline, view.deadline_kind, today=today, no_appeal_reason=view.no_appeal_reason
+    )
+    state = card_state(view, line.band)
     ref = ids.denial_ref(view.id, view.version)
-    blocks: list[Block] = [
-        header(
-            HEADER_OPEN.format(payer=truncate(view.payer_name, MAX_NAME), amount=money(view.denied))
+    payer, amount = truncate(view.payer_name, MAX_NAME), money(view.denied)
+    main, plain = _main_lines(view, state, line, today)
+    if state.next_step:
+        main.append(NEXT_STEP.format(step=state.next_step))
+    elements: list[InteractiveElement] = [
+        root_cause_select(ids.ROOT_CAUSE_SELECT, view.category),
+        UserSelectElement(
+            action_id=ids.ASSIGN_SELECT, placeholder=ASSIGN_PLACEHOLDER, initial_user=view.assignee
         ),
+    ]
+    if state.primary is not None:
+        elements.append(
+            ButtonElement(
+                text=state.primary.label,
+                action_id=state.primary.action_id,
+                value=ref,
+                style="primary",
+            )
+        )
+    if state.menu:
+        elements.append(_overflow(state.menu))
+    blocks: list[Block] = [
+        header(HEADER.format(title=state.title, payer=payer, amount=amount)),
         SectionBlock(text=_claim_text(view)),
-        SectionBlock(text=_reasons_text(view.reasons + view.rarcs, view.explanation)),
+        section("\n".join(main)),
+        SectionBlock(text=_reasons_text(_reasons_shown(view), view.explanation)),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=f"{ROOT_CAUSE_TITLE}\n{_root_cause_text(view)}"),
                 MarkdownTextObject(text=f"{STATUS_TITLE}\n{_status_text(view)}"),
             ]
         ),
-        section("\n".join(_deadline_lines(view, today))),
-        ActionsBlock(
-            block_id=ids.card_block_id(ids.CARD_ACTIONS_BLOCK, ref),
-            elements=[
-                root_cause_select(ids.ROOT_CAUSE_SELECT, view.category),
-                UserSelectElement(
-                    action_id=ids.ASSIGN_SELECT,
-                    placeholder=ASSIGN_PLACEHOLDER,
-                    initial_user=view.assignee,
-                ),
-                ButtonElement(
-                    text=LOG_APPEAL, action_id=ids.LOG_APPEAL_BUTTON, value=ref, style="primary"
-                ),
-                _overflow(view.status),
-            ],
-        ),
+        ActionsBlock(block_id=ids.card_block_id(ids.CARD_ACTIONS_BLOCK, ref), elements=elements),
         _context(view),
     ]
     fallback = FALLBACK_OPEN.format(
+        title=state.plain_title,
         payer=clip(view.payer_name, MAX_NAME),
-        amount=money(view.denied),
+        amount=amount,
         claim=clip(view.claim_number, MAX_NAME),
-        deadline=_deadline_lines(view, today)[0],
+        line=plain,
     )
     return to_message(fallback, blocks)
+
+
+def _main_lines(
+    view: DenialView, state: CardState, line: DeadlineLine, today: date
+) -> tuple[list[str], str]:
+    """The card's main lines for its state, and the words the notification text ends with."""
+    appeal = view.appeal
+    if state.phase is Phase.DENIED or appeal is None:
+        lines = [line.text]
+        if view.clock_started_on_import and view.deadline is not None:
+            lines.append(CLOCK_ON_IMPORT.format(date=long_date(view.imported_on)))
+        if view.repeat_count_90d > 1:
+            lines.append(REPEAT.format(count=view.repeat_count_90d))
+        if view.records is not None:
+            lines.append(records_link_line(view.records))
+        return lines, line.plain
+    by = SENT_BY.format(user=mention(appeal.sent_by)) if appeal.sent_by else ""
+    if appeal.kind == "corrected":
+        lines = [CORRECTED_SENT.format(date=short_date(appeal.sent_on), by=by)]
+        if not can_appeal(view):  # the filing limit still binds the corrected claim
+            lines.append(line.text)
+        plain = SENT_PLAIN.format(what=CORRECTED_WORDS, date=long_date(appeal.sent_on))
+        return lines, plain
+    details = [LEVEL.format(level=appeal.level) if appeal.level.isdigit() else appeal.level]
+    if appeal.method:
+        details.append(appeal.method)
+    if appeal.reference:
+        details.append(REFERENCE.format(reference=clip(appeal.reference, 60)))
+    lines = [
+        APPEAL_SENT.format(
+            date=short_date(appeal.sent_on), by=by, details=" · ".join(clip(d, 60) for d in details)
+        )
+    ]
+    plain = SENT_PLAIN.format(what=APPEAL_WORDS, date=long_date(appeal.sent_on))
+    if appeal.decision_due is not None:
+        due = long_date(appeal.decision_due)
+        if appeal.decision_due < today:
+            lines.append(DECISION_LATE.format(date=due))
+        else:
+            days = (appeal.decision_due - appeal.sent_on).days
+            lines.append(DECISION_DUE.format(date=due, days=days))
+        plain += " · " + DECISION_PLAIN.format(date=due)
+    return lines, plain
 
 
 def _closed_card(view: DenialView) -> Message:
@@ -148,8 +211,9 @@ def _closed_card(view: DenialView) -> Message:
         cause=view.category.label,
         codes=", ".join(clip(r.code, 20) for r in view.reasons[:MAX_REASON_LINES]) or "no code",
         outcome=outcome,
-        assignee=mention(view.assignee),
     )
+    if view.assignee:  # nobody owned it (a remittance paid it): no "worked by Unassigned"
+        history += WORKED_BY.format(assignee=mention(view.assignee))
     blocks: list[Block] = [
         header(title),
         SectionBlock(
@@ -157,7 +221,9 @@ def _closed_card(view: DenialView) -> Message:
                 ids.CARD_ACTIONS_BLOCK, ids.denial_ref(view.id, view.version)
             ),
             text=MarkdownTextObject(text=history),
-            accessory=_overflow(view.status) if view.status in REOPENABLE else None,
+            accessory=_overflow(((REOPEN, ids.OVERFLOW_REOPEN),))
+            if view.status in REOPENABLE
+            else None,
         ),
         _context(view),
     ]
@@ -225,41 +291,16 @@ def _status_text(view: DenialView) -> str:
     return STATUS.format(status=status_label(view.status), assignee=mention(view.assignee))
 
 
-def _deadline_lines(view: DenialView, today: date) -> list[str]:
-    lines = [
-        deadline_text(
-            view.deadline, view.deadline_kind, today=today, no_appeal_reason=view.no_appeal_reason
-        )
-    ]
-    if view.clock_started_on_import and view.deadline is not None:
-        lines.append(CLOCK_ON_IMPORT.format(date=long_date(view.imported_on)))
-    if view.repeat_count_90d > 1:
-        lines.append(REPEAT.format(count=view.repeat_count_90d))
-    if view.records is not None:
-        lines.append(records_link_line(view.records))
-    return lines
+def _reasons_shown(view: DenialView) -> tuple[ReasonView, ...]:
+    """The CARCs, then each RARC that adds something: one that only repeats a CARC's words
+    (CO-18 "duplicate claim" then N522 "duplicate … claim") is left out."""
+    carcs = [f"{r.code} {r.explanation}" for r in view.reasons]
+    rarcs = tuple(r for r in view.rarcs if not any(repeats(c, r.explanation) for c in carcs))
+    return view.reasons + rarcs
 
 
-def _overflow(status: str) -> OverflowMenuElement:
-    if status in CLOSED:
-        choices = [(OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN)]
-    else:
-        choices = [
-            (OVERFLOW_DRAFT_LETTER, ids.OVERFLOW_DRAFT_LETTER),
-            (OVERFLOW_CORRECTED, ids.OVERFLOW_CORRECTED),
-            (OVERFLOW_PAID, ids.OVERFLOW_PAID),
-            (OVERFLOW_WRITE_OFF, ids.OVERFLOW_WRITE_OFF),
-        ]
-        # an overflow holds five options: Reopen on a card waiting for the payer, else the
-        # records request a payer asked for on paper (only while the denial is worked)
-        if status in REOPENABLE:
-            choices.append((OVERFLOW_REOPEN, ids.OVERFLOW_REOPEN))
-        else:
-            choices.append((OVERFLOW_LOG_REQUEST, ids.OVERFLOW_LOG_REQUEST))
-    return OverflowMenuElement(
-        action_id=ids.CARD_OVERFLOW,
-        options=options(choices),
-    )
+def _overflow(choices: tuple[tuple[str, str], ...]) -> OverflowMenuElement:
+    return OverflowMenuElement(action_id=ids.CARD_OVERFLOW, options=options(choices))
 
 
 def _context(view: DenialView) -> ContextBlock:

@@ -26,6 +26,10 @@ from typing import Any, NamedTuple
 ROOT_CAUSE_SELECT = "denial.root_cause"
 ASSIGN_SELECT = "denial.assign"
 LOG_APPEAL_BUTTON = "denial.log_appeal"
+# the main button as the denial moves on (bot/blocks/card_state.py): one per state
+CORRECTED_BUTTON = "denial.corrected"  # no appeal rights, or a cause fixed by a corrected claim
+LOG_OUTCOME_BUTTON = "denial.log_outcome"  # an appeal waits for the payer's decision
+MARK_PAID_BUTTON = "denial.mark_paid"  # a corrected claim waits for the payment
 CARD_OVERFLOW = "denial.overflow"
 CARD_ACTIONS_BLOCK = "denial.actions"  # prefix; the block id is "denial.actions|1042:3"
 
@@ -36,8 +40,12 @@ OVERFLOW_PAID = "paid"
 OVERFLOW_WRITE_OFF = "write_off"
 OVERFLOW_REOPEN = "reopen"
 OVERFLOW_LOG_REQUEST = "log_request"  # log a records request for the card's claim
+OVERFLOW_LOG_APPEAL = "log_appeal"  # when the main button is the corrected claim
+OVERFLOW_LOG_OUTCOME = "log_outcome"  # a corrected claim denied again
 OVERFLOW_VALUES = frozenset(
     {
+        OVERFLOW_LOG_APPEAL,
+        OVERFLOW_LOG_OUTCOME,
         OVERFLOW_DRAFT_LETTER,
         OVERFLOW_CORRECTED,
         OVERFLOW_PAID,
@@ -100,6 +108,7 @@ REQUEST_MODAL = "modal.request"  # log a records request
 REQUEST_SENT_MODAL = "modal.request_sent"
 REQUEST_DUE_MODAL = "modal.request_due"
 REJECTION_CORRECTED_MODAL = "modal.rejection_corrected"
+OUTCOME_MODAL = "modal.outcome"  # the payer's decision on an appeal or corrected claim
 
 APPEAL_LEVEL_BLOCK, APPEAL_LEVEL_INPUT = "appeal.level", "appeal.level.input"
 APPEAL_METHOD_BLOCK, APPEAL_METHOD_INPUT = "appeal.method", "appeal.method.input"
@@ -125,6 +134,9 @@ SENT_ON_BLOCK, SENT_ON_INPUT = "sent.on", "sent.on.input"
 SENT_REFERENCE_BLOCK, SENT_REFERENCE_INPUT = "sent.reference", "sent.reference.input"
 CORRECTED_ON_BLOCK, CORRECTED_ON_INPUT = "corrected.on", "corrected.on.input"
 CORRECTED_NOTE_BLOCK, CORRECTED_NOTE_INPUT = "corrected.note", "corrected.note.input"
+OUTCOME_RESULT_BLOCK, OUTCOME_RESULT_INPUT = "outcome.result", "outcome.result.input"
+OUTCOME_AMOUNT_BLOCK, OUTCOME_AMOUNT_INPUT = "outcome.amount", "outcome.amount.input"
+OUTCOME_DECIDED_BLOCK, OUTCOME_DECIDED_INPUT = "outcome.decided", "outcome.decided.input"
 
 # Interactive elements in messages and Home: each needs an `app.action(...)` handler.
 ALL_ACTION_IDS = frozenset(
@@ -132,6 +144,9 @@ ALL_ACTION_IDS = frozenset(
         ROOT_CAUSE_SELECT,
         ASSIGN_SELECT,
         LOG_APPEAL_BUTTON,
+        CORRECTED_BUTTON,
+        LOG_OUTCOME_BUTTON,
+        MARK_PAID_BUTTON,
         CARD_OVERFLOW,
         GROUP_ROOT_CAUSE_SELECT,
         GROUP_ASSIGN_SELECT,
@@ -164,6 +179,7 @@ ALL_VIEW_CALLBACK_IDS = frozenset(
         REQUEST_SENT_MODAL,
         REQUEST_DUE_MODAL,
         REJECTION_CORRECTED_MODAL,
+        OUTCOME_MODAL,
     }
 )
 

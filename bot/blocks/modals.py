@@ -28,7 +28,7 @@ from slack_sdk.models.views import View
 
 from bot.blocks import ids
 from bot.blocks.message import options, section
-from bot.blocks.text import clip, money
+from bot.blocks.text import clip, long_date, money
 
 CANCEL = "Cancel"
 APPEAL_TITLE = "Log appeal"
@@ -56,6 +56,19 @@ MARK_PAID_TITLE = "Mark paid"
 MARK_PAID_SUBMIT = "Save"
 MARK_PAID_INTRO = "Claim *{claim}*: *{amount}* was denied. How much did the payer pay?"
 MARK_PAID_AMOUNT = "Amount recovered"
+OUTCOME_TITLE = "Log outcome"
+OUTCOME_SUBMIT = "Save"
+OUTCOME_INTRO = "Claim *{claim}*: what did the payer decide on the {what} sent {sent}?"
+OUTCOME_APPEAL, OUTCOME_CORRECTED = "appeal", "corrected claim"
+OUTCOME_RESULT = "Decision"
+OUTCOME_AMOUNT = "Amount paid"
+OUTCOME_AMOUNT_HINT = "For a partial win: what the payer paid. Empty for a full win or a loss."
+OUTCOME_DECIDED = "Date of the decision"
+OUTCOME_RESULTS: tuple[tuple[str, str], ...] = (
+    ("won", "Won: paid in full"),
+    ("partial", "Partly won: paid in part"),
+    ("lost", "Lost: upheld the denial"),
+)
 RECORD_FIX_TITLE = "Record a fix"
 RECORD_FIX_SUBMIT = "Save"
 RECORD_FIX_INTRO = (
@@ -198,6 +211,42 @@ def mark_paid_modal(denial_ref: str, claim_number: str, *, denied: Decimal) -> d
         ),
     ]
     return _modal(ids.MARK_PAID_MODAL, MARK_PAID_TITLE, MARK_PAID_SUBMIT, denial_ref, blocks)
+
+
+def outcome_modal(
+    denial_ref: str, claim_number: str, *, corrected: bool, sent_on: date, today: date
+) -> dict[str, Any]:
+    """The payer's decision on the appeal (or corrected claim) a card waits on: won, partly won
+    with the amount, or lost (the card goes back to the next level or a write-off)."""
+    what = OUTCOME_CORRECTED if corrected else OUTCOME_APPEAL
+    blocks: list[Block] = [
+        section(
+            OUTCOME_INTRO.format(claim=clip(claim_number, 80), what=what, sent=long_date(sent_on))
+        ),
+        _input(
+            ids.OUTCOME_RESULT_BLOCK,
+            OUTCOME_RESULT,
+            StaticSelectElement(
+                action_id=ids.OUTCOME_RESULT_INPUT,
+                options=options((label, value) for value, label in OUTCOME_RESULTS),
+            ),
+        ),
+        _input(
+            ids.OUTCOME_AMOUNT_BLOCK,
+            OUTCOME_AMOUNT,
+            NumberInputElement(
+                action_id=ids.OUTCOME_AMOUNT_INPUT, is_decimal_allowed=True, min_value="0.01"
+            ),
+            optional=True,
+            hint=OUTCOME_AMOUNT_HINT,
+        ),
+        _input(
+            ids.OUTCOME_DECIDED_BLOCK,
+            OUTCOME_DECIDED,
+            DatePickerElement(action_id=ids.OUTCOME_DECIDED_INPUT, initial_date=today.isoformat()),
+        ),
+    ]
+    return _modal(ids.OUTCOME_MODAL, OUTCOME_TITLE, OUTCOME_SUBMIT, denial_ref, blocks)
 
 
 def record_fix_modal(

@@ -24,6 +24,19 @@ class ReasonView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AppealView:
+    """The appeal or corrected claim a denial's card waits on (no outcome yet)."""
+
+    kind: Literal["appeal", "corrected"]
+    level: str  # "1", "reconsideration", …
+    method: str | None  # portal, fax, mail
+    sent_on: date
+    reference: str | None
+    sent_by: str | None  # Slack user id
+    decision_due: date | None = None  # when a source gives the payer's time to decide
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DenialView:
     """Everything one denial card shows."""
 
@@ -56,6 +69,7 @@ class DenialView:
     repeat_count_90d: int = 0  # same payer + code + provider in the last 90 days, this one included
     explanation: str = ""  # shown when there is no reason code (a status-only report's words)
     records: RecordsLink | None = None  # the records request its codes say went unanswered
+    appeal: AppealView | None = None  # what was sent and waits for the payer's answer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

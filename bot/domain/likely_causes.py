@@ -54,3 +54,46 @@ def likely_cause(category: RootCause) -> str:
 
 def prevention(category: RootCause) -> str:
     return PREVENTION[category]
+
+
+# -- the card's "Next step" line (issue 14): what a clerk does now, per root cause and state ----
+
+# Root causes whose usual fix is a corrected claim rather than an appeal: the card's main button
+# is "Corrected claim sent" for them, and "Log appeal" moves to the ⋯ menu.
+CORRECT_FIRST: frozenset[RootCause] = frozenset(
+    {
+        RootCause.ELIGIBILITY,
+        RootCause.CLAIM_DATA,
+        RootCause.CODING,
+        RootCause.DUPLICATE,
+        RootCause.COORDINATION_OF_BENEFITS,
+    }
+)
+
+NEXT_STEP: dict[RootCause, str] = {
+    RootCause.AUTHORIZATION: "Find the authorization (or ask for a retro-authorization) and appeal with it attached.",
+    RootCause.ELIGIBILITY: "Check coverage on the date of service; fix the member id or bill the right payer with a corrected claim.",
+    RootCause.DOCUMENTATION: "Send the records the payer asked for, with an appeal.",
+    RootCause.CLAIM_DATA: "Fix the missing or invalid field and send a corrected claim.",
+    RootCause.CODING: "Have the coder check the codes and modifiers; send a corrected claim, or appeal with the notes if the codes were right.",
+    RootCause.TIMELY_FILING: "Appeal with proof the claim was filed in time (the clearinghouse acceptance report).",
+    RootCause.DUPLICATE: "Check whether the first claim was paid; a correction goes again as a corrected claim (frequency code 7).",
+    RootCause.COORDINATION_OF_BENEFITS: "Bill the primary payer first, or send the primary's EOB with a corrected claim.",
+    RootCause.MEDICAL_NECESSITY: "Appeal with the visit notes and the payer's coverage policy for the diagnosis.",
+    RootCause.NON_COVERED: "Check the patient's benefits; bill the patient if they signed a waiver, else appeal or ask a manager to write it off.",
+    RootCause.PROVIDER_ENROLLMENT: "Confirm the provider's enrollment with this payer, then appeal or resubmit once it is active.",
+    RootCause.OTHER: "Read the payer's remittance advice, or call the payer, to learn what to fix.",
+}
+NEXT_STEP_NO_APPEAL = "No appeal rights: correct the claim and send it again as a corrected claim."
+NEXT_STEP_APPEALED = "Log the outcome when the payer answers."
+NEXT_STEP_RESUBMITTED = "Nothing until the payment arrives; the card closes itself when it does."
+NEXT_STEP_LAPSED = "The window has closed: appeal only with proof of timely filing, else ask a manager to write it off."
+
+
+def next_step(category: RootCause) -> str:
+    """What to do now with an open denial of this root cause, before anything is sent."""
+    return NEXT_STEP[category]
+
+
+def corrects_first(category: RootCause) -> bool:
+    return category in CORRECT_FIRST

@@ -4,11 +4,13 @@ grouped card."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App, Respond
 
 from bot.blocks import ids
 from bot.blocks.denial_card import denial_card
-from bot.blocks.modals import appeal_modal, mark_paid_modal, write_off_modal
+from bot.blocks.modals import appeal_modal, mark_paid_modal, outcome_modal, write_off_modal
 from bot.deps import Deps
 from bot.errors import DenialsError
 from bot.handlers.feedback import refuse, show_privately
@@ -20,6 +22,12 @@ from bot.slack.payloads import Click
 
 NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
 WRITE_OFF = "write off a denial"
+NOTHING_WAITS = (
+    "Nothing sent for claim {claim} is waiting for the payer's decision. Log the appeal or the "
+    "corrected claim first."
+)
+# What a click opens once acknowledged (a form, or why not).
+Opener = Callable[[Deps, Click, Respond], None]
 
 
 def register(app: App, deps: Deps) -> None:
@@ -40,26 +48,50 @@ def register(app: App, deps: Deps) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
         run(respond, click, lambda i, v: deps.triage.assign(i, v, click.choice, actor, now))
 
+    def corrected(click: Click, respond: Respond) -> None:
+        actor, now = deps.actor(click.user), deps.clock.now()
+        form = AppealForm(
+            level="corrected", method=None, sent_on=deps.clock.today(), kind="corrected"
+        )
+        run(respond, click, lambda i, v: deps.triage.log_appeal(i, v, form, actor, now))
+
+    def later(click: Click, respond: Respond, then: Opener) -> None:
+        deps.after_ack(lambda: then(deps, click, respond), respond)
+
     @on_click(app, ids.LOG_APPEAL_BUTTON)
     def log_appeal(click: Click, respond: Respond) -> None:
-        deps.after_ack(lambda: _open_appeal_form(deps, click, respond), respond)
+        later(click, respond, _open_appeal_form)
+
+    # the main button as the denial moves on (bot/blocks/card_state.py)
+    on_click(app, ids.CORRECTED_BUTTON)(corrected)
+
+    @on_click(app, ids.LOG_OUTCOME_BUTTON)
+    def log_outcome(click: Click, respond: Respond) -> None:
+        later(click, respond, _open_outcome_form)
+
+    @on_click(app, ids.MARK_PAID_BUTTON)
+    def mark_paid(click: Click, respond: Respond) -> None:
+        later(click, respond, _open_paid_form)
 
     @on_click(app, ids.CARD_OVERFLOW)
     def overflow(click: Click, respond: Respond) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
         if click.choice == ids.OVERFLOW_CORRECTED:
-            form = AppealForm(
-                level="corrected", method=None, sent_on=deps.clock.today(), kind="corrected"
-            )
-            run(respond, click, lambda i, v: deps.triage.log_appeal(i, v, form, actor, now))
+            corrected(click, respond)
         elif click.choice == ids.OVERFLOW_REOPEN:
             run(respond, click, lambda i, v: deps.triage.reopen(i, v, actor, now))
         elif click.choice == ids.OVERFLOW_DRAFT_LETTER:
             deps.after_ack(lambda: draft_from_card(deps, click, respond), respond)
-        elif click.choice in (ids.OVERFLOW_PAID, ids.OVERFLOW_WRITE_OFF):
-            deps.after_ack(lambda: _open_form(deps, click, respond), respond)
+        elif click.choice == ids.OVERFLOW_PAID:
+            later(click, respond, _open_paid_form)
+        elif click.choice == ids.OVERFLOW_WRITE_OFF:
+            later(click, respond, _open_write_off_form)
         elif click.choice == ids.OVERFLOW_LOG_REQUEST:
-            deps.after_ack(lambda: _open_request_form(deps, click, respond), respond)
+            later(click, respond, _open_request_form)
+        elif click.choice == ids.OVERFLOW_LOG_APPEAL:
+            later(click, respond, _open_appeal_form)
+        elif click.choice == ids.OVERFLOW_LOG_OUTCOME:
+            later(click, respond, _open_outcome_form)
 
     @on_click(app, ids.OPEN_CARD_BUTTON)
     def open_card(click: Click, respond: Respond) -> None:
@@ -88,21 +120,46 @@ def _open_request_form(deps: Deps, click: Click, respond: Respond) -> None:
         open_request_form(deps, click.trigger_id, denial.claim_number, denial.payer_name)
 
 
-def _open_form(deps: Deps, click: Click, respond: Respond) -> None:
-    """Mark paid, or write off (managers only): the form, or why not."""
+def _open_write_off_form(deps: Deps, click: Click, respond: Respond) -> None:
+    """Write off (managers only): the form, or why not."""
+    denial = _denial_or_refuse(deps, click, respond)
+    if denial is None:
+        return
+    try:
+        deps.triage.require_manager(deps.actor(click.user), WRITE_OFF)
+    except DenialsError as refusal:
+        refuse(respond, str(refusal))
+        return
+    ref = ids.denial_ref(denial.id, denial.version)
+    view = write_off_modal(ref, denial.claim_number, amount=denial.denied_amount)
+    deps.client.views_open(trigger_id=click.trigger_id, view=view)
+
+
+def _open_paid_form(deps: Deps, click: Click, respond: Respond) -> None:
     denial = _denial_or_refuse(deps, click, respond)
     if denial is None:
         return
     ref = ids.denial_ref(denial.id, denial.version)
-    if click.choice == ids.OVERFLOW_WRITE_OFF:
-        try:
-            deps.triage.require_manager(deps.actor(click.user), WRITE_OFF)
-        except DenialsError as refusal:
-            refuse(respond, str(refusal))
-            return
-        view = write_off_modal(ref, denial.claim_number, amount=denial.denied_amount)
-    else:
-        view = mark_paid_modal(ref, denial.claim_number, denied=denial.denied_amount)
+    view = mark_paid_modal(ref, denial.claim_number, denied=denial.denied_amount)
+    deps.client.views_open(trigger_id=click.trigger_id, view=view)
+
+
+def _open_outcome_form(deps: Deps, click: Click, respond: Respond) -> None:
+    """The payer's decision on what the card waits on; refused when nothing waits."""
+    denial = _denial_or_refuse(deps, click, respond)
+    if denial is None:
+        return
+    card = deps.cards.denial_view(denial.id)
+    if card is None or card.appeal is None:
+        refuse(respond, NOTHING_WAITS.format(claim=denial.claim_number))
+        return
+    view = outcome_modal(
+        ids.denial_ref(denial.id, denial.version),
+        denial.claim_number,
+        corrected=card.appeal.kind == "corrected",
+        sent_on=card.appeal.sent_on,
+        today=deps.clock.today(),
+    )
     deps.client.views_open(trigger_id=click.trigger_id, view=view)
 
 

@@ -13,6 +13,8 @@ from bot.blocks import ids, thread_notes
 from bot.deps import Deps
 from bot.domain.actor import Actor
 from bot.handlers.listen import Change, keep_open, on_submit, submit_change
+from bot.services.appeals import Outcome
+from bot.services.audited import TriageResult
 from bot.services.courier import NOTE, new_key
 from bot.services.pattern_fixes import record_fix, record_pattern_fix
 from bot.services.triage import AppealForm
@@ -24,6 +26,11 @@ DATE_MISSING = "Pick the day the appeal was sent."
 AMOUNT_BAD = "Enter the amount the payer paid, like 420.00."
 REASON_MISSING = "Say why, for the manager's review."
 FIX_MISSING = "Say what changed."
+RESULT_MISSING = "Pick what the payer decided."
+PARTIAL_AMOUNT = "For a partial win, enter what the payer paid, like 210.00."
+DECIDED_MISSING = "Pick the day the payer decided."
+DECIDED_IN_FUTURE = "The decision date can't be in the future. Pick the day the payer decided."
+OUTCOMES = frozenset({"won", "lost", "partial"})
 FIX_DATE_BAD = "Pick the day the change took effect."
 FIX_DATE_FAR = "Pick a day within a year of today: the fix is measured from that day."
 log = logging.getLogger(__name__)
@@ -69,6 +76,33 @@ def register(app: App, deps: Deps) -> None:
             return
         actor, now = deps.actor(form.user), deps.clock.now()
         submit(ack, form, lambda i, v: deps.triage.mark_paid(i, v, amount, actor, now))
+
+    @on_submit(app, ids.OUTCOME_MODAL)
+    def outcome(form: Submission, ack: Ack) -> None:
+        result = form.answer(ids.OUTCOME_RESULT_BLOCK, ids.OUTCOME_RESULT_INPUT)
+        if result not in OUTCOMES:
+            keep_open(ack, ids.OUTCOME_RESULT_BLOCK, RESULT_MISSING)
+            return
+        raw_amount = form.answer(ids.OUTCOME_AMOUNT_BLOCK, ids.OUTCOME_AMOUNT_INPUT)
+        amount = _amount(raw_amount) if result == "partial" else None
+        if result == "partial" and amount is None:
+            keep_open(ack, ids.OUTCOME_AMOUNT_BLOCK, PARTIAL_AMOUNT)
+            return
+        raw_day = form.answer(ids.OUTCOME_DECIDED_BLOCK, ids.OUTCOME_DECIDED_INPUT)
+        decided, problem = _sent_on(raw_day, deps.clock.today(), missing=DECIDED_MISSING)
+        if decided is None:
+            future = problem == DATE_IN_FUTURE
+            keep_open(ack, ids.OUTCOME_DECIDED_BLOCK, DECIDED_IN_FUTURE if future else problem)
+            return
+        said = Outcome(result=result, decided_on=decided, amount=amount)
+        actor, now = deps.actor(form.user), deps.clock.now()
+
+        def record(denial_id: int, version: int) -> TriageResult:
+            done = deps.triage.record_outcome(denial_id, version, said, actor, now).change
+            assert done is not None  # set by the transaction that stored the outcome
+            return done
+
+        submit(ack, form, record)
 
     @on_submit(app, ids.RECORD_FIX_MODAL)
     def fix(form: Submission, ack: Ack) -> None:
@@ -155,12 +189,14 @@ def _effective_on(raw: str | None, today: date) -> tuple[date | None, str]:
     return day, ""
 
 
-def _sent_on(raw: str | None, today: date) -> tuple[date | None, str]:
-    """The day the appeal went out, or why the answer is not one."""
+def _sent_on(
+    raw: str | None, today: date, *, missing: str = DATE_MISSING
+) -> tuple[date | None, str]:
+    """The day the appeal went out (or was decided), or why the answer is not one."""
     try:
         day = date.fromisoformat(raw or "")
     except ValueError:
-        return None, DATE_MISSING
+        return None, missing
     if day > today:
         return None, DATE_IN_FUTURE
     if day < today - timedelta(days=730):

@@ -11,13 +11,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.blocks.views import DenialView, GroupView, ReasonView
+from bot.blocks.views import AppealView, DenialView, GroupView, ReasonView
 from bot.blocks.work_views import RecordsLink
 from bot.config import PhiMode
+from bot.domain.actor import Actor
+from bot.domain.countdown import decision_due
 from bot.domain.findings import AnchorSource, DeadlineKind, RootCause
 from bot.domain.likely_causes import likely_cause
 from bot.domain.root_causes import RootCauseTable
 from storage.models import (
+    Appeal,
     Claim,
     Denial,
     DocumentationRequest,
@@ -80,6 +83,31 @@ def denial_view(
         repeat_count_90d=repeat_count(session, denial.pattern_key, denial.denial_date),
         explanation=denial.explanation,
         records=records_link(session, denial.id) if records else None,
+        appeal=waiting_appeal(session, denial),
+    )
+
+
+def waiting_appeal(session: Session, denial: Denial) -> AppealView | None:
+    """The appeal or corrected claim still waiting for the payer (the newest without an
+    outcome), as the card shows it."""
+    appeal = session.scalars(
+        select(Appeal)
+        .where(Appeal.denial_id == denial.id, Appeal.outcome.is_(None))
+        .order_by(Appeal.id.desc())
+        .limit(1)
+    ).first()
+    if appeal is None:
+        return None
+    person = Actor.from_key(appeal.created_by)
+    corrected = appeal.kind == "corrected"
+    return AppealView(
+        kind="corrected" if corrected else "appeal",
+        level=appeal.level,
+        method=appeal.method,
+        sent_on=appeal.sent_on,
+        reference=appeal.reference,
+        sent_by=person.user if person else None,
+        decision_due=None if corrected else decision_due(denial.rule_key, appeal.sent_on),
     )
 
 

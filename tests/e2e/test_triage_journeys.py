@@ -167,10 +167,13 @@ def test_a_second_appeal_from_the_card_is_refused_while_one_is_pending(bot: BotU
     assert current.body["response_action"] == "errors"
     (error,) = current.body["errors"].values()
     assert "already has an appeal waiting for a decision (level 1, sent Nov 30, 2026)" in error
-    # The card's button and the overflow's "Corrected claim sent" say so without a form.
-    bot.driver.wait_for(
+    # The card moves on: it offers neither again; a click on a copy drawn before says why.
+    updated = bot.driver.wait_for(
         lambda: (m := bot.slack.message(CHANNEL, card.ts)) and m.edits and m, what="card update"
     )
+    shown = str(updated.to_api()["blocks"])
+    assert ids.LOG_APPEAL_BUTTON not in shown
+    assert f"'{ids.OVERFLOW_CORRECTED}'" not in shown
     for action, option in (
         (ids.LOG_APPEAL_BUTTON, None),
         (ids.CARD_OVERFLOW, ids.OVERFLOW_CORRECTED),
@@ -181,7 +184,8 @@ def test_a_second_appeal_from_the_card_is_refused_while_one_is_pending(bot: BotU
             user=MARIA,
             channel=CHANNEL,
             message_ts=card.ts,
-            value=None,
+            value=ref,
+            block_id=ids.card_block_id(ids.CARD_ACTIONS_BLOCK, ref),
         )
     refusals = bot.driver.wait_for(
         lambda: len(bot.slack.responses()) >= 2 and bot.slack.responses(), what="two refusals"

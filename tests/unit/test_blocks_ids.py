@@ -21,6 +21,7 @@ from bot.blocks.rejection_card import rejection_card
 from bot.blocks.request_card import request_card
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from bot.blocks.work_views import WorkKind
+from bot.domain.findings import RootCause
 from bot.domain.statuses import RejectionStatus, RequestStatus
 from tests.unit.pattern_view_builders import make_alert, make_detail, make_patterns
 from tests.unit.test_blocks_column_mapping import REF, question
@@ -63,8 +64,10 @@ def mapping_question_message() -> Message:
 def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
     payloads: list[object] = [
         denial_card(make_denial(status=status), today=TODAY).blocks
-        for status in ("new", "appealed", "recovered", "written_off")
+        for status in ("new", "appealed", "resubmitted", "recovered", "written_off")
     ]
+    payers_fix = make_denial(category=RootCause.CODING)  # its main button: the corrected claim
+    payloads.append(denial_card(payers_fix, today=TODAY).blocks)
     payloads += [
         group_card(make_group(), today=TODAY).blocks,
         due_list(make_due(make_rows(5))).blocks,

@@ -9,7 +9,13 @@ import pytest
 
 from bot.blocks import ids
 from bot.blocks.column_mapping import column_mapping_modal
-from bot.blocks.modals import appeal_modal, mark_paid_modal, record_fix_modal, write_off_modal
+from bot.blocks.modals import (
+    appeal_modal,
+    mark_paid_modal,
+    outcome_modal,
+    record_fix_modal,
+    write_off_modal,
+)
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from tests.unit.test_blocks_column_mapping import REF, question
 from tests.unit.view_builders import TODAY, all_text, assert_valid_view
@@ -92,6 +98,7 @@ def test_titles_fit_and_every_callback_id_has_a_handler_slot() -> None:
         appeal_modal("1:1", "C", today=TODAY),
         write_off_modal("1:1", "C", amount=Decimal(1)),
         mark_paid_modal("1:1", "C", denied=Decimal(0)),
+        outcome_modal("1:1", "C", corrected=False, sent_on=TODAY, today=TODAY),
         record_fix_modal("1:1", pattern="p"),
         column_mapping_modal("a.csv", question(), REF),
         request_modal(claim="C"),
