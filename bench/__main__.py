@@ -29,13 +29,20 @@ from typing import Any
 
 from sqlalchemy import text
 
-from bench import burst_bench, import_bench, load_bench, query_bench, startup_bench
+from bench import (
+    burst_bench,
+    import_bench,
+    load_bench,
+    query_bench,
+    refresh_bench,
+    startup_bench,
+)
 from bench.common import PG_SERVER, Result
 from bench.seed_db import Seeded, seed
 from storage.db import make_engine
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ("startup", "import", "queries", "load", "burst")
+SECTIONS = ("startup", "import", "queries", "load", "burst", "refresh")
 
 
 def machine() -> dict[str, Any]:
@@ -157,6 +164,10 @@ def run(args: argparse.Namespace, work: Path, log: Callable[[str], None]) -> lis
     if "burst" in only:
         log("burst: importing and posting a burst of 200 denials")
         section("slack burst", lambda: burst_bench.run(work))
+    if "refresh" in only:
+        log("refresh: 14 days of the daily card refresh over 1,000 open denials")
+        days = 7 if quick else refresh_bench.DAYS
+        section(refresh_bench.SECTION, lambda: refresh_bench.run(work, days=days))
     return rows
 
 

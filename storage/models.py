@@ -176,6 +176,11 @@ class SlackPost(Base):
     # A card whose denial was the same adjudication imported twice, merged into another card
     # (storage/dedupe.py): it is rebuilt to say where the denial is tracked now.
     replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("slack_posts.id"))
+    # What the card shows in Slack now (`Message.digest`): the daily refresh edits only the
+    # cards whose words changed with the day (bot/services/card_refresh.py).
+    shown_hash: Mapped[str | None] = mapped_column(String())
+    # The card's link (chat.getPermalink), for list rows and DMs (bot/presenters/card_links.py).
+    permalink: Mapped[str | None] = mapped_column(String())
 
     denials: Mapped[list[Denial]] = relationship(back_populates="post", order_by="Denial.id")
 

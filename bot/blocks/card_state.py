@@ -39,7 +39,7 @@ LOG_REQUEST = "Log a records request"
 
 HEADER_DENIED = ":red_circle: Denied"
 HEADER_OVERDUE = ":rotating_light: Overdue"
-HEADER_LAPSED = ":black_circle: Window closed"
+HEADER_LAPSED = ":hourglass: Window closed"
 HEADER_APPEALED = ":large_orange_circle: Appeal sent"
 HEADER_RESUBMITTED = ":arrows_counterclockwise: Resubmitted"
 

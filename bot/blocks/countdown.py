@@ -23,7 +23,7 @@ OVERDUE = "overdue by {days}"
 LAPSED = "window closed"
 WARNING = ":warning:"
 ALARM = ":rotating_light:"
-CLOSED_MARK = ":black_circle:"
+CLOSED_MARK = ":hourglass:"
 _EMOJI = {
     Band.WEEK: WARNING,
     Band.URGENT: WARNING,
@@ -51,7 +51,7 @@ def deadline_line(
 ) -> DeadlineLine:
     """`Appeal by Jan 14, 2027` (far), `… · 12 days left`, `… · :warning: 6 days left`,
     `… · :warning: due today`, `… · :rotating_light: overdue by 2 days`, and a month past it
-    `… · :black_circle: window closed` (the date alone: no count to edit daily)."""
+    `… · :hourglass: window closed` (the date alone: no count to edit daily)."""
     if due is None:
         return DeadlineLine(NO_DEADLINE, NO_DEADLINE, None)
     if kind is DeadlineKind.RESUBMISSION or no_appeal_reason:

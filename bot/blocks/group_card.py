@@ -16,8 +16,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import ids
+from bot.blocks.countdown import deadline_line
+from bot.blocks.group_progress import cause_line, owner_line, progress_words, still_to_send
 from bot.blocks.message import Message, header, root_cause_select, section, to_message
-from bot.blocks.text import clip, deadline_text, money, plural, truncate
+from bot.blocks.text import clip, money, plural, truncate
 from bot.blocks.views import GroupView
 
 HEADER = ":repeat: {count} · {pattern}  {amount}"
@@ -29,12 +31,16 @@ CLAIMS_TITLE = "*Claims*"
 CLAIMS_MORE = " … and {count} more"
 DEADLINE_TITLE = "*Earliest deadline*"
 EARLIEST = " (earliest)"
+NOTHING_DUE = "Nothing left to send"
+PROGRESS = "*Progress* {progress}"
 ROOT_CAUSE_ALL = "Root cause for all"
 ASSIGN_ALL = "Assign all"
 SHOW_EACH = "Show each claim"
 RECORD_FIX = "Record a fix"
 CONTEXT = "G-{id} · one card for {count} that share payer, reason code and provider"
-FALLBACK = "{count} · {pattern} · {amount} · repeat pattern: {last_90} in the last 90 days"
+FALLBACK = (
+    "{count} · {pattern} · {amount} · repeat pattern: {last_90} in the last 90 days · {progress}"
+)
 
 CLAIMS_SHOWN = 3
 MAX_NAME = 60
@@ -65,6 +71,7 @@ def group_card(group: GroupView, *, today: date) -> Message:
             + "\n"
             + LIKELY_CAUSE.format(cause=clip(group.likely_cause, MAX_LIKELY_CAUSE))
         ),
+        section(_state_text(group)),
         SectionBlock(
             fields=[
                 MarkdownTextObject(text=f"{CLAIMS_TITLE}\n{_claims_text(group)}"),
@@ -91,8 +98,16 @@ def group_card(group: GroupView, *, today: date) -> Message:
         pattern=clip(pattern, 3 * MAX_NAME),
         amount=money(group.total_denied),
         last_90=group.count_90d,
+        progress=progress_words(group.denials),
     )
     return to_message(fallback, blocks)
+
+
+def _state_text(group: GroupView) -> str:
+    """`*Owner* @james`, `*Root cause* Authorization (set by @maria)` and the progress, one a
+    line (they wrap badly side by side at phone width)."""
+    state = f"{owner_line(group.denials)}\n{cause_line(group.denials)}"
+    return state + "\n" + PROGRESS.format(progress=progress_words(group.denials))
 
 
 def _claims_text(group: GroupView) -> str:
@@ -102,6 +117,12 @@ def _claims_text(group: GroupView) -> str:
 
 
 def _deadline(group: GroupView, today: date) -> str:
-    return deadline_text(
-        group.earliest_deadline, group.earliest_deadline_kind, today=today, note=EARLIEST
-    )
+    """The earliest deadline of the denials still to send (a sent or closed one has met its)."""
+    to_send = still_to_send(group.denials)
+    if not to_send:
+        return NOTHING_DUE
+    dated = [d for d in to_send if d.deadline is not None]
+    if not dated:
+        return deadline_line(None, group.earliest_deadline_kind, today=today).text
+    first = min(dated, key=lambda d: d.deadline or date.max)
+    return deadline_line(first.deadline, first.deadline_kind, today=today, note=EARLIEST).text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +38,12 @@ class Message:
 
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def digest(self) -> str:
+        """A short fingerprint of what the message shows: two renders that read the same have
+        the same digest (the daily refresh edits a card only when it changes)."""
+        shown = json.dumps([self.text, self.blocks], sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
 def to_message(text: str, blocks: Sequence[Block]) -> Message:

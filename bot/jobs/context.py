@@ -9,6 +9,7 @@ from bot.deps import Deps
 from bot.domain.escalation import parse_levels
 from bot.domain.schedule import WeeklySlot
 from bot.jobs.errors import ErrorReporter
+from bot.services.card_refresh import CardRefresh
 from bot.services.deadline_warnings import DeadlineWarnings
 from bot.services.digest import DigestService
 from bot.services.inbox import Inbox
@@ -27,6 +28,7 @@ class Jobs:
     patterns: PatternReview
     inbox: Inbox | None
     digest_at: WeeklySlot
+    refresh: CardRefresh  # open cards rebuilt as of the new day
 
     @property
     def zone(self) -> ZoneInfo:
@@ -75,4 +77,5 @@ def build_jobs(deps: Deps, *, ledger: SendLedger | None = None) -> Jobs:
             else None
         ),
         digest_at=WeeklySlot.parse(settings.digest_cron),
+        refresh=CardRefresh(deps.sessions, deps.poster.renderer, ledger),
     )

@@ -17,7 +17,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from bot.jobs import deadlines_job, digest_job, inbox_job, patterns_job, post_job
+from bot.jobs import deadlines_job, digest_job, inbox_job, patterns_job, post_job, refresh_job
 from bot.jobs.context import Jobs, build_jobs
 from bot.jobs.locks import tick_lock
 from bot.services.job_report import JobReport
@@ -35,6 +35,7 @@ RUNS: dict[str, JobRun] = {
     deadlines_job.NAME: deadlines_job.run,
     digest_job.NAME: digest_job.run,
     patterns_job.NAME: patterns_job.run,
+    refresh_job.NAME: refresh_job.run,
 }
 # (name, every, first tick after start): staggered so a restart catches up promptly
 POST_EVERY_SECONDS = 15
@@ -44,6 +45,7 @@ TICKS: tuple[tuple[str, timedelta, timedelta], ...] = (
     (deadlines_job.NAME, timedelta(hours=1), timedelta(seconds=20)),
     (digest_job.NAME, timedelta(minutes=15), timedelta(seconds=30)),
     (patterns_job.NAME, timedelta(hours=1), timedelta(seconds=40)),
+    (refresh_job.NAME, timedelta(minutes=10), timedelta(seconds=50)),
 )
 CRASHED = "it stopped with {error}"
 

@@ -39,6 +39,11 @@ METADATA_TYPE = "denial_card"
 STALE_CLAIM = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(hours=1)
 FAILURES_IN_A_ROW = 3  # then the round stops: Slack is struggling, the next round goes on
+# chat.update is Slack's Tier 3 (about 50 a minute): a card edit waits 1.2 intervals, and a
+# round edits at most this many, so new cards are never held up behind a day's countdown edits.
+UPDATE_PACE = 1.2
+UPDATES_PER_ROUND = 40
+LINKS_PER_ROUND = 20  # chat.getPermalink (Tier 4, about 100 a minute) for cards without one
 
 
 @dataclass
@@ -95,6 +100,7 @@ class SlackPoster:
             failures = 0
         report.updated = self.refresh_changed()
         report.notes = self.notes.resend_due()
+        self.fill_permalinks()
         return report
 
     def post_now(self, post_id: int) -> bool:
@@ -118,6 +124,10 @@ class SlackPoster:
             message = self.renderer.render(session, post, today=self.clock.today())
             channel, ts = post.channel, post.ts
         self.client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
+        with self.sessions() as session, session.begin():
+            session.execute(
+                update(SlackPost).where(SlackPost.id == post_id).values(shown_hash=message.digest())
+            )
 
     def mark_stale(self, post_id: int) -> None:
         """The card could not be updated now: the next posting round rebuilds it."""
@@ -126,16 +136,19 @@ class SlackPoster:
                 update(SlackPost).where(SlackPost.id == post_id).values(needs_update=True)
             )
 
-    def refresh_changed(self) -> int:
-        """Cards whose denials changed outside Slack (e.g. paid on a later remittance)."""
+    def refresh_changed(self, limit: int = UPDATES_PER_ROUND) -> int:
+        """Cards whose denials changed outside Slack (e.g. paid on a later remittance), or
+        whose words changed with the day (bot/services/card_refresh.py), oldest first."""
         with self.sessions() as session:
             ids = session.scalars(
-                select(SlackPost.id).where(
-                    SlackPost.needs_update.is_(True), SlackPost.status == "posted"
-                )
+                select(SlackPost.id)
+                .where(SlackPost.needs_update.is_(True), SlackPost.status == "posted")
+                .order_by(SlackPost.id)
+                .limit(limit)
             ).all()
         done = 0
         for post_id in ids:
+            self._pace(UPDATE_PACE)
             try:
                 self.refresh(post_id)
                 self._take_notes(post_id)
@@ -144,6 +157,40 @@ class SlackPoster:
                 break
             done += 1
         return done
+
+    def fill_permalinks(self, limit: int = LINKS_PER_ROUND) -> int:
+        """Ask Slack for the links of posted cards that have none yet (posted before links
+        were kept, or Slack did not answer then)."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(SlackPost.id, SlackPost.channel, SlackPost.ts)
+                .where(
+                    SlackPost.status == "posted",
+                    SlackPost.permalink.is_(None),
+                    SlackPost.ts.is_not(None),
+                )
+                .order_by(SlackPost.id)
+                .limit(limit)
+            ).all()
+        found = 0
+        for post_id, channel, ts in rows:
+            if not self._store_permalink(post_id, channel or self.channel, str(ts)):
+                break  # Slack is not answering: the next round asks again
+            found += 1
+        return found
+
+    def _store_permalink(self, post_id: int, channel: str, ts: str) -> bool:
+        try:
+            link = self.client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+        except (SlackClientError, OSError) as error:
+            log.warning("card link not known yet: %s", type(error).__name__)
+            return False
+        if isinstance(link, str) and link:
+            with self.sessions() as session, session.begin():
+                session.execute(
+                    update(SlackPost).where(SlackPost.id == post_id).values(permalink=link)
+                )
+        return True
 
     def _take_notes(self, post_id: int) -> list[str]:
         """Mark the card fresh and move the thread notes waiting for it to the send ledger, in
@@ -211,9 +258,11 @@ class SlackPoster:
                 unfurl_links=False,
             )
         )
-        self._mark_posted(post_id, str(response["channel"]), str(response["ts"]))
+        channel, ts = str(response["channel"]), str(response["ts"])
+        self._mark_posted(post_id, channel, ts, shown=message.digest())
+        self._store_permalink(post_id, channel, ts)
 
-    def _mark_posted(self, post_id: int, channel: str, ts: str) -> None:
+    def _mark_posted(self, post_id: int, channel: str, ts: str, shown: str | None = None) -> None:
         with self.sessions() as session, session.begin():
             session.execute(
                 update(SlackPost)
@@ -225,6 +274,7 @@ class SlackPoster:
                     posted_at=self.clock.now(),
                     last_error=None,
                     needs_update=False,
+                    shown_hash=shown,
                 )
             )
 
@@ -290,8 +340,8 @@ class SlackPoster:
                     .values(status="pending", not_before=now)
                 )
 
-    def _pace(self) -> None:
-        wait = self._last_post + self.interval - time.monotonic()
+    def _pace(self, factor: float = 1.0) -> None:
+        wait = self._last_post + self.interval * factor - time.monotonic()
         if wait > 0:
             self.sleep(wait)
         self._last_post = time.monotonic()

@@ -44,13 +44,20 @@ def test_every_tick_is_registered_with_coalescing_and_a_grace_time(
     bot = make_bot(inbox=tmp_path)
     scheduler = create_scheduler(bot.deps, bot.jobs)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"post", "inbox", "deadlines", "digest", "patterns"}
+    assert set(jobs) == {"post", "inbox", "deadlines", "digest", "patterns", "refresh"}
     every = {
         name: job.trigger.interval.total_seconds()
         for name, job in jobs.items()
         if isinstance(job.trigger, IntervalTrigger)
     }
-    assert every == {"post": 15, "inbox": 120, "deadlines": 3600, "digest": 900, "patterns": 3600}
+    assert every == {
+        "post": 15,
+        "inbox": 120,
+        "deadlines": 3600,
+        "digest": 900,
+        "patterns": 3600,
+        "refresh": 600,
+    }
     for job in jobs.values():
         assert job.coalesce
         assert job.max_instances == 1

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from decimal import Decimal
+
 import pytest
 
 from bot.blocks import ids
 from bot.blocks.group_card import group_card, pattern_label
+from bot.blocks.views import GroupView
+from bot.domain.findings import RootCause
 from tests.unit.view_builders import (
     TODAY,
     action_ids,
@@ -25,7 +31,9 @@ def test_the_grouped_card_reads_like_the_sketch() -> None:
     assert "Repeat pattern: 12 this import, 31 in the last 90 days." in text
     assert "*Likely cause:* the authorization names a different rendering provider" in text
     assert "5101Z88000, 5101Z88001, 5101Z88002 … and 9 more" in text
-    assert "Appeal by Jan 14, 2027 (earliest) · 47 days left" in text
+    assert "Appeal by Jan 14, 2027 (earliest)" in text
+    assert "*Owner* nobody yet\n*Root cause* Authorization (suggested)" in text
+    assert "*Progress* 0 of 12 worked" in text
     assert "repeat pattern: 31 in the last 90 days" in message.text
 
 
@@ -63,6 +71,7 @@ def test_any_size_fits_in_one_message(size: int) -> None:
 
 def test_a_group_without_a_provider_or_deadline_still_reads() -> None:
     group = make_group(provider_name=None, earliest_deadline=None)
+    group = replace(group, denials=tuple(replace(d, deadline=None) for d in group.denials))
     assert pattern_label(group) == "Aetna · CO-197 authorization"
     assert "No deadline on file" in all_text(group_card(group, today=TODAY).blocks)
 
@@ -75,3 +84,60 @@ def test_payer_text_is_escaped_and_long_text_is_cut() -> None:
     assert "<!here>" not in mrkdwn
     assert "&lt;!here&gt;" in mrkdwn
     assert "A&amp;B" in message.text
+
+
+def worked_group() -> GroupView:
+    """24 denials of one pattern, some worked: 3 appealed, 2 resubmitted, 1 recovered for
+    $240, 1 written off, root cause set by Maria for all, James owning the open ones."""
+    group = make_group(24)
+    statuses = ["appealed"] * 3 + ["resubmitted"] * 2 + ["recovered", "written_off"]
+    statuses += ["in_progress"] * (24 - len(statuses))
+    denials = tuple(
+        replace(
+            d,
+            status=status,
+            assignee="UJAMES",
+            category_source="staff",
+            category_set_by="UMARIA",
+            recovered_amount=Decimal("240") if status == "recovered" else None,
+            deadline=d.deadline if status == "in_progress" else None,
+        )
+        for d, status in zip(group.denials, statuses, strict=True)
+    )
+    return replace(group, denials=denials)
+
+
+def test_a_worked_group_shows_its_owner_cause_and_progress() -> None:
+    message = group_card(worked_group(), today=TODAY)
+    text = all_text(message.blocks)
+    assert "*Owner* <@UJAMES>\n*Root cause* Authorization (set by <@UMARIA>)" in text
+    assert (
+        "*Progress* 7 of 24 worked · 3 appealed · 2 resubmitted · 1 recovered ($240.00)"
+        " · 1 written off"
+    ) in text
+    assert "7 of 24 worked · 3 appealed" in message.text
+    assert "*" not in message.text
+    assert not re.search(r":[a-z_]+:|<@", message.text)
+
+
+def test_a_group_with_two_owners_and_a_changed_cause_says_both() -> None:
+    group = make_group(4)
+    denials = (
+        replace(group.denials[0], assignee="UJAMES"),
+        replace(group.denials[1], assignee="UMARIA"),
+        replace(group.denials[2], category=RootCause.CODING, category_source="staff"),
+        group.denials[3],
+    )
+    text = all_text(group_card(replace(group, denials=denials), today=TODAY).blocks)
+    assert "*Owners* <@UJAMES>, <@UMARIA>, 2 unassigned" in text
+    assert "Authorization (suggested) and 1 Coding" in text
+
+
+def test_the_earliest_deadline_is_of_the_denials_still_to_send() -> None:
+    group = worked_group()
+    first_open = next(d for d in group.denials if d.status == "in_progress")
+    text = all_text(group_card(group, today=TODAY).blocks)
+    assert f"Appeal by {first_open.deadline:%b} {first_open.deadline.day}, 2027 (earliest)" in text
+    done = replace(group, denials=tuple(replace(d, status="appealed") for d in group.denials))
+    assert "Nothing left to send" in all_text(group_card(done, today=TODAY).blocks)
+    assert "24 of 24 worked" in group_card(done, today=TODAY).text

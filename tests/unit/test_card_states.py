@@ -100,7 +100,7 @@ def test_each_day_count_falls_in_its_band(days: int, expected: Band) -> None:
         (0, "Appeal by Nov 28, 2026 · :warning: due today"),
         (-1, "Appeal by Nov 27, 2026 · :rotating_light: overdue by 1 day"),
         (-30, "Appeal by Oct 29, 2026 · :rotating_light: overdue by 30 days"),
-        (-6147, "Appeal by Jan 29, 2010 · :black_circle: window closed"),
+        (-6147, "Appeal by Jan 29, 2010 · :hourglass: window closed"),
     ],
 )
 def test_the_countdown_is_todays_and_far_or_lapsed_deadlines_show_the_date_alone(
@@ -129,7 +129,7 @@ def test_overdue_and_lapsed_turn_the_header() -> None:
     late = TODAY + timedelta(days=48)
     assert header(view, late) == ":rotating_light: Overdue · Aetna · $420.00"
     gone = TODAY + timedelta(days=47 + 31)
-    assert header(view, gone) == ":black_circle: Window closed · Aetna · $420.00"
+    assert header(view, gone) == ":hourglass: Window closed · Aetna · $420.00"
     assert "write it off" in all_text(denial_card(view, today=gone).blocks)
 
 
