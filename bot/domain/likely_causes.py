@@ -84,7 +84,9 @@ NEXT_STEP: dict[RootCause, str] = {
     RootCause.PROVIDER_ENROLLMENT: "Confirm the provider's enrollment with this payer, then appeal or resubmit once it is active.",
     RootCause.OTHER: "Read the payer's remittance advice, or call the payer, to learn what to fix.",
 }
-NEXT_STEP_NO_APPEAL = "No appeal rights: correct the claim and send it again as a corrected claim."
+NEXT_STEP_NO_APPEAL = (
+    "Correct the claim, send it again as a corrected claim, then click Corrected claim sent."
+)
 NEXT_STEP_APPEALED = "Log the outcome when the payer answers."
 NEXT_STEP_RESUBMITTED = "Nothing until the payment arrives; the card closes itself when it does."
 NEXT_STEP_LAPSED = "The window has closed: appeal only with proof of timely filing, else ask a manager to write it off."

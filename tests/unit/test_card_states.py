@@ -173,7 +173,9 @@ def test_a_no_appeal_denial_offers_the_corrected_claim_not_an_appeal() -> None:
     assert button == "Corrected claim sent"
     assert "Log appeal" not in menu
     assert "Draft appeal letter" not in menu
-    assert "No appeal rights: correct the claim" in all_text(denial_card(view, today=TODAY).blocks)
+    assert "*Next step*  Correct the claim, send it again as a corrected claim" in all_text(
+        denial_card(view, today=TODAY).blocks
+    )
 
 
 def test_a_cause_fixed_by_a_corrected_claim_makes_that_the_main_button() -> None:
