@@ -39,7 +39,7 @@ SHOW_EACH = "Show each claim"
 RECORD_FIX = "Record a fix"
 CONTEXT = "G-{id} · one card for {count} that share payer, reason code and provider"
 FALLBACK = (
-    "{count} · {pattern} · {amount} · repeat pattern: {last_90} in the last 90 days · {progress}"
+    "{count} · {pattern} · {amount} · {progress} · repeat pattern: {last_90} in the last 90 days"
 )
 
 CLAIMS_SHOWN = 3
