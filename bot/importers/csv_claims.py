@@ -164,18 +164,22 @@ def _claim(rows: list[ParsedRow]) -> ClaimRecord:
 
 
 def _merge_lines(rows: Sequence[ParsedRow]) -> list[ServiceLine]:
-    """One ServiceLine per row, except rows of one line id (DrChrono: one row per transaction).
+    """One ServiceLine per row, except rows of one line id (DrChrono: one row per transaction;
+    an 835 flattened to one row per adjustment).
 
-    Such rows repeat the line's billed amount and units, so those are taken once; payments,
-    adjustments and remarks add up.
+    Such rows repeat the line's billed amount and units, so those are taken once; adjustments
+    and remarks add up, and so do payments, unless every row repeats the same payment (the
+    line's, printed beside each of its adjustments): then it is taken once too.
     """
     lines: list[ServiceLine] = []
     by_id: dict[str, int] = {}
+    payments: dict[str, list[Decimal]] = {}
     for row in rows:
         head, *rest = row.lines
         if row.line_id is not None and row.line_id in by_id:
             index = by_id[row.line_id]
             kept = lines[index]
+            payments[row.line_id].append(head.paid)
             lines[index] = replace(
                 kept,
                 paid=kept.paid + head.paid,
@@ -186,8 +190,12 @@ def _merge_lines(rows: Sequence[ParsedRow]) -> list[ServiceLine]:
         else:
             if row.line_id is not None:
                 by_id[row.line_id] = len(lines)
+                payments[row.line_id] = [head.paid]
             lines.append(head)
         lines.extend(rest)
+    for line_id, paid in payments.items():
+        if len(paid) > 1 and paid[0] and len(set(paid)) == 1:
+            lines[by_id[line_id]] = replace(lines[by_id[line_id]], paid=paid[0])
     return lines
 
 

@@ -34,8 +34,10 @@ encounter: encounter | encounter id | encounter number | visit | visit id | visi
     appointment | appointment id | ticket | ticket number
     unless: date type status reason provider location amount charge
 line: line item | line item id | line id | service line id | charge id | line control number |
-    transaction id | line item number
-    unless: date amount status
+    transaction id | line item number | line | line number | service line |
+    service line number
+    unless: date amount status paid payment charge billed allowed units adjustment code
+    procedure cpt reason remark group modifier type description
 patient_account: account | account number | patient account | patient account number |
     patient id | patient number | chart | chart number | mrn | medical record number |
     person number | account id

@@ -51,6 +51,8 @@ def totals_row(cells: Sequence[str], claim_columns: Sequence[int]) -> str | None
     """The row's totals label when it is a totals row: some cell is a label and the claim
     number columns hold nothing else (a claim row keeps its claim number whatever its reason
     text says). None for any other row."""
+    if not any("tot" in c.lower() for c in cells):  # most rows: no label to look for
+        return None
     label = next((c for c in cells if totals_label(c)), None)
     if label is None:
         return None

@@ -39,6 +39,7 @@ HEADER_LINE = {
     "payer_subtotals.xlsx": 4,
     "payer_portal_claim_search.csv": 5,
     "denied_claims_aging.csv": 3,
+    "era_adjustment_rows.csv": 2,
 }
 DELIMITER = {".tsv": "\t", ".txt": "|"}
 SEMICOLON = {"eclinicalworks_claim_denials.csv"}
@@ -188,7 +189,7 @@ ISSUE_11_SAMPLES = {
 }
 
 
-# Layouts found while trying exports nobody had sent yet (README sections 14-24).
+# Layouts found while trying exports nobody had sent yet (README sections 14-25).
 UNSEEN_LAYOUTS = {
     "denial_summary_with_totals.csv",
     "claims_with_ins_id.csv",
@@ -201,11 +202,12 @@ UNSEEN_LAYOUTS = {
     "abbreviated_status_claims.csv",
     "posting_contractual_adjustment.csv",
     "denied_claims_aging.csv",
+    "era_adjustment_rows.csv",
 }
 
 
 def test_every_sample_has_a_readme_table() -> None:
-    assert len(SAMPLES) == 24
+    assert len(SAMPLES) == 25
     assert set(SAMPLES) >= ISSUE_11_SAMPLES | UNSEEN_LAYOUTS
     for name in SAMPLES:
         assert len(readme_rows(name)) == overview(name)[0], name

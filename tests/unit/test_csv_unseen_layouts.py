@@ -428,3 +428,26 @@ def test_a_reason_column_of_codes_alone_is_read_for_its_codes() -> None:
         )
         codes = [[a.carc for ln in c.lines for a in ln.adjustments] for c in report.claims]
         assert codes == [["197"], ["50"], []], header
+
+
+# -- one row per adjustment -----------------------------------------------------------------------
+
+
+def test_a_line_repeated_beside_each_adjustment_is_one_line_with_one_payment() -> None:
+    (claim,) = read(
+        "Claim,Payer,Line,Proc,Charge,Paid,Group,CARC,Adj Amount",
+        "PC1,Aetna,1,99213,150.00,80.00,CO,45,50.00",
+        "PC1,Aetna,1,99213,150.00,80.00,PR,2,20.00",
+    ).claims
+    assert (claim.billed, claim.paid, len(claim.lines)) == (Decimal("150.00"), Decimal("80.00"), 1)
+    assert [a.carc for a in claim.lines[0].adjustments] == ["45", "2"]
+
+
+def test_a_line_with_two_payments_of_its_own_adds_them() -> None:
+    (claim,) = read(
+        "Claim,Payer,Line,Proc,Charge,Paid,Group,CARC,Adj Amount",
+        "PC1,Aetna,1,99213,150.00,80.00,CO,45,50.00",
+        "PC1,Aetna,1,99213,150.00,0.00,PR,2,20.00",
+        "PC1,Aetna,1,99213,150.00,20.00,,,",
+    ).claims
+    assert (claim.billed, claim.paid) == (Decimal("150.00"), Decimal("100.00"))
