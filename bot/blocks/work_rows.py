@@ -7,7 +7,7 @@ from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.blocks import ids
 from bot.blocks.message import section
-from bot.blocks.text import clip, days_short, mention, money, plural, short_date
+from bot.blocks.text import clip, days_short, escape, mention, money, plural, short_date
 from bot.blocks.work_views import RecordsLink, WorkKind, WorkRow
 from bot.domain.work_summary import WorkSummary
 
@@ -42,6 +42,7 @@ RECORDS_SENT = (
 )
 MAX_NAME = 40
 MAX_WHAT = 60
+MAX_REASON = 64  # "Invalid: billing provider's National Provider Identifier (NPI)" whole
 
 
 def work_row_text(row: WorkRow) -> str:
@@ -119,13 +120,22 @@ def trends_lines(summary: WorkSummary) -> str:
             )
         lines.append(line)
     if summary.rejections_received:
-        reasons = " · ".join(f"{clip(words, MAX_WHAT)} {count}" for words, count in summary.reasons)
+        reasons = " · ".join(f"{_reason(words)} {count}" for words, count in summary.reasons)
         lines.append(
             TRENDS_REJECTIONS.format(
                 count=summary.rejections_received, reasons=f": {reasons}" if reasons else ""
             )
         )
     return "\n".join(lines)
+
+
+def _reason(words: str) -> str:
+    """A rejection reason before its count: cut at a word, so the count never reads as part of
+    a clipped code (`… Identifier (N… 2`)."""
+    if len(words) <= MAX_REASON:
+        return escape(words)
+    cut = words[: MAX_REASON - 1].rsplit(" ", 1)[0].rstrip(" :;,(")
+    return escape(cut) + "…"
 
 
 def records_link_line(link: RecordsLink) -> str:

@@ -131,4 +131,7 @@ def test_requests_answered_on_time_late_or_never_and_rejections_by_reason(
         "*Records requests:* 4 received · 1 answered on time · 1 late · 1 not answered"
         " · 2 turned into denials ($500.00)"
     ) in lines
-    assert lines.splitlines()[1].startswith("*Front-end rejections:* 3: ")
+    assert lines.splitlines()[1] == (
+        "*Front-end rejections:* 3: Invalid: billing provider's National Provider Identifier"
+        " (NPI) 2 · Missing: insured or subscriber's id number 1"
+    )

@@ -233,4 +233,7 @@ def test_trends_count_answered_on_time_late_and_turned_into_denials() -> None:
     assert "4 received · 2 answered on time · 1 late · 1 not answered" in lines
     assert "1 turned into denials ($145.00)" in lines
     assert "*Front-end rejections:* 5: Invalid NPI 3 · Missing member id 2" in lines
+    long = 'Missing: the claim\'s payer message ("please send the corrected claim & its note")'
+    clipped = trends_lines(summary(reasons=((long, 4),)))
+    assert "Missing: the claim's payer message (\"please send the corrected… 4" in clipped
     assert trends_lines(summary(requests_received=0, rejections_received=0)) == ""
