@@ -572,3 +572,23 @@ class ClaimRejection(Base):
     @property
     def payer_name(self) -> str:
         return self.payer.name
+
+
+class ClaimAcceptance(Base):
+    """A claim the clearinghouse or the payer took into adjudication (a 277CA's A2, or a 277's
+    pending or finalized status), by the practice's claim number: the proof of timely filing an
+    appeal letter cites (`bot.services.appeal_letters`). One row per claim, source and date."""
+
+    __tablename__ = "claim_acceptances"
+    __table_args__ = (
+        UniqueConstraint(
+            "claim_number", "source", "accepted_on", name="uq_claim_acceptances_claim_source_day"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_number: Mapped[str] = mapped_column(String(), index=True)
+    source: Mapped[str] = mapped_column(String())  # who said it, as written (`id:87726`)
+    accepted_on: Mapped[date] = mapped_column(Date)
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_files.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import PhiMode
@@ -38,7 +39,15 @@ from bot.letters.pdf_file import pdf_bytes
 from bot.presenters.card_views import reason_words, records_link, unique_reasons
 from bot.services.appeals import level_number
 from bot.services.triage import CLOSED_FIRST, GONE
-from storage.models import Appeal, AuditEvent, Claim, Denial, Remittance, SlackPost
+from storage.models import (
+    Appeal,
+    AuditEvent,
+    Claim,
+    ClaimAcceptance,
+    Denial,
+    Remittance,
+    SlackPost,
+)
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +250,11 @@ class AppealLetters:
                 member_id=claim.member_id if claim else None,
             ),
             prior_appeals=tuple(_prior(appeal) for appeal in appeals),
+            accepted_on=session.scalar(
+                select(func.min(ClaimAcceptance.accepted_on)).where(
+                    ClaimAcceptance.claim_number == denial.claim_number
+                )
+            ),
             records_asked_on=records.requested_on if records else None,
             records_sent_on=records.sent_on if records else None,
         )

@@ -46,8 +46,16 @@ from bot.domain.statuses import (
 from bot.importers.x277 import read_277
 from bot.presenters.work_cards import REJECTION_POST, REQUEST_POST
 from bot.services.status_links import link_missing_records, mark_card_changed
-from storage.models import AuditEvent, ClaimRejection, DocumentationRequest, ImportFile, SlackPost
+from storage.models import (
+    AuditEvent,
+    ClaimAcceptance,
+    ClaimRejection,
+    DocumentationRequest,
+    ImportFile,
+    SlackPost,
+)
 from storage.payers import PayerDirectory, written_key
+from storage.unique import insert_if_new
 
 IMPORTER = "importer"
 
@@ -293,6 +301,20 @@ class _StatusWriter:
         if claim is None:
             return
         accepted_on = finding.received_on or self._today
+        # kept for the timely-filing appeal letter: the day the claim was on file (once per
+        # claim, source and day, however many files repeat it)
+        insert_if_new(
+            self._session,
+            ClaimAcceptance,
+            {
+                "claim_number": claim,
+                "source": written_key(record.header.source),
+                "accepted_on": accepted_on,
+                "import_id": self._source.id,
+                "created_at": self._now,
+            },
+            ["claim_number", "source", "accepted_on"],
+        )
         open_rejections = self._session.scalars(
             select(ClaimRejection).where(
                 ClaimRejection.claim_number == claim,

@@ -26,9 +26,9 @@ from bot.services.importing import ImportContext, import_file
 from bot.services.payers import merge
 from bot.services.triage import AppealForm
 from bot.services.work_items import WorkItems
-from storage.models import AuditEvent, Denial, DocumentationRequest
+from storage.models import AuditEvent, ClaimAcceptance, Denial, DocumentationRequest
+from tests.support.x277 import ACK, make_277
 from tests.support.x277 import ClaimSpec as ClaimSpec277
-from tests.support.x277 import make_277
 from tests.support.x835 import ClaimSpec, Line, denied, make_835
 
 TODAY = date(2026, 11, 30)
@@ -212,6 +212,34 @@ def test_a_documentation_letter_says_when_the_payer_asked_for_the_records(
         "The records were asked for on Oct 2, 2026 and were sent on Nov 4, 2026; they are sent "
         "again with this letter."
     ) in sent
+
+
+def test_a_timely_filing_letter_cites_the_acceptance_a_277ca_reported(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock, letters: AppealLetters
+) -> None:
+    context = ImportContext(
+        sessions=sessions, rulebook=rulebook, actor="cli:test", now=clock.now(), today=TODAY
+    )
+
+    def acknowledgement(day: str) -> bytes:
+        claim = ClaimSpec277(number="TF1", payer_claim=None, stc=[f"A2:20:PR*{day}*WQ*100"])
+        return make_277([claim], guide=ACK, payer="AVAILITY", payer_id="030240928", created=day)
+
+    # accepted on Oct 3, the same acceptance sent again in another file, a later status
+    for day, name in (("20261003", "a.277"), ("20261003", "b.277"), ("20261020", "c.277")):
+        data = acknowledgement(day).replace(b"REF20", f"REF{name}".encode())  # another BHT03
+        assert import_file(data, context, file_name=name).status == "imported"
+    with sessions() as session:
+        assert session.scalars(select(ClaimAcceptance.accepted_on)).all() == [
+            date(2026, 10, 3),
+            date(2026, 10, 20),
+        ]
+    other = load(sessions, rulebook, clock, denied("TF2", carc="29"))
+    denial_id = load(sessions, rulebook, clock, denied("TF1", carc="29"))
+
+    words = pdf_words(draft(letters, clock, denial_id).files[1].content)
+    assert "The clearinghouse report shows the claim accepted on Oct 3, 2026" in words
+    assert "accepted on Oct 3" not in pdf_words(draft(letters, clock, other).files[1].content)
 
 
 def test_the_slack_copy_leaves_the_patient_out_under_minimal(
