@@ -5,8 +5,10 @@
     │   │                        says where (segment, line) when it is in a file
     │   ├── MissingColumnsError  (bot.importers.csv_report) a report lacks a column every
     │   │                        import needs, with what was understood: the person is asked
-    │   └── BadRowsError         (bot.importers.csv_report) claim rows of a report cannot be
-    │                            read: which, and how many others `--skip-bad-rows` imports
+    │   ├── BadRowsError         (bot.importers.csv_report) claim rows of a report cannot be
+    │   │                        read: which, and how many others `--skip-bad-rows` imports
+    │   └── AboveBilledError     (bot.domain.bounds) more recovered than was billed: the
+    │                            caller says how to confirm it
     ├── ConflictError            the thing is not in a state that allows it: changed
     │                            meanwhile, closed, already done, or gone. Look again
     ├── NotAllowedError          this person may not do this; the message says who may

@@ -117,6 +117,8 @@ APPEAL_REFERENCE_BLOCK, APPEAL_REFERENCE_INPUT = "appeal.reference", "appeal.ref
 APPEAL_NOTE_BLOCK, APPEAL_NOTE_INPUT = "appeal.note", "appeal.note.input"
 WRITE_OFF_REASON_BLOCK, WRITE_OFF_REASON_INPUT = "write_off.reason", "write_off.reason.input"
 MARK_PAID_AMOUNT_BLOCK, MARK_PAID_AMOUNT_INPUT = "mark_paid.amount", "mark_paid.amount.input"
+MARK_PAID_CONFIRM_BLOCK, MARK_PAID_CONFIRM_INPUT = "mark_paid.confirm", "mark_paid.confirm.input"
+MARK_PAID_CONFIRMED = "above_billed"  # the one option of that checkbox
 RECORD_FIX_TEXT_BLOCK, RECORD_FIX_TEXT_INPUT = "record_fix.text", "record_fix.text.input"
 RECORD_FIX_OWNER_BLOCK, RECORD_FIX_OWNER_INPUT = "record_fix.owner", "record_fix.owner.input"
 RECORD_FIX_DATE_BLOCK, RECORD_FIX_DATE_INPUT = "record_fix.date", "record_fix.date.input"
@@ -184,6 +186,7 @@ ALL_VIEW_CALLBACK_IDS = frozenset(
 )
 
 _BLOCK_SEPARATOR = "|"
+MAX_ID_DIGITS = 18
 
 
 class Ref(NamedTuple):
@@ -201,9 +204,14 @@ def denial_ref(denial_id: int, version: int) -> str:
 def parse_denial_ref(value: str) -> Ref:
     """`"1042:3"` -> `Ref(1042, 3)`; raises `ValueError` on anything else (a forged payload)."""
     head, sep, tail = value.partition(":")
-    if not sep or not head.isdigit() or not tail.isdigit():
+    if not sep or not _is_id(head) or not _is_id(tail):
         raise ValueError(f"not a denial reference: {value!r}")
     return Ref(int(head), int(tail))
+
+
+def _is_id(text: str) -> bool:
+    """Digits a database id can be (a 64-bit integer): a longer number is forged."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS
 
 
 def card_block_id(prefix: str, ref: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
+    CheckboxesElement,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
@@ -69,6 +70,9 @@ OUTCOME_RESULTS: tuple[tuple[str, str], ...] = (
     ("partial", "Partly won: paid in part"),
     ("lost", "Lost: upheld the denial"),
 )
+MARK_PAID_CONFIRM_HOW = "If the payer really paid that, tick the box below and save again."
+MARK_PAID_CONFIRM_LABEL = "More than billed"
+MARK_PAID_CONFIRM = "Yes, the payer paid more than was billed"
 RECORD_FIX_TITLE = "Record a fix"
 RECORD_FIX_SUBMIT = "Save"
 RECORD_FIX_INTRO = (
@@ -195,8 +199,18 @@ def write_off_modal(denial_ref: str, claim_number: str, *, amount: Decimal) -> d
     return _modal(ids.WRITE_OFF_MODAL, WRITE_OFF_TITLE, WRITE_OFF_SUBMIT, denial_ref, blocks)
 
 
-def mark_paid_modal(denial_ref: str, claim_number: str, *, denied: Decimal) -> dict[str, Any]:
-    """The amount recovered, the denied amount filled in (partial payments are common)."""
+def mark_paid_modal(
+    denial_ref: str,
+    claim_number: str,
+    *,
+    denied: Decimal,
+    above_billed: tuple[Decimal, str] | None = None,
+) -> dict[str, Any]:
+    """The amount recovered, the denied amount filled in (partial payments are common).
+
+    `above_billed`: (the amount typed, why it needs a second look): the form again, that amount
+    kept, the warning and a box to tick that confirms it."""
+    amount = above_billed[0] if above_billed else denied
     blocks: list[Block] = [
         section(MARK_PAID_INTRO.format(claim=clip(claim_number, 80), amount=money(denied))),
         _input(
@@ -205,11 +219,24 @@ def mark_paid_modal(denial_ref: str, claim_number: str, *, denied: Decimal) -> d
             NumberInputElement(
                 action_id=ids.MARK_PAID_AMOUNT_INPUT,
                 is_decimal_allowed=True,
-                initial_value=f"{denied:.2f}" if denied > 0 else None,
+                initial_value=f"{amount:.2f}" if amount > 0 else None,
                 min_value="0.01",
             ),
         ),
     ]
+    if above_billed is not None:
+        blocks += [
+            section(f":warning: {above_billed[1]} {MARK_PAID_CONFIRM_HOW}"),
+            _input(
+                ids.MARK_PAID_CONFIRM_BLOCK,
+                MARK_PAID_CONFIRM_LABEL,
+                CheckboxesElement(
+                    action_id=ids.MARK_PAID_CONFIRM_INPUT,
+                    options=options([(MARK_PAID_CONFIRM, ids.MARK_PAID_CONFIRMED)]),
+                ),
+                optional=True,
+            ),
+        ]
     return _modal(ids.MARK_PAID_MODAL, MARK_PAID_TITLE, MARK_PAID_SUBMIT, denial_ref, blocks)
 
 

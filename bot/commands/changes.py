@@ -13,10 +13,14 @@ from bot.blocks.modals import appeal_modal
 from bot.commands.answers import one_denial, person
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.requests import AppealRequest, AssignRequest, CategorizeRequest, OutcomeRequest
+from bot.domain.bounds import AboveBilledError
 from bot.domain.statuses import CLOSED
-from bot.errors import ConflictError
+from bot.errors import ConflictError, InputError
 from bot.services.appeals import Outcome
 from bot.services.triage import CLOSED_FIRST, AppealForm
+
+COMMAND = "/denials"
+CONFIRM_ABOVE = "If the payer really paid that (interest, a corrected charge), say so: `{command}`."
 
 
 def appeal(request: AppealRequest, ctx: CommandContext) -> Reply:
@@ -63,8 +67,17 @@ def outcome(request: OutcomeRequest, ctx: CommandContext) -> Reply:
     if isinstance(match, Reply):
         return match
     today = ctx.clock.today()
-    decided = Outcome(request.result, request.decided_on or today, request.amount)
-    result = ctx.appeals.record_outcome(match.denial_id, None, decided, ctx.actor, ctx.clock.now())
+    decided = Outcome(
+        request.result, request.decided_on or today, request.amount, confirmed=request.confirmed
+    )
+    try:
+        result = ctx.appeals.record_outcome(
+            match.denial_id, None, decided, ctx.actor, ctx.clock.now()
+        )
+    except AboveBilledError as above:
+        amount = f"{request.amount}" if request.amount is not None else ""
+        again = f"{COMMAND} outcome {request.claim} {request.result} {amount} confirm"
+        raise InputError(f"{above} {CONFIRM_ABOVE.format(command=again)}") from None
     message = outcome_recorded(
         claim=result.claim_number,
         payer=result.payer_name,

@@ -38,6 +38,12 @@ from bot.commands.words import (
     parse_period,
     unescape,
 )
+from bot.domain.bounds import (
+    MAX_NOTE_CHARS,
+    MAX_REFERENCE_CHARS,
+    check_claim,
+    check_length,
+)
 from bot.domain.trend_periods import DIMENSIONS, Dimension, Span
 from bot.errors import InputError
 
@@ -59,6 +65,7 @@ BAD_DIMENSION = (
 )
 
 DEFAULT_SPAN = Span(30, "d")
+CONFIRM_WORDS = ("confirm", "confirmed")  # an amount above what was billed is right
 MAX_LETTER_LEVEL = 5
 RESULTS: dict[str, Result] = {
     **dict.fromkeys(("won", "win", "overturned", "paid"), "won"),
@@ -109,6 +116,8 @@ def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
     while taken < len(rest) and (step := said.take(rest[taken:], today)):
         taken += step
     reference, note = _reference_and_note(rest[taken:], text)
+    check_length(reference, MAX_REFERENCE_CHARS, "reference")
+    check_length(note, MAX_NOTE_CHARS, "note")
     return AppealRequest(
         claim=claim,
         level=said.level,
@@ -166,8 +175,11 @@ def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:
         raise InputError(NEED_RESULT if not rest else UNKNOWN_WORD.format(word=rest[0].text))
     result = RESULTS[rest[0].text.lower()]
     amount = decided_on = None
+    confirmed = False
     for word in rest[1:]:
-        if looks_like_date(word.text) and decided_on is None:
+        if word.text.lower() in CONFIRM_WORDS and not confirmed:
+            confirmed = True
+        elif looks_like_date(word.text) and decided_on is None:
             decided_on = parse_date(word.text, today)
         elif amount is None:
             amount = parse_amount(word.text)
@@ -177,7 +189,9 @@ def parse_outcome(words: list[Word], text: str, today: date) -> OutcomeRequest:
         raise InputError(PARTIAL_NEEDS_AMOUNT)
     if result == "lost" and amount is not None:
         raise InputError(LOST_HAS_NO_AMOUNT)
-    return OutcomeRequest(claim=claim, result=result, amount=amount, decided_on=decided_on)
+    return OutcomeRequest(
+        claim=claim, result=result, amount=amount, decided_on=decided_on, confirmed=confirmed
+    )
 
 
 def parse_trends(words: list[Word], text: str, today: date) -> TrendsRequest:
@@ -261,4 +275,4 @@ def _claim(words: list[Word]) -> tuple[str, list[Word]]:
         raise InputError(NEED_CLAIM)
     if is_mention(words[0].text):
         raise InputError(NOT_A_CLAIM.format(word=words[0].text))
-    return clean_claim(words[0].text), words[1:]
+    return check_claim(clean_claim(words[0].text)), words[1:]

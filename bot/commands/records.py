@@ -15,6 +15,7 @@ from bot.blocks.text import clip, long_date
 from bot.blocks.work_modals import request_modal
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.words import Word, is_mention, unescape, written_date
+from bot.domain.bounds import MAX_NOTE_CHARS, check_claim, check_length
 from bot.errors import InputError
 
 NEED_CLAIM = "Which claim? Give the claim number the payer's letter names."
@@ -44,7 +45,7 @@ class RecordsRequest:
 def parse_request(words: list[Word], text: str, today: date) -> RecordsRequest:
     if not words:
         raise InputError(NEED_CLAIM)
-    claim = words[0].text
+    claim = check_claim(words[0].text)
     if is_mention(claim):
         raise InputError(NOT_A_CLAIM.format(word=claim))
     rest = words[1:]
@@ -55,6 +56,7 @@ def parse_request(words: list[Word], text: str, today: date) -> RecordsRequest:
         due = parse_due_date(rest[1].text, today)
         rest = rest[2:]
     what = unescape(text[rest[0].start :]).strip() if rest else None
+    check_length(what, MAX_NOTE_CHARS, "description of what they asked for")
     return RecordsRequest(claim=claim, due=due, what=what or None)
 
 

@@ -60,6 +60,7 @@ class OutcomeRequest:
     result: Result
     amount: Decimal | None = None
     decided_on: date | None = None  # today when not given
+    confirmed: bool = False  # `confirm`: an amount above what was billed is right
 
 
 @dataclass(frozen=True, slots=True)

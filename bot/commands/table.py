@@ -30,10 +30,15 @@ from bot.commands.records import log_request, parse_request
 from bot.commands.replies import CommandContext, Reply
 from bot.commands.requests import HelpRequest
 from bot.commands.words import Word, split_words
+from bot.domain.bounds import MAX_COMMAND_CHARS
 from bot.errors import DenialsError, InputError
 from bot.services.access import Need
 
 COMMAND = "/denials"
+TOO_LONG = (
+    "That is {length:,} characters: a `/denials` command fits in {limit:,}. "
+    "Put a long note in the card's thread instead."
+)
 SHARE = "share"
 
 Parser = Callable[[list[Word], str, date], Any]
@@ -203,6 +208,8 @@ def subcommand_of(text: str) -> Subcommand | None:
 def answer(text: str, ctx: CommandContext) -> Reply:
     """The reply to `/denials {text}` from `ctx.actor`. Who may run what is checked before,
     for every request from Slack (`bot.handlers.access`); the terminal may run anything."""
+    if len(text) > MAX_COMMAND_CHARS:  # refused before reading a word: it costs nothing
+        return Reply(plain(TOO_LONG.format(length=len(text), limit=MAX_COMMAND_CHARS)), ok=False)
     text, words, share = _without_share(split_words(text), text)
     if not words:
         return Reply(help_message(help_lines()))

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from bot.commands.requests import Mention
+from bot.domain.bounds import read_amount
 from bot.domain.findings import RootCause
 from bot.domain.trend_periods import Span
 from bot.errors import InputError
 
-BAD_AMOUNT = "`{word}` is not an amount. Write dollars and cents, like `420.00`."
 BAD_DATE = "`{word}` is not a date I can read. Write it like `2026-11-30` or `11/30/2026`."
 FUTURE_DATE = "{day} is in the future. Use the day it actually happened."
 OLD_DATE = "{day} is more than two years ago. Check the year."
@@ -28,7 +28,7 @@ NOT_A_USER = (
 BAD_PERIOD = "`{word}` is not a period. Use `30d`, `90d` or `12m` (days, weeks or months)."
 BAD_CAUSE = "`{word}` is not a root cause. Use one of: {causes}."
 BAD_DAYS = "`{word}` is not a number of days between 0 and 365."
-BAD_LEVEL = "`{word}` is not an appeal level. Use 1 to 5, reconsideration or redetermination."
+BAD_LEVEL = "Level `{word}` is not an appeal level: use 1 to 5, reconsideration or redetermination."
 
 MAX_DAYS = 365
 MAX_AGE = timedelta(days=730)
@@ -54,9 +54,9 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 _USER_ID = re.compile(r"^@?([UW][A-Z0-9]{6,})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
-_AMOUNT = re.compile(r"^\$?(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
 _PERIOD = re.compile(r"^(\d{1,3})\s*(d|days?|w|weeks?|m|months?|y|years?)$")
-_LEVEL = re.compile(r"^(?:l|level|lvl)?(\d)$")
+# One or two digits are a level, in range or not: `99` is a mistyped level, never a reference.
+_LEVEL = re.compile(r"^(?:l|level|lvl)?(\d{1,2})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +77,8 @@ def unescape(text: str) -> str:
 
 
 def parse_amount(word: str) -> Decimal:
-    if not _AMOUNT.match(word):
-        raise InputError(BAD_AMOUNT.format(word=word))
-    try:
-        amount = Decimal(word.lstrip("$").replace(",", ""))
-    except InvalidOperation:
-        raise InputError(BAD_AMOUNT.format(word=word)) from None
-    if amount <= 0:
-        raise InputError(BAD_AMOUNT.format(word=word))
-    return amount.quantize(Decimal("0.01"))
+    """Dollars and cents, more than zero and within what is stored (`bot.domain.bounds`)."""
+    return read_amount(word)
 
 
 def looks_like_date(word: str) -> bool:
@@ -169,7 +162,7 @@ def parse_cause(words: list[str]) -> RootCause:
 
 def parse_level(word: str) -> str | None:
     """`1`..`5`, `L2`, `level2`, `reconsideration`, `redetermination`; None when the word is not
-    about levels at all; InputError for a level number out of range (`7`, `L0`)."""
+    about levels at all; InputError for a level number out of range (`7`, `L0`, `99`)."""
     lower = word.lower()
     for named in NAMED_LEVELS:
         if len(lower) >= 5 and named.startswith(lower):

@@ -13,7 +13,7 @@ from bot.blocks.denial_card import denial_card
 from bot.blocks.modals import appeal_modal, mark_paid_modal, outcome_modal, write_off_modal
 from bot.deps import Deps
 from bot.errors import DenialsError
-from bot.handlers.feedback import refuse, show_privately
+from bot.handlers.feedback import NOT_A_CHOICE, NOT_A_PERSON, refuse, show_privately
 from bot.handlers.letters import draft_from_card
 from bot.handlers.listen import Change, change_card, on_click
 from bot.services.card_reads import DenialSummary
@@ -21,6 +21,8 @@ from bot.services.triage import GONE, AppealForm
 from bot.slack.payloads import Click
 
 NOT_A_CARD = "This button is not on a card I know. Nothing was changed."
+NOT_A_CAUSE = "That is not a root cause I know. Pick one from the card's list. Nothing was changed."
+NOT_A_DENIAL = "This button does not name a denial. Use `/denials find CLAIM` to see its card."
 WRITE_OFF = "write off a denial"
 NOTHING_WAITS = (
     "Nothing sent for claim {claim} is waiting for the payer's decision. Log the appeal or the "
@@ -38,15 +40,19 @@ def register(app: App, deps: Deps) -> None:
     def root_cause(click: Click, respond: Respond) -> None:
         cause = click.cause
         if cause is None:
-            refuse(respond, NOT_A_CARD)
+            refuse(respond, NOT_A_CAUSE)
             return
         actor, now = deps.actor(click.user), deps.clock.now()
         run(respond, click, lambda i, v: deps.triage.set_category(i, v, cause, actor, now))
 
     @on_click(app, ids.ASSIGN_SELECT)
     def assign(click: Click, respond: Respond) -> None:
+        person = click.person
+        if person is None:
+            refuse(respond, NOT_A_PERSON)
+            return
         actor, now = deps.actor(click.user), deps.clock.now()
-        run(respond, click, lambda i, v: deps.triage.assign(i, v, click.choice, actor, now))
+        run(respond, click, lambda i, v: deps.triage.assign(i, v, person, actor, now))
 
     def corrected(click: Click, respond: Respond) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
@@ -92,6 +98,8 @@ def register(app: App, deps: Deps) -> None:
             later(click, respond, _open_appeal_form)
         elif click.choice == ids.OVERFLOW_LOG_OUTCOME:
             later(click, respond, _open_outcome_form)
+        else:
+            refuse(respond, NOT_A_CHOICE)
 
     @on_click(app, ids.OPEN_CARD_BUTTON)
     def open_card(click: Click, respond: Respond) -> None:
@@ -165,7 +173,10 @@ def _open_outcome_form(deps: Deps, click: Click, respond: Respond) -> None:
 
 def _show_card(deps: Deps, click: Click, respond: Respond) -> None:
     """The denial's own card, just for the person asking."""
-    view = deps.cards.denial_view(click.number) if click.number is not None else None
+    if click.number is None:
+        refuse(respond, NOT_A_DENIAL)
+        return
+    view = deps.cards.denial_view(click.number)
     if view is None:
         refuse(respond, GONE)
         return

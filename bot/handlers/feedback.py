@@ -39,6 +39,10 @@ def show_latest(deps: Deps, post_id: int) -> None:
         deps.poster.mark_stale(post_id)
 
 
+NOT_A_PERSON = "That is not a person I can assign. Pick someone from the list. Nothing was changed."
+NOT_A_CHOICE = "That is not a choice of this menu. Nothing was changed; try the ⋯ menu again."
+
+
 def refuse(respond: Respond, text: str) -> None:
     """Every refusal or error is ephemeral, and says what to do."""
     respond(text=text, response_type="ephemeral", replace_original=False)

@@ -13,7 +13,7 @@ from bot.blocks.group_card import pattern_label
 from bot.blocks.modals import record_fix_modal
 from bot.deps import Deps
 from bot.errors import DenialsError
-from bot.handlers.feedback import refuse, show_change, show_privately
+from bot.handlers.feedback import NOT_A_PERSON, refuse, show_change, show_privately
 from bot.handlers.listen import on_click
 from bot.services.group_triage import GroupChange
 from bot.services.patterns import pattern_title
@@ -38,8 +38,9 @@ def register(app: App, deps: Deps) -> None:
 
     @on_click(app, ids.GROUP_ASSIGN_SELECT)
     def assign_all(click: Click, respond: Respond) -> None:
-        assignee = click.choice
-        if not assignee:
+        assignee = click.person
+        if assignee is None:
+            refuse(respond, NOT_A_PERSON)
             return
         actor, now = deps.actor(click.user), deps.clock.now()
         _bulk(deps, respond, click, lambda post: deps.groups.assign(post, assignee, actor, now))

@@ -31,6 +31,9 @@ class Changed(Protocol):
     def note(self) -> str: ...
 
 
+# A refusal a form answers by showing itself again, changed (None: beside the first input).
+Redraw = Callable[[DenialsError], dict[str, Any] | None]
+
 # One change to the item a card or form is about: (id, the version it showed) -> what happened.
 Change = Callable[[int, int], Changed]
 
@@ -92,16 +95,29 @@ def change_card(
     deps.after_ack(apply, respond)
 
 
-def submit_change(deps: Deps, ack: Ack, form: Submission, change: Change, *, stale: str) -> None:
-    """Store first: a refusal keeps the form open with the reason; success closes it, then the
-    card shows the change. `stale` is said of a form that names no item."""
+def submit_change(
+    deps: Deps,
+    ack: Ack,
+    form: Submission,
+    change: Change,
+    *,
+    stale: str,
+    redraw: Redraw | None = None,
+) -> None:
+    """Store first: a refusal keeps the form open with the reason (or the form `redraw` makes
+    of it); success closes it, then the card shows the change. `stale` is said of a form that
+    names no item."""
     if form.ref is None:
         keep_open(ack, form.first_block, stale)
         return
     try:
         result = change(form.ref.id, form.ref.version)
     except DenialsError as refusal:
-        keep_open(ack, form.first_block, str(refusal))
+        view = redraw(refusal) if redraw is not None else None
+        if view is not None:
+            ack(response_action="update", view=view)
+        else:
+            keep_open(ack, form.first_block, str(refusal))
         return
     ack()
     deps.after_ack(lambda: show_change(deps, result.post_id, result.note))

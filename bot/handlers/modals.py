@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.blocks import ids, thread_notes
+from bot.blocks.modals import mark_paid_modal
 from bot.deps import Deps
 from bot.domain.actor import Actor
-from bot.handlers.listen import Change, keep_open, on_submit, submit_change
+from bot.domain.bounds import AboveBilledError, read_amount
+from bot.errors import DenialsError, InputError
+from bot.handlers.listen import Change, Changed, keep_open, on_submit, submit_change
 from bot.services.appeals import Outcome
 from bot.services.audited import TriageResult
 from bot.services.courier import NOTE, new_key
@@ -70,12 +73,35 @@ def register(app: App, deps: Deps) -> None:
 
     @on_submit(app, ids.MARK_PAID_MODAL)
     def mark_paid(form: Submission, ack: Ack) -> None:
-        amount = _amount(form.answer(ids.MARK_PAID_AMOUNT_BLOCK, ids.MARK_PAID_AMOUNT_INPUT))
-        if amount is None:
-            keep_open(ack, ids.MARK_PAID_AMOUNT_BLOCK, AMOUNT_BAD)
+        raw = form.text(ids.MARK_PAID_AMOUNT_BLOCK, ids.MARK_PAID_AMOUNT_INPUT)
+        try:
+            amount = read_amount(raw)
+        except InputError as problem:
+            keep_open(ack, ids.MARK_PAID_AMOUNT_BLOCK, str(problem) if raw else AMOUNT_BAD)
             return
+        ticked = form.answer(ids.MARK_PAID_CONFIRM_BLOCK, ids.MARK_PAID_CONFIRM_INPUT) or ""
+        confirmed = ids.MARK_PAID_CONFIRMED in ticked.split(",")
         actor, now = deps.actor(form.user), deps.clock.now()
-        submit(ack, form, lambda i, v: deps.triage.mark_paid(i, v, amount, actor, now))
+
+        def change(denial_id: int, version: int) -> Changed:
+            paid = deps.triage.mark_paid
+            return paid(denial_id, version, amount, actor, now, confirmed=confirmed)
+
+        def redraw(refusal: DenialsError) -> dict[str, Any] | None:
+            """Above what was billed: the form again, with a box that confirms it."""
+            if not isinstance(refusal, AboveBilledError) or form.ref is None:
+                return None
+            denial = deps.cards.summary(form.ref.id)
+            if denial is None:
+                return None
+            return mark_paid_modal(
+                ids.denial_ref(*form.ref),
+                denial.claim_number,
+                denied=denial.denied_amount,
+                above_billed=(amount, str(refusal)),
+            )
+
+        submit_change(deps, ack, form, change, stale=REF_BAD, redraw=redraw)
 
     @on_submit(app, ids.OUTCOME_MODAL)
     def outcome(form: Submission, ack: Ack) -> None:
@@ -83,11 +109,16 @@ def register(app: App, deps: Deps) -> None:
         if result not in OUTCOMES:
             keep_open(ack, ids.OUTCOME_RESULT_BLOCK, RESULT_MISSING)
             return
-        raw_amount = form.answer(ids.OUTCOME_AMOUNT_BLOCK, ids.OUTCOME_AMOUNT_INPUT)
-        amount = _amount(raw_amount) if result == "partial" else None
-        if result == "partial" and amount is None:
-            keep_open(ack, ids.OUTCOME_AMOUNT_BLOCK, PARTIAL_AMOUNT)
-            return
+        raw_amount = form.text(ids.OUTCOME_AMOUNT_BLOCK, ids.OUTCOME_AMOUNT_INPUT)
+        amount = None
+        if result == "partial":  # a win is the denied amount; a partial one less (checked)
+            try:
+                amount = read_amount(raw_amount)
+            except InputError as unread:
+                keep_open(
+                    ack, ids.OUTCOME_AMOUNT_BLOCK, str(unread) if raw_amount else PARTIAL_AMOUNT
+                )
+                return
         raw_day = form.answer(ids.OUTCOME_DECIDED_BLOCK, ids.OUTCOME_DECIDED_INPUT)
         decided, problem = _sent_on(raw_day, deps.clock.today(), missing=DECIDED_MISSING)
         if decided is None:
@@ -202,13 +233,3 @@ def _sent_on(
     if day < today - timedelta(days=730):
         return None, DATE_TOO_OLD
     return day, ""
-
-
-def _amount(raw: str | None) -> Decimal | None:
-    try:
-        amount = Decimal((raw or "").replace("$", "").replace(",", "").strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0:
-        return None
-    return amount.quantize(Decimal("0.01"))

@@ -18,7 +18,7 @@ from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, se
 from bot.deps import Deps
 from bot.domain.actor import Actor
 from bot.errors import DenialsError
-from bot.handlers.feedback import refuse, show_privately
+from bot.handlers.feedback import NOT_A_CHOICE, NOT_A_PERSON, refuse, show_privately
 from bot.handlers.listen import change_card, keep_open, on_click, on_submit, submit_change
 from bot.services.audited import TriageResult
 from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
@@ -107,7 +107,10 @@ def _on_click(
     def clicked(click: Click, respond: Respond) -> None:
         actor, now = deps.actor(click.user), deps.clock.now()
         if assign is not None:
-            who, change = click.choice, assign()
+            who, change = click.person, assign()
+            if who is None:
+                refuse(respond, NOT_A_PERSON)
+                return
             _run(deps, respond, click, kind, lambda i, v: change(i, v, who, actor, now))
             return
         choice = click.choice or ""
@@ -116,6 +119,8 @@ def _on_click(
             deps.after_ack(lambda: _open_form(deps, click, respond, kind, opens), respond)
         elif choices and choice in choices:
             _run(deps, respond, click, kind, choices[choice](actor, now))
+        else:
+            refuse(respond, NOT_A_CHOICE)
 
 
 def _open_form(deps: Deps, click: Click, respond: Respond, kind: str, form: Form) -> None:

@@ -21,7 +21,7 @@ from bot.domain.records import Payer
 from bot.domain.statuses import DenialStatus
 from bot.errors import ConflictError, InputError
 from bot.services.audited import TriageResult
-from bot.services.triage import Triage, pending_appeal, set_status
+from bot.services.triage import Triage, check_recovered, pending_appeal, set_status
 from storage.models import Appeal, Denial
 
 NO_APPEAL = (
@@ -43,6 +43,7 @@ class Outcome:
     result: str  # won, lost, partial
     decided_on: date
     amount: Decimal | None = None  # won without an amount: the full denied amount
+    confirmed: bool = False  # the person confirmed an amount above what was billed
 
 
 @dataclass(slots=True, kw_only=True)
@@ -100,6 +101,7 @@ class Appeals(Triage):
             amount = outcome.amount if outcome.amount is not None else denial.denied_amount
             if outcome.result == "partial" and amount >= denial.denied_amount:
                 raise InputError(PARTIAL_TOO_MUCH.format(denied=money(denial.denied_amount)))
+            check_recovered(denial, amount, confirmed=outcome.confirmed)
             appeal.outcome_amount = amount
             set_status(denial, DenialStatus.RECOVERED, now)
             denial.recovered_amount = amount

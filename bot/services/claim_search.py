@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks.command_replies import MatchView as ClaimMatch
+from bot.domain.bounds import MAX_CLAIM_CHARS
 from bot.domain.statuses import COUNTED
 from bot.services.status_filter import status_in
 from storage.models import Denial
@@ -48,6 +49,8 @@ def lookup_claim(sessions: sessionmaker[Session], asked: str) -> Lookup:
 
 
 def _lookup(session: Session, asked: str) -> Lookup:
+    if len(asked) > MAX_CLAIM_CHARS:  # no claim number is that long: one query per character
+        return Lookup(asked)
     by_id = DENIAL_ID.match(asked)
     if by_id:
         denial = session.get(Denial, int(by_id.group(1)))

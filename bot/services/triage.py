@@ -17,8 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.blocks import thread_notes
-from bot.blocks.text import long_date, mention
+from bot.blocks.text import long_date, mention, money
 from bot.domain.actor import Actor
+from bot.domain.bounds import (
+    MAX_NOTE_CHARS,
+    MAX_REFERENCE_CHARS,
+    AboveBilledError,
+    check_length,
+    check_level,
+    check_method,
+    check_user_id,
+    read_amount,
+)
 from bot.domain.findings import RootCause
 from bot.domain.statuses import REOPENABLE, DenialStatus
 from bot.errors import ConflictError, NotAllowedError
@@ -83,6 +93,8 @@ class Triage:
     def assign(
         self, denial_id: int, version: int | None, assignee: str | None, actor: Actor, now: datetime
     ) -> TriageResult:
+        check_user_id(assignee)
+
         def change(_: Session, denial: Denial) -> str:
             denial.assignee = assignee
             _start_work(denial)
@@ -96,6 +108,7 @@ class Triage:
         """Store an appeal or corrected claim; refused while an earlier one waits for its
         decision, whatever path it came by (card, form, command): checked in the transaction
         that stores it, on the denial's row, so two at once cannot both pass."""
+        check_appeal(form)
 
         def change(session: Session, denial: Denial) -> str:
             refuse_second_appeal(session, denial)
@@ -124,9 +137,20 @@ class Triage:
         return self._apply(denial_id, version, actor, now, action, change, level=form.level)
 
     def mark_paid(
-        self, denial_id: int, version: int | None, amount: Decimal, actor: Actor, now: datetime
+        self,
+        denial_id: int,
+        version: int | None,
+        amount: Decimal,
+        actor: Actor,
+        now: datetime,
+        *,
+        confirmed: bool = False,
     ) -> TriageResult:
+        """`confirmed`: the person said an amount above what was billed is right."""
+        read_amount(str(amount))  # positive and within what is stored, whoever calls
+
         def change(_: Session, denial: Denial) -> str:
+            check_recovered(denial, amount, confirmed=confirmed)
             set_status(denial, DenialStatus.RECOVERED, now)
             denial.recovered_amount = amount
             return thread_notes.marked_paid(actor.user, amount)
@@ -192,6 +216,21 @@ class Triage:
             allow_closed=allow_closed,
             detail=detail,
         )
+
+
+def check_appeal(form: AppealForm) -> None:
+    """The level and method are ones the form offers; reference and note fit its fields."""
+    check_level(form.level)
+    check_method(form.method)
+    check_length(form.reference, MAX_REFERENCE_CHARS, "reference")
+    check_length(form.note, MAX_NOTE_CHARS, "note")
+
+
+def check_recovered(denial: Denial, amount: Decimal, *, confirmed: bool) -> None:
+    """At most what was billed, unless the person confirmed more (interest, a corrected
+    charge): a typo (`7200` for `72.00`) would otherwise close the denial as a windfall."""
+    if amount > denial.billed_amount and not confirmed:
+        raise AboveBilledError(money(amount), money(denial.billed_amount), denial.claim_number)
 
 
 def _closed_words(denial: Denial) -> str:

@@ -24,6 +24,7 @@ from bot.blocks.request_card import request_card
 from bot.blocks.text import mention
 from bot.config import PhiMode
 from bot.domain.actor import Actor
+from bot.domain.bounds import check_user_id
 from bot.domain.payer_rules import PayerRules
 from bot.domain.records import Payer
 from bot.domain.status_deadlines import request_due
@@ -259,6 +260,8 @@ class WorkItems:
         actor: Actor,
         now: datetime,
     ) -> TriageResult:
+        check_user_id(assignee)
+
         def change(_: Session, request: DocumentationRequest) -> str:
             request.assignee = assignee
             return thread_notes.assigned(actor.user, assignee)
@@ -432,6 +435,8 @@ class WorkItems:
         actor: Actor,
         now: datetime,
     ) -> TriageResult:
+        check_user_id(assignee)
+
         def change(_: Session, rejection: ClaimRejection) -> str:
             rejection.assignee = assignee
             return thread_notes.assigned(actor.user, assignee)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.blocks.ids import Ref, parse_denial_ref, ref_from_action
+from bot.domain.bounds import is_user_id
 from bot.domain.findings import RootCause
 
 
@@ -86,9 +87,15 @@ class Click:
             return None
 
     @property
+    def person(self) -> str | None:
+        """The person picked in a user select, when it is a user id (never `<!channel>`)."""
+        return self.choice if self.choice and is_user_id(self.choice) else None
+
+    @property
     def number(self) -> int | None:
         """The button's value as a whole number (an [Open] button carries a bare denial id)."""
-        return int(self.choice) if self.choice and self.choice.isdecimal() else None
+        text = self.choice or ""
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +222,9 @@ def can_respond(body: Mapping[str, Any]) -> bool:
 
 def _answer(element: Mapping[str, Any]) -> str:
     option = _mapping(element.get("selected_option"))
+    ticked = element.get("selected_options")
+    if isinstance(ticked, list):  # checkboxes: the values ticked, comma-separated
+        return ",".join(_text(_mapping(one).get("value")) for one in ticked)
     return _text(
         option.get("value")
         or element.get("selected_date")

@@ -141,7 +141,11 @@ def test_appeal_takes_the_date_it_was_sent() -> None:
 def test_appeal_refuses_a_bad_level_or_date() -> None:
     assert "not an appeal level" in says("appeal X1 7 portal")
     assert "not an appeal level" in says("appeal X1 level 9")
-    assert says("appeal X1 level two").startswith("`two` is not an appeal level.")
+    assert says("appeal X1 level two").startswith("Level `two` is not an appeal level:")
+    # two digits are a mistyped level, never the reference (it used to log level 1, ref 99)
+    assert says("appeal X1 99 portal").startswith("Level `99` is not an appeal level: use 1 to 5")
+    assert says("appeal X1 L12").startswith("Level `L12` is not an appeal level")
+    assert parse("appeal X1 2 portal 99").reference == "99"  # after the level: a reference
     assert says("appeal X1 1 portal 2026-02-30").startswith("`2026-02-30` is not a date")
     assert says("appeal X1 1 portal 2026-12-24") == (
         "2026-12-24 is in the future. Use the day it actually happened."
@@ -182,7 +186,9 @@ def test_outcome_bad_input_says_what_was_wrong() -> None:
         "`12O.00` is not an amount. Write dollars and cents, like `420.00`."
     )
     assert "not an amount" in says("outcome X1 won -5")
-    assert "not an amount" in says("outcome X1 won 0")
+    assert "is not more than zero" in says("outcome X1 won 0")
+    assert "not an amount" in says("outcome X1 won 1e309")
+    assert "more than any claim could be" in says("outcome X1 won 10000000000000")
     assert "not an amount" in says("outcome X1 won 1.999")
     assert says("outcome X1 partial").startswith("A partial win needs the amount")
     assert says("outcome X1 lost 20") == "A lost appeal recovers nothing: leave the amount off."

@@ -25,6 +25,7 @@ KINDS = (InputError, ConflictError, NotAllowedError, SlackUnavailableError, Data
 ELSEWHERE = {
     "MissingColumnsError": "importers/csv_report.py",
     "BadRowsError": "importers/csv_report.py",
+    "AboveBilledError": "domain/bounds.py",  # beside the bounds; its caller says how to confirm
 }
 
 
