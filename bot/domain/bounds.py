@@ -20,6 +20,7 @@ CORRECTED_LEVEL: Final = "corrected"  # a corrected claim is stored as an appeal
 APPEAL_METHODS: Final = ("portal", "fax", "mail", "electronic", "phone")
 MAX_CLAIM_CHARS: Final = 50  # claim numbers are at most 38 (X12 CLP01) or a report's cell
 MAX_REFERENCE_CHARS: Final = 100  # as the Log appeal form allows
+MAX_PAYER_CHARS: Final = 100  # as the records request form allows
 MAX_NOTE_CHARS: Final = 2000  # as the forms allow
 MAX_COMMAND_CHARS: Final = 2200  # a note and everything before it
 

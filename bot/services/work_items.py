@@ -24,7 +24,13 @@ from bot.blocks.request_card import request_card
 from bot.blocks.text import mention
 from bot.config import PhiMode
 from bot.domain.actor import Actor
-from bot.domain.bounds import check_user_id
+from bot.domain.bounds import (
+    MAX_NOTE_CHARS,
+    MAX_PAYER_CHARS,
+    check_claim,
+    check_length,
+    check_user_id,
+)
 from bot.domain.payer_rules import PayerRules
 from bot.domain.records import Payer
 from bot.domain.status_deadlines import request_due
@@ -174,7 +180,9 @@ class WorkItems:
         """A request that came on paper or a portal. The payer is the one given, else the one
         the claim's latest adjudication, rejection or request names; the due date the one
         given, else the payer rule's window from today."""
-        claim = claim.strip()
+        claim = check_claim(claim.strip())
+        check_length(what, MAX_NOTE_CHARS, "description of what they asked for")
+        check_length(payer_name, MAX_PAYER_CHARS, "payer's name")
         with self._sessions() as session, session.begin():
             connection = session.connection()
             written = Payer(payer_name.strip(), None) if payer_name else None

@@ -23,7 +23,8 @@ from bot.services.appeals import Appeals
 from bot.services.claim_search import lookup_claim
 from bot.services.importing import ImportContext, import_file
 from bot.services.triage import AppealForm
-from storage.models import Appeal, AuditEvent, Denial
+from bot.services.work_items import WorkItems
+from storage.models import Appeal, AuditEvent, Denial, DocumentationRequest
 from tests.integration.test_appeals_and_outcomes import Directory
 from tests.support.x835 import denied, make_835
 
@@ -180,3 +181,26 @@ def test_the_use_cases_refuse_what_no_form_offers(
     with pytest.raises(InputError, match="billed for claim"):
         appeals.mark_paid(denial_id, None, Decimal("72232.01"), actor, now)
     assert stored(sessions)[:2] == (0, 0)
+
+
+def test_a_records_request_form_with_words_no_claim_could_have_stores_nothing(
+    sessions: sessionmaker[Session], rulebook: Rulebook, clock: Clock
+) -> None:
+    work = WorkItems(sessions, rulebook.payer_rules)
+    for claim, what, payer, says in [
+        ("7" * 51, None, None, "no claim number is longer than 50"),
+        ("A1", "x" * 2001, None, "at most 2,000 fit"),
+        ("A1", None, "p" * 101, "at most 100 fit"),
+    ]:
+        with pytest.raises(InputError, match=says):
+            work.log_request(
+                claim,
+                due=None,
+                what=what,
+                payer_name=payer,
+                actor=Actor("T1", MARIA),
+                now=clock.now(),
+                today=TODAY,
+            )
+    with sessions() as session:
+        assert session.scalars(select(DocumentationRequest)).all() == []
