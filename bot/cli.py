@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--today", type=_day, help="as of this day (YYYY-MM-DD)")
     find.set_defaults(handler=cli_commands.find)
 
+    audit = commands.add_parser(
+        "audit", help="who did what to a denial and when (read-only), as /denials history"
+    )
+    audit.add_argument("claim", help="claim number or denial id (D-1042)")
+    audit.set_defaults(handler=cli_commands.audit)
+
     letter = commands.add_parser(
         "letter", help="write the complete appeal letter of a claim (.docx and .pdf) to a folder"
     )

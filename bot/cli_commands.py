@@ -261,6 +261,12 @@ def find(args: argparse.Namespace) -> int:
     return find_command(runtime(args), args.claim)
 
 
+def audit(args: argparse.Namespace) -> int:
+    from bot.cli_reports import audit_command
+
+    return audit_command(runtime(args), args.claim)
+
+
 def letter(args: argparse.Namespace) -> int:
     from bot.cli_letters import letter_command
 

@@ -36,6 +36,7 @@ DRAFT_LETTER = "Draft appeal letter"
 WRITE_OFF = "Write off"
 REOPEN = "Reopen"
 LOG_REQUEST = "Log a records request"
+HISTORY = "History"
 
 HEADER_DENIED = ":red_circle: Denied"
 HEADER_OVERDUE = ":rotating_light: Overdue"
@@ -152,8 +153,11 @@ def _state(
     status: str,
 ) -> CardState:
     # Reopen takes back a step sent by mistake, or a closed denial; a new or in-progress one
-    # has nothing to reopen. It replaces the last choice when the menu is full.
+    # has nothing to reopen. It replaces the last choice when the menu is full. History (who
+    # did what, when) is always the last: it takes the place of a records request when the
+    # menu is full (`/denials request CLAIM` logs one too).
     if status in REOPENABLE:
-        menu = (*menu[: MAX_OVERFLOW - 1], (REOPEN, ids.OVERFLOW_REOPEN))
+        menu = (*menu[: MAX_OVERFLOW - 2], (REOPEN, ids.OVERFLOW_REOPEN))
+    menu = (*menu[: MAX_OVERFLOW - 1], (HISTORY, ids.OVERFLOW_HISTORY))
     plain = title.split(" ", 1)[1] if title.startswith(":") else title
     return CardState(phase, title, plain, primary, menu[:MAX_OVERFLOW], step)

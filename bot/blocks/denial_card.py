@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks import ids
-from bot.blocks.card_state import REOPEN, CardState, Phase, can_appeal, card_state
+from bot.blocks.card_state import HISTORY, REOPEN, CardState, Phase, can_appeal, card_state
 from bot.blocks.countdown import DeadlineLine, deadline_line
 from bot.blocks.message import Message, header, options, root_cause_select, section, to_message
 from bot.blocks.reason_words import repeats
@@ -221,7 +221,7 @@ def _closed_card(view: DenialView) -> Message:
                 ids.CARD_ACTIONS_BLOCK, ids.denial_ref(view.id, view.version)
             ),
             text=MarkdownTextObject(text=history),
-            accessory=_overflow(((REOPEN, ids.OVERFLOW_REOPEN),))
+            accessory=_overflow(((REOPEN, ids.OVERFLOW_REOPEN), (HISTORY, ids.OVERFLOW_HISTORY)))
             if view.status in REOPENABLE
             else None,
         ),

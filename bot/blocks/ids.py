@@ -42,6 +42,7 @@ OVERFLOW_REOPEN = "reopen"
 OVERFLOW_LOG_REQUEST = "log_request"  # log a records request for the card's claim
 OVERFLOW_LOG_APPEAL = "log_appeal"  # when the main button is the corrected claim
 OVERFLOW_LOG_OUTCOME = "log_outcome"  # a corrected claim denied again
+OVERFLOW_HISTORY = "history"  # who did what and when, to the person alone
 OVERFLOW_VALUES = frozenset(
     {
         OVERFLOW_LOG_APPEAL,
@@ -52,6 +53,7 @@ OVERFLOW_VALUES = frozenset(
         OVERFLOW_WRITE_OFF,
         OVERFLOW_REOPEN,
         OVERFLOW_LOG_REQUEST,
+        OVERFLOW_HISTORY,
     }
 )
 

@@ -1,11 +1,12 @@
-"""Answers that read: `due`, `find`, `trends`, `patterns`; and the claim lookup every claim
-command uses."""
+"""Answers that read: `due`, `find`, `history`, `trends`, `patterns`; and the claim lookup
+every claim command uses."""
 
 from __future__ import annotations
 
 from bot.blocks.command_replies import MatchView, ambiguous, not_found, similar
 from bot.blocks.denial_card import denial_card
 from bot.blocks.due_list import due_list
+from bot.blocks.history import history_message
 from bot.blocks.pattern_chart import pattern_chart
 from bot.blocks.patterns import not_found_message, pattern_detail_message, patterns_message
 from bot.blocks.text import mention
@@ -23,6 +24,7 @@ from bot.errors import InputError
 from bot.services.card_reads import CardReads
 from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
+from bot.services.history import denial_history
 from bot.services.patterns import pattern_detail, patterns_view
 from bot.services.trends import trends_report
 
@@ -75,6 +77,17 @@ def find(request: FindRequest, ctx: CommandContext) -> Reply:
     if view is None:  # removed since it was found
         return Reply(not_found(request.claim, None, ()), ok=False)
     return Reply(denial_card(view, today=ctx.clock.today()))
+
+
+def history(request: FindRequest, ctx: CommandContext) -> Reply:
+    """Who did what to the denial and when: read-only, to the person asking."""
+    match = one_denial(ctx, request.claim, "history")
+    if isinstance(match, Reply):
+        return match
+    found = denial_history(ctx.sessions, match.denial_id)
+    if found is None:  # removed since it was found
+        return Reply(not_found(request.claim, None, ()), ok=False)
+    return Reply(history_message(found, ctx.clock.zone))
 
 
 def trends(request: TrendsRequest, ctx: CommandContext) -> Reply:

@@ -128,6 +128,14 @@ TABLE: tuple[Subcommand, ...] = (
         answers.find,
     ),
     Subcommand(
+        "history",
+        "history CLAIM",
+        "who did what to a denial and when (read-only; also ⋯ History on its card)",
+        "/denials history 5101Z88001",
+        parse_find,
+        answers.history,
+    ),
+    Subcommand(
         "assign",
         "assign CLAIM @user",
         "give a denial an owner (`me`, or `nobody` to clear)",
@@ -175,6 +183,7 @@ ALIASES = {
     "category": "categorize",
     "?": "help",
     "search": "find",
+    "audit": "history",
     "records": "request",
     "adr": "request",
     "pattern": "patterns",

@@ -1,6 +1,6 @@
 """Listeners for the controls on a denial card: root cause, assign, log appeal, overflow
-(corrected, paid, write off, reopen, draft appeal letter), and [Open] on a due list or
-grouped card."""
+(corrected, paid, write off, reopen, draft appeal letter, records request, history), and [Open]
+on a due list or grouped card."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slack_bolt import App, Respond
 
 from bot.blocks import ids
 from bot.blocks.denial_card import denial_card
+from bot.blocks.history import history_message
 from bot.blocks.modals import appeal_modal, mark_paid_modal, outcome_modal, write_off_modal
 from bot.deps import Deps
 from bot.errors import DenialsError
@@ -17,6 +18,7 @@ from bot.handlers.feedback import NOT_A_CHOICE, NOT_A_PERSON, refuse, show_priva
 from bot.handlers.letters import draft_from_card
 from bot.handlers.listen import Change, change_card, on_click
 from bot.services.card_reads import DenialSummary
+from bot.services.history import denial_history
 from bot.services.triage import GONE, AppealForm
 from bot.slack.payloads import Click
 
@@ -98,6 +100,8 @@ def register(app: App, deps: Deps) -> None:
             later(click, respond, _open_appeal_form)
         elif click.choice == ids.OVERFLOW_LOG_OUTCOME:
             later(click, respond, _open_outcome_form)
+        elif click.choice == ids.OVERFLOW_HISTORY:
+            later(click, respond, _show_history)
         else:
             refuse(respond, NOT_A_CHOICE)
 
@@ -181,6 +185,15 @@ def _show_card(deps: Deps, click: Click, respond: Respond) -> None:
         refuse(respond, GONE)
         return
     show_privately(respond, denial_card(view, today=deps.clock.today()))
+
+
+def _show_history(deps: Deps, click: Click, respond: Respond) -> None:
+    """Who did what to the denial and when, just for the person asking; read-only."""
+    history = denial_history(deps.sessions, click.ref.id) if click.ref is not None else None
+    if history is None:
+        refuse(respond, GONE if click.ref is not None else NOT_A_CARD)
+        return
+    show_privately(respond, history_message(history, deps.clock.zone))
 
 
 def _denial_or_refuse(deps: Deps, click: Click, respond: Respond) -> DenialSummary | None:

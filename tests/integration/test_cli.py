@@ -190,3 +190,23 @@ def test_no_patient_data_reaches_the_logs(
 
     assert "TESTPATIENT" not in caplog.text + out + err + exported
     assert "ZZT0001" not in caplog.text + out + err + exported  # member id
+
+
+def test_audit_prints_a_denials_whole_history(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    remit = tmp_path / "a.835"
+    remit.write_bytes(make_835([denied("AUD1")]))
+    assert run(capsys, "import", str(remit))[0] == 0
+
+    code, out, _ = run(capsys, "audit", "AUD1")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "History of claim AUD1"
+    assert "came in with a.835" in lines[1]
+    assert "at the terminal" in lines[1]
+    assert "Read-only" in lines[-1]
+
+    code, out, _ = run(capsys, "audit", "NOPE-NOTHING")
+    assert code == 1
+    assert "NOPE-NOTHING" in out

@@ -64,7 +64,7 @@ def test_controls_are_root_cause_assign_log_appeal_and_overflow() -> None:
         "draft_letter",
         "paid",
         "write_off",
-        "log_request",
+        "history",  # in the records request's place: `/denials request CLAIM` logs one too
     ]
     assert action_ids(blocks) <= ids.ALL_ACTION_IDS
 
@@ -184,8 +184,9 @@ def test_huge_inputs_stay_within_slack_limits() -> None:
 def test_appealed_or_resubmitted_cards_can_be_reopened(status: str) -> None:
     blocks = denial_card(make_denial(status=status), today=TODAY).blocks
     overflow = next(b for b in blocks if b["type"] == "actions")["elements"][-1]
-    assert overflow["options"][-1]["value"] == ids.OVERFLOW_REOPEN
-    assert overflow["options"][-1]["text"]["text"] == "Reopen"
+    assert overflow["options"][-2]["value"] == ids.OVERFLOW_REOPEN
+    assert overflow["options"][-2]["text"]["text"] == "Reopen"
+    assert overflow["options"][-1]["value"] == ids.OVERFLOW_HISTORY
 
 
 def test_a_recovered_card_shrinks_to_one_line_of_history_and_reopen() -> None:
@@ -200,7 +201,7 @@ def test_a_recovered_card_shrinks_to_one_line_of_history_and_reopen() -> None:
     assert "$400.00 recovered of $420.00 denied" in history["text"]["text"]
     assert history["block_id"] == "denial.actions|1042:3"
     assert history["accessory"]["type"] == "overflow"
-    assert [o["value"] for o in history["accessory"]["options"]] == ["reopen"]
+    assert [o["value"] for o in history["accessory"]["options"]] == ["reopen", "history"]
     assert action_ids(message.blocks) == {ids.CARD_OVERFLOW}
 
 

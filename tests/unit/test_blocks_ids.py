@@ -68,6 +68,8 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
     ]
     payers_fix = make_denial(category=RootCause.CODING)  # its main button: the corrected claim
     payloads.append(denial_card(payers_fix, today=TODAY).blocks)
+    no_appeal = make_denial(no_appeal_reason="patient responsibility")  # a shorter menu
+    payloads.append(denial_card(no_appeal, today=TODAY).blocks)
     payloads += [
         group_card(make_group(), today=TODAY).blocks,
         due_list(make_due(make_rows(5))).blocks,

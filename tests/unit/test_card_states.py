@@ -142,7 +142,10 @@ def test_an_appealed_card_says_what_was_sent_and_that_the_outcome_is_next() -> N
     assert "Decision expected by Jan 19, 2027 (the payer's 60 days)" in text
     assert "*Next step*  Log the outcome when the payer answers." in text
     assert "Appeal by" not in text  # the deadline was met
-    assert controls(STATES["appealed"]) == ("Log outcome", ["Mark paid", "Write off", "Reopen"])
+    assert controls(STATES["appealed"]) == (
+        "Log outcome",
+        ["Mark paid", "Write off", "Reopen", "History"],
+    )
     assert message.text == (
         "Appeal sent · Aetna · $420.00 · claim 5101Z88001 · appeal sent Nov 20, 2026 · "
         "decision expected by Jan 19, 2027"
@@ -164,7 +167,7 @@ def test_a_resubmitted_card_waits_for_the_payment_and_never_offers_the_appeal_ag
     assert button == "Mark paid"
     assert "Log appeal" not in menu
     assert "Corrected claim sent" not in menu
-    assert menu == ["Log outcome", "Write off", "Reopen"]
+    assert menu == ["Log outcome", "Write off", "Reopen", "History"]
 
 
 def test_a_no_appeal_denial_offers_the_corrected_claim_not_an_appeal() -> None:
@@ -192,8 +195,9 @@ def test_the_menu_offers_only_what_the_state_allows_within_five(state: str) -> N
     assert len(menu) <= 5
     assert button not in menu
     assert ("Reopen" in menu) == (view.status not in ("new", "in_progress"))
+    assert menu[-1] == "History"  # who did what, when: on every card with a menu
     if view.status in (DenialStatus.RECOVERED, DenialStatus.WRITTEN_OFF):
-        assert (button, menu) == (None, ["Reopen"])
+        assert (button, menu) == (None, ["Reopen", "History"])
 
 
 @pytest.mark.parametrize("cause", list(RootCause))
