@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -56,12 +57,13 @@ class Courier:
             return False
 
     def resend_due(self, limit: int = 100) -> int:
-        """Send what waits in the ledger and may go now; how many went. Stops at the first
-        sign that Slack is unavailable: the rest wait for the next round."""
+        """Send what waits in the ledger and may go now; how many went. A 429 is waited out
+        (`Retry-After`, as the card outbox does) and the round goes on; Slack out of reach,
+        or asking for a longer wait, stops it: the rest wait for the next round."""
         sent = 0
         for kind, key, detail in self.ledger.due(limit):
             try:
-                sent += self._send_once(kind, key, detail["message"])
+                sent += self.pace.wait_out(partial(self._send_once, kind, key, detail["message"]))
             except SlackUnavailableError as error:
                 log.warning("%s %s waits for a later round (%s)", kind, key, error)
                 break

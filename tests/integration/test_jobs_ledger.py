@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.blocks.message import Message
 from bot.errors import SlackUnavailableError
 from bot.jobs.errors import ErrorReporter
-from bot.slack.delivery import deliver, find_delivered
+from bot.services.courier import Courier
+from bot.slack.delivery import Pacer, deliver, find_delivered
 from storage.send_ledger import MAX_ATTEMPTS, SendLedger
 from tests.integration.jobs_support import CHANNEL, MANAGER, MANAGER_2, WallClock
 from tests.support.slack_standin import SlackStandIn
@@ -261,3 +262,30 @@ def test_messages_that_carry_their_words_wait_in_the_ledger_until_due(
     assert [(kind, key) for kind, key, _ in ledger.due()] == [("note", "n1")]
     assert ledger.claim("note", "n1")
     assert ledger.due() == []
+
+
+def test_messages_waiting_in_the_ledger_wait_out_a_429_and_all_go_in_one_round(
+    slack: SlackStandIn, ledger: SendLedger, sessions: sessionmaker[Session], wall: WallClock
+) -> None:
+    """An error report or a thread note Slack did not take goes out with the next posting
+    round; two 429s on the way are waited out (as the card outbox does), not the end of it."""
+    with sessions() as session, session.begin():
+        for n in range(3):
+            message = {"to": MANAGER, "text": f"report {n}", "blocks": []}
+            ledger.enqueue(session, "job_error", f"k{n}", {"message": message})
+    slack.fail_next("chat.postMessage", status=429, retry_after=2, times=2)
+    waited: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the time passes for the ledger too
+        waited.append(seconds)
+        wall.advance(seconds=seconds)
+
+    client = WebClient(token="xoxb-test", base_url=slack.url)
+    sent = Courier(client, ledger, Pacer(0.0, sleep=sleep)).resend_due()
+
+    assert sent == 3
+    assert [m.text for m in slack.dms(MANAGER)] == ["report 0", "report 1", "report 2"]
+    assert waited.count(2) == 2  # what Slack asked, twice
+    assert {status for status, _ in ledger.rows("job_error", ["k0", "k1", "k2"]).values()} == {
+        "sent"
+    }
