@@ -6,13 +6,11 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-
-from storage.db import make_engine
+from tests.support.databases import postgres_database as fresh_database
 
 PG_SERVER = os.environ.get("DENIALS_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -102,17 +100,9 @@ def timed_together(
 def postgres_database(name: str) -> Iterator[str | None]:
     """A fresh PostgreSQL database `name` on the local server, dropped afterwards; None when
     the server is not there (the PostgreSQL figures are then not measured)."""
-    try:
-        server = make_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception:  # no server, no rights: skip, and say so in the table
-        yield None
-        return
-    try:
-        yield server.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with ExitStack() as stack:
+        try:
+            url: str | None = stack.enter_context(fresh_database(PG_SERVER, name))
+        except Exception:  # no server, no rights: skip, and say so in the table
+            url = None
+        yield url

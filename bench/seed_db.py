@@ -23,13 +23,15 @@ import random
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Engine, Table
+from psycopg import sql
+from sqlalchemy import Engine, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
@@ -37,6 +39,7 @@ from bot.domain.payers import display_name, id_key, name_key
 from bot.domain.root_causes import RootCauseTable
 from bot.domain.statuses import CLOSED, WAITING_FOR_PAYER
 from storage.bulk.claim_rows import pattern_key
+from storage.bulk.insert import column_names
 from storage.db import make_engine, upgrade
 from storage.models import (
     Appeal,
@@ -144,16 +147,16 @@ class Seeded:
 
 
 class Columns:
-    """One table's column order and the values of the columns the seeder does not set."""
+    """One table's rows by column name, as tuples in the order of its definition (the bot's
+    storage/models.py: the one list of its columns), the columns a row leaves out given
+    their default, or NULL."""
 
-    def __init__(self, table: Table, given: Sequence[str], dialect: Dialect) -> None:
+    def __init__(self, table: Table, dialect: Dialect) -> None:
         self.table = table
-        self.names = list(given)
+        self.names = column_names(table)
         self.dialect = dialect
-        self.fixed: list[Any] = []
+        self._fixed: dict[str, Any] = {}
         for column in table.c:
-            if column.name in given:
-                continue
             default = column.default
             if isinstance(default, ScalarElementColumnDefault):
                 value = default.arg
@@ -163,12 +166,9 @@ class Columns:
             elif column.nullable:
                 value = None
             else:
-                raise ValueError(f"seed: {table.name}.{column.name} needs a value")
-            self.names.append(column.name)
-            self.fixed.append(self.convert(column.name, value))
-        unknown = set(given) - {c.name for c in table.c}
-        if unknown:
-            raise ValueError(f"seed: {table.name} has no column(s) {sorted(unknown)}")
+                continue  # each row must give it
+            self._fixed[column.name] = self.convert(column.name, value)
+        self._ordered = itemgetter(*self.names)
 
     def convert(self, name: str, value: Any) -> Any:
         """`value` as the bot would send it to the database for this column."""
@@ -189,8 +189,17 @@ class Columns:
 
         return converted
 
-    def row(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        return values + tuple(self.fixed) if self.fixed else values
+    def row(self, **values: Any) -> tuple[Any, ...]:
+        """The row of `values` (converted already), by column name."""
+        named = self._fixed | values
+        if len(named) != len(self.names):
+            unknown = sorted(set(values) - set(self.names))
+            raise ValueError(f"seed: {self.table.name} has no column(s) {unknown}")
+        try:
+            row: tuple[Any, ...] = self._ordered(named)
+        except KeyError as missing:
+            raise ValueError(f"seed: {self.table.name}.{missing} needs a value") from None
+        return row
 
 
 @dataclass(frozen=True)
@@ -277,143 +286,8 @@ class _Rows:
         self.remittance_ids: dict[tuple[int, int], int] = {}
 
     def columns(self) -> dict[str, Columns]:
-        d = self.dialect
-        return {
-            "payers": Columns(_table(Payer), ("id", "name", "created_at"), d),
-            "payer_aliases": Columns(
-                _table(PayerAlias), ("id", "payer_id", "kind", "key", "text"), d
-            ),
-            "import_files": Columns(
-                _table(ImportFile),
-                (
-                    "id",
-                    "file_name",
-                    "sha256",
-                    "source",
-                    "imported_by",
-                    "imported_at",
-                    "claims",
-                    "denials",
-                    "denied_amount",
-                    "recovered",
-                ),
-                d,
-            ),
-            "remittances": Columns(
-                _table(Remittance),
-                (
-                    "id",
-                    "import_id",
-                    "payer_name",
-                    "payer_identifier",
-                    "check_number",
-                    "payment_amount",
-                    "production_date",
-                    "payment_date",
-                ),
-                d,
-            ),
-            "claims": Columns(
-                _table(Claim),
-                (
-                    "id",
-                    "import_id",
-                    "remittance_id",
-                    "payer_id",
-                    "claim_number",
-                    "payer_claim_number",
-                    "status_code",
-                    "kind",
-                    "billed",
-                    "paid",
-                    "service_date",
-                    "notice_date",
-                    "rendering_npi",
-                    "rendering_name",
-                    "lines",
-                    "is_denied",
-                    "denied_amount",
-                    "source_line",
-                ),
-                d,
-            ),
-            "slack_posts": Columns(
-                _table(SlackPost),
-                (
-                    "id",
-                    "kind",
-                    "pattern_key",
-                    "import_id",
-                    "status",
-                    "channel",
-                    "ts",
-                    "attempts",
-                    "created_at",
-                    "posted_at",
-                ),
-                d,
-            ),
-            "denials": Columns(
-                _table(Denial),
-                (
-                    "id",
-                    "claim_id",
-                    "import_id",
-                    "post_id",
-                    "claim_number",
-                    "payer_claim_number",
-                    "payer_id",
-                    "provider_npi",
-                    "provider_name",
-                    "service_date",
-                    "denial_date",
-                    "anchor_source",
-                    "deadline",
-                    "deadline_kind",
-                    "rule_key",
-                    "cpts",
-                    "carcs",
-                    "rarcs",
-                    "reasons",
-                    "explanation",
-                    "billed_amount",
-                    "paid_amount",
-                    "denied_amount",
-                    "recovered_amount",
-                    "suggested_category",
-                    "category",
-                    "category_source",
-                    "category_set_by",
-                    "patient_liable",
-                    "status",
-                    "closed",
-                    "assignee",
-                    "pattern_key",
-                    "version",
-                    "created_at",
-                    "updated_at",
-                    "closed_at",
-                ),
-                d,
-            ),
-            "appeals": Columns(
-                _table(Appeal),
-                (
-                    "id",
-                    "denial_id",
-                    "kind",
-                    "level",
-                    "method",
-                    "sent_on",
-                    "outcome",
-                    "outcome_amount",
-                    "decided_on",
-                    "created_by",
-                    "created_at",
-                ),
-                d,
-            ),
-        }
+        models = (Payer, PayerAlias, ImportFile, Remittance, Claim, SlackPost, Denial, Appeal)
+        return {_table(m).name: Columns(_table(m), self.dialect) for m in models}
 
     def generate(self, cols: dict[str, Columns]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         """(table, rows) chunks in an order that satisfies the foreign keys."""
@@ -454,14 +328,18 @@ class _Rows:
         yield (
             "payers",
             [
-                c["payers"].row((payer_id, display_name(name), file_time(_utc(start, 0))))
+                c["payers"].row(
+                    id=payer_id, name=display_name(name), created_at=file_time(_utc(start, 0))
+                )
                 for name, _, payer_id, *_ in self.payers
             ],
         )
         yield (
             "payer_aliases",
             [
-                c["payer_aliases"].row((2 * payer_id - kind, payer_id, alias, key, text))
+                c["payer_aliases"].row(
+                    id=2 * payer_id - kind, payer_id=payer_id, kind=alias, key=key, text=text
+                )
                 for name, ident, payer_id, *_ in self.payers
                 for kind, alias, key, text in (
                     (1, "id", id_key(ident), ident),
@@ -482,18 +360,16 @@ class _Rows:
             imported_at = file_time(_utc(day, 0))
             imports.append(
                 c["import_files"].row(
-                    (
-                        import_id,
-                        f"remit_{day.isoformat()}.835",
-                        f"{import_id:064x}",
-                        "835",
-                        "inbox",
-                        imported_at,
-                        count * (1 + PAID_CLAIMS_PER_DENIAL),
-                        count,
-                        file_money(Decimal(count * 150)),
-                        0,
-                    )
+                    id=import_id,
+                    file_name=f"remit_{day.isoformat()}.835",
+                    sha256=f"{import_id:064x}",
+                    source="835",
+                    imported_by="inbox",
+                    imported_at=imported_at,
+                    claims=count * (1 + PAID_CLAIMS_PER_DENIAL),
+                    denials=count,
+                    denied_amount=file_money(Decimal(count * 150)),
+                    recovered=0,
                 )
             )
             left = count
@@ -514,16 +390,14 @@ class _Rows:
                     self.remittance_ids[(import_id, payer_id)] = remittance
                     remittances.append(
                         c["remittances"].row(
-                            (
-                                remittance,
-                                import_id,
-                                payer_name,
-                                payer_ident,
-                                f"EFT{remittance:09d}",
-                                rem_money(Decimal(rnd.randint(1000, 90000))),
-                                rem_date(notice),
-                                rem_date(notice + timedelta(days=1)),
-                            )
+                            id=remittance,
+                            import_id=import_id,
+                            payer_name=payer_name,
+                            payer_identifier=payer_ident,
+                            check_number=f"EFT{remittance:09d}",
+                            payment_amount=rem_money(Decimal(rnd.randint(1000, 90000))),
+                            production_date=rem_date(notice),
+                            payment_date=rem_date(notice + timedelta(days=1)),
                         )
                     )
                 self.post_id += 1
@@ -531,18 +405,16 @@ class _Rows:
                 kind = "group" if burst else "card"
                 posts.append(
                     c["slack_posts"].row(
-                        (
-                            post_id,
-                            kind,
-                            pattern if burst else None,
-                            import_id,
-                            "posted",
-                            CHANNEL,
-                            f"{1700000000 + post_id}.000100",
-                            1,
-                            post_time(_utc(day, 1)),
-                            post_time(_utc(day, 2)),
-                        )
+                        id=post_id,
+                        kind=kind,
+                        pattern_key=pattern if burst else None,
+                        import_id=import_id,
+                        status="posted",
+                        channel=CHANNEL,
+                        ts=f"{1700000000 + post_id}.000100",
+                        attempts=1,
+                        created_at=post_time(_utc(day, 1)),
+                        posted_at=post_time(_utc(day, 2)),
                     )
                 )
                 if burst and len(self.seeded.group_posts) < 50 and size >= 8:
@@ -610,52 +482,48 @@ class _Rows:
                     ]
                     claims.append(
                         c["claims"].row(
-                            (
-                                claim_id,
-                                import_id,
-                                remittance,
-                                payer_id,
-                                number,
-                                f"ICN{claim_id:011d}",
-                                "1",
-                                "adjudicated",
-                                claim_money(Decimal(billed_cents) / 100),
-                                claim_money(Decimal(paid_cents) / 100),
-                                claim_date(service),
-                                claim_date(notice),
-                                npi,
-                                provider_name,
-                                c["claims"].convert("lines", line),
-                                claim_bool(True),
-                                claim_money(Decimal(denied_cents) / 100),
-                                claim_id,
-                            )
+                            id=claim_id,
+                            import_id=import_id,
+                            remittance_id=remittance,
+                            payer_id=payer_id,
+                            claim_number=number,
+                            payer_claim_number=f"ICN{claim_id:011d}",
+                            status_code="1",
+                            kind="adjudicated",
+                            billed=claim_money(Decimal(billed_cents) / 100),
+                            paid=claim_money(Decimal(paid_cents) / 100),
+                            service_date=claim_date(service),
+                            notice_date=claim_date(notice),
+                            rendering_npi=npi,
+                            rendering_name=provider_name,
+                            lines=c["claims"].convert("lines", line),
+                            is_denied=claim_bool(True),
+                            denied_amount=claim_money(Decimal(denied_cents) / 100),
+                            source_line=claim_id,
                         )
                     )
                     for _ in range(PAID_CLAIMS_PER_DENIAL):
                         self.claim_id += 1
                         claims.append(
                             c["claims"].row(
-                                (
-                                    self.claim_id,
-                                    import_id,
-                                    remittance,
-                                    payer_id,
-                                    f"5101P{self.claim_id:09d}",
-                                    f"ICN{self.claim_id:011d}",
-                                    "1",
-                                    "adjudicated",
-                                    claim_money(Decimal(billed_cents) / 100),
-                                    claim_money(Decimal(billed_cents * 6 // 10) / 100),
-                                    claim_date(service),
-                                    claim_date(notice),
-                                    npi,
-                                    provider_name,
-                                    empty_lines,
-                                    claim_bool(False),
-                                    zero,
-                                    self.claim_id,
-                                )
+                                id=self.claim_id,
+                                import_id=import_id,
+                                remittance_id=remittance,
+                                payer_id=payer_id,
+                                claim_number=f"5101P{self.claim_id:09d}",
+                                payer_claim_number=f"ICN{self.claim_id:011d}",
+                                status_code="1",
+                                kind="adjudicated",
+                                billed=claim_money(Decimal(billed_cents) / 100),
+                                paid=claim_money(Decimal(billed_cents * 6 // 10) / 100),
+                                service_date=claim_date(service),
+                                notice_date=claim_date(notice),
+                                rendering_npi=npi,
+                                rendering_name=provider_name,
+                                lines=empty_lines,
+                                is_denied=claim_bool(False),
+                                denied_amount=zero,
+                                source_line=self.claim_id,
                             )
                         )
                     self.denial_id += 1
@@ -679,45 +547,43 @@ class _Rows:
                         )
                     denials.append(
                         c["denials"].row(
-                            (
-                                denial_id,
-                                claim_id,
-                                import_id,
-                                post_id,
-                                number,
-                                f"ICN{claim_id:011d}",
-                                payer_id,
-                                npi,
-                                provider_name,
-                                conv_date(service),
-                                conv_date(notice),
-                                "dtm405",
-                                conv_date(deadline),
-                                "appeal",
-                                rule_key,
-                                conv_json([cpt]),
-                                conv_json([reason.code]),
-                                conv_json([reason.rarc] if reason.rarc else []),
-                                reasons,
-                                reason.explanation,
-                                conv_money(Decimal(billed_cents) / 100),
-                                conv_money(Decimal(paid_cents) / 100),
-                                conv_money(Decimal(denied_cents) / 100),
-                                recovered,
-                                reason.category,
-                                category,
-                                "staff" if staff_set else "auto",
-                                self.staff[0] if staff_set else None,
-                                conv_bool(reason.group == "PR"),
-                                status,
-                                conv_bool(closed),
-                                assignee,
-                                pattern,
-                                1 + (status != "new") + staff_set + (assignee is not None),
-                                conv_time(_utc(day, 0)),
-                                conv_time(updated),
-                                conv_time(closed_at),
-                            )
+                            id=denial_id,
+                            claim_id=claim_id,
+                            import_id=import_id,
+                            post_id=post_id,
+                            claim_number=number,
+                            payer_claim_number=f"ICN{claim_id:011d}",
+                            payer_id=payer_id,
+                            provider_npi=npi,
+                            provider_name=provider_name,
+                            service_date=conv_date(service),
+                            denial_date=conv_date(notice),
+                            anchor_source="dtm405",
+                            deadline=conv_date(deadline),
+                            deadline_kind="appeal",
+                            rule_key=rule_key,
+                            cpts=conv_json([cpt]),
+                            carcs=conv_json([reason.code]),
+                            rarcs=conv_json([reason.rarc] if reason.rarc else []),
+                            reasons=reasons,
+                            explanation=reason.explanation,
+                            billed_amount=conv_money(Decimal(billed_cents) / 100),
+                            paid_amount=conv_money(Decimal(paid_cents) / 100),
+                            denied_amount=conv_money(Decimal(denied_cents) / 100),
+                            recovered_amount=recovered,
+                            suggested_category=reason.category,
+                            category=category,
+                            category_source="staff" if staff_set else "auto",
+                            category_set_by=self.staff[0] if staff_set else None,
+                            patient_liable=conv_bool(reason.group == "PR"),
+                            status=status,
+                            closed=conv_bool(closed),
+                            assignee=assignee,
+                            pattern_key=pattern,
+                            version=1 + (status != "new") + staff_set + (assignee is not None),
+                            created_at=conv_time(_utc(day, 0)),
+                            updated_at=conv_time(updated),
+                            closed_at=conv_time(closed_at),
                         )
                     )
                     appealed = status in WAITING_FOR_PAYER or (
@@ -729,21 +595,21 @@ class _Rows:
                         decided = status == "recovered"
                         appeals.append(
                             c["appeals"].row(
-                                (
-                                    self.appeal_id,
-                                    denial_id,
-                                    "corrected" if status == "resubmitted" else "appeal",
-                                    "1",
-                                    "portal",
-                                    appeal_date(sent),
-                                    "won" if decided else None,
-                                    appeal_money(Decimal(denied_cents) / 100) if decided else None,
-                                    appeal_date(min(TODAY, sent + timedelta(days=30)))
-                                    if decided
-                                    else None,
-                                    assignee or self.staff[0],
-                                    appeal_time(_utc(sent, 5)),
-                                )
+                                id=self.appeal_id,
+                                denial_id=denial_id,
+                                kind="corrected" if status == "resubmitted" else "appeal",
+                                level="1",
+                                method="portal",
+                                sent_on=appeal_date(sent),
+                                outcome="won" if decided else None,
+                                outcome_amount=appeal_money(Decimal(denied_cents) / 100)
+                                if decided
+                                else None,
+                                decided_on=appeal_date(min(TODAY, sent + timedelta(days=30)))
+                                if decided
+                                else None,
+                                created_by=assignee or self.staff[0],
+                                created_at=appeal_time(_utc(sent, 5)),
                             )
                         )
                 if len(denials) >= CHUNK:
@@ -806,8 +672,7 @@ def _load_sqlite(
         for name, _sql in indexes:
             connection.execute(f'DROP INDEX "{name}"')
         statements = {
-            name: f"INSERT INTO {name} ({', '.join(c.names)}) "
-            f"VALUES ({', '.join('?' * len(c.names))})"
+            name: insert(c.table).compile(dialect=c.dialect, column_keys=list(c.names)).string
             for name, c in columns.items()
         }
         for name, rows in chunks:
@@ -829,15 +694,19 @@ def _load_postgres(
         driver: Any = raw.driver_connection
         with driver.cursor() as cursor:
             for name, rows in chunks:
-                names = ", ".join(columns[name].names)
-                with cursor.copy(f"COPY {name} ({names}) FROM STDIN") as copy:
+                copy_from = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                    sql.Identifier(name),
+                    sql.SQL(", ").join(map(sql.Identifier, columns[name].names)),
+                )
+                with cursor.copy(copy_from) as copy:
                     for row in rows:
                         copy.write_row(row)
             for name in columns:
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                    f"(SELECT coalesce(max(id), 1) FROM {name}))"
-                )
+                restart = sql.SQL(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    "(SELECT coalesce(max(id), 1) FROM {}))"
+                ).format(sql.Identifier(name))
+                cursor.execute(restart, (name,))
             driver.commit()
             driver.autocommit = True
             cursor.execute("ANALYZE")

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.domain.rulebook import Rulebook
 from storage.db import make_engine, make_session_factory, upgrade
 from storage.models import Base
+from tests.support.databases import postgres_database
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("DENIALS_TEST_DATABASE_URL")
@@ -31,16 +32,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not PG_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'denials.db'}"
         return
-    server = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    name = f"denials_test_{os.getpid()}_{secrets.token_hex(3)}"
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with postgres_database(PG_URL, f"denials_test_{os.getpid()}_{secrets.token_hex(3)}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

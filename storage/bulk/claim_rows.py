@@ -1,8 +1,8 @@
-"""Turn importer records into database rows: tuples ready for `BulkInsert`.
+"""Turn importer records into database rows by column name, ready for `BulkInsert`.
 
-A row is built once per claim, so this module trades a little generality for speed: values go
-straight into a tuple in the table's column order, and the JSON columns are written as text
-(`claim_json`).
+A row is built once per claim, so its values are converted here for the driver (each column
+type's own bind processor, the JSON columns as text: `claim_json`) and `BulkInsert.row` puts
+them in the order of the table's definition, which is the one list of its columns.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection
 
 from bot.domain.findings import Deadline, DenialFinding
 from bot.domain.records import ClaimRecord
 from bot.domain.statuses import DenialStatus
 from storage.bulk.claim_json import adjustments_json, lines_json, reasons_json, strings_json
-from storage.bulk.insert import BulkInsert
+from storage.bulk.insert import BulkInsert, column_names, table_of
+from storage.models import Claim, Denial
 from storage.payers import payer_token
 
 
@@ -38,36 +39,8 @@ def notice_date(claim: ClaimRecord, imported_on: date) -> date:
 
 # -- rows ---------------------------------------------------------------------------------------
 
-# The table's columns in its order. `id` (and a denial's `claim_id`) come first: they are drawn
-# when the batch is written, so a waiting row holds the rest and is written as `(id, *rest)`.
-CLAIM_COLUMNS: Final = (
-    "id",
-    "import_id",
-    "remittance_id",
-    "payer_id",
-    "claim_number",
-    "payer_claim_number",
-    "status_code",
-    "kind",
-    "billed",
-    "paid",
-    "patient_responsibility",
-    "service_date",
-    "notice_date",
-    "rendering_npi",
-    "rendering_name",
-    "patient_name",
-    "member_id",
-    "original_reference",
-    "adjustments",
-    "remarks",
-    "lines",
-    "is_denied",
-    "denied_amount",
-    "reversed_by_id",
-    "source_line",
-    "fingerprint",  # the last: bot.domain.identity's, of the columns before it (the writer's)
-)
+_CLAIMS: Final = table_of(Claim)
+_DENIALS: Final = table_of(Denial)
 # What a claim's identity is made of (bot.domain.identity), as the claims row holds it: money
 # in cents, the JSON columns as their text. Stored rows give the same values back.
 IDENTITY_COLUMNS: Final = (
@@ -84,82 +57,26 @@ IDENTITY_COLUMNS: Final = (
     "remarks",
     "lines",
 )
-DENIAL_COLUMNS: Final = (
-    "id",
-    "claim_id",
-    "import_id",
-    "post_id",
-    "claim_number",
-    "payer_claim_number",
-    "payer_id",
-    "provider_npi",
-    "provider_name",
-    "service_date",
-    "denial_date",
-    "anchor_source",
-    "deadline",
-    "deadline_kind",
-    "rule_key",
-    "cpts",
-    "carcs",
-    "rarcs",
-    "reasons",
-    "explanation",
-    "billed_amount",
-    "paid_amount",
-    "denied_amount",
-    "recovered_amount",
-    "suggested_category",
-    "category",
-    "category_source",
-    "category_set_by",
-    "no_appeal_reason",
-    "patient_liable",
-    "status",
-    "closed",
-    "assignee",
-    "pattern_key",
-    "superseded_by_id",
-    "version",
-    "created_at",
-    "updated_at",
-    "closed_at",
-)
-_CONVERTED: Final = frozenset(
-    {
-        "billed",
-        "paid",
-        "patient_responsibility",
-        "denied_amount",
-        "billed_amount",
-        "paid_amount",
-        "recovered_amount",
-        "service_date",
-        "notice_date",
-        "denial_date",
-        "deadline",
-        "is_denied",
-        "patient_liable",
-        "closed",
-        "created_at",
-        "updated_at",
-        "closed_at",
-    }
-)
+_CLAIM_JSON: Final = ("adjustments", "remarks", "lines")
+_DENIAL_JSON: Final = ("cpts", "carcs", "rarcs", "reasons")
 
 
-def claims_insert(table: Table, connection: Connection) -> BulkInsert:
-    json_text = ("adjustments", "remarks", "lines")
-    return BulkInsert(table, CLAIM_COLUMNS, connection, converted=_CONVERTED, json_text=json_text)
+def claims_insert(connection: Connection) -> BulkInsert:
+    """The `claims` rows `ClaimRows.claim` makes, with their `id` and `fingerprint`."""
+    columns = column_names(_CLAIMS)
+    return BulkInsert(_CLAIMS, columns, connection, converted=columns, json_text=_CLAIM_JSON)
 
 
-def denials_insert(table: Table, connection: Connection) -> BulkInsert:
-    json_text = ("cpts", "carcs", "rarcs", "reasons")
-    return BulkInsert(table, DENIAL_COLUMNS, connection, converted=_CONVERTED, json_text=json_text)
+def denials_insert(connection: Connection) -> BulkInsert:
+    """The `denials` rows `ClaimRows.denial` makes, with their `id` and `claim_id`; the
+    version is the ORM's first (the column's default)."""
+    columns = [name for name in column_names(_DENIALS) if name != "version"]
+    return BulkInsert(_DENIALS, columns, connection, converted=columns, json_text=_DENIAL_JSON)
 
 
 class ClaimRows:
-    """The `claims` and `denials` rows of one import, less their leading ids.
+    """The `claims` and `denials` rows of one import by column name, less the ids drawn when
+    their batch is written (and the claim's fingerprint, the writer's).
 
     Each value is what the column's bind processor makes of what the ORM model would hold.
     """
@@ -180,10 +97,10 @@ class ClaimRows:
         self._open = denials.convert("closed")(False)
         self._recovered = denials.convert("recovered_amount")(None)
         self._closed_at = denials.convert("closed_at")(None)
-        self._identity = itemgetter(*(CLAIM_COLUMNS.index(c) - 1 for c in IDENTITY_COLUMNS))
+        self._identity = itemgetter(*IDENTITY_COLUMNS)
 
-    def identity(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The parts of a claims row (after `id`) its fingerprint is made of."""
+    def identity(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """The parts of a claims row its fingerprint is made of."""
         parts: tuple[Any, ...] = self._identity(row)
         return parts
 
@@ -194,42 +111,42 @@ class ClaimRows:
         remittance_id: int,
         payer: int,
         notice: Any,
-    ) -> tuple[Any, ...]:
-        """The claims row after `id`, up to its fingerprint (the writer adds it). `payer` is
-        its payer's id and `notice` its notice_date as converted by `claim_date`: both are the
-        same for every claim of a remittance."""
+    ) -> dict[str, Any]:
+        """The claims row but `id` and `fingerprint`. `payer` is its payer's id and `notice`
+        its notice_date as converted by `claim_date`: both are the same for every claim of a
+        remittance."""
         money, day = self._claim_money, self._claim_date
         provider, patient = claim.rendering_provider, claim.patient
         if finding is None:
             is_denied, denied = self._no_denial
         else:
             is_denied, denied = self._claim_flag(True), money(finding.denied_amount)
-        return (
-            self._import_id,
-            remittance_id,
-            payer,
-            claim.claim_number,
-            claim.payer_claim_number,
-            claim.status_code,
-            claim.kind.value,
-            money(claim.billed),
-            money(claim.paid),
-            money(claim.patient_responsibility),
-            day(claim.service_date),
-            notice,
-            provider.identifier,
-            provider.name or None,
-            patient.name or None,
-            patient.identifier,
-            claim.original_reference,
-            adjustments_json(claim.adjustments),
-            strings_json(claim.remarks),
-            lines_json(claim.lines),
-            is_denied,
-            denied,
-            None,  # reversed_by_id
-            claim.source_line,
-        )
+        return {
+            "import_id": self._import_id,
+            "remittance_id": remittance_id,
+            "payer_id": payer,
+            "claim_number": claim.claim_number,
+            "payer_claim_number": claim.payer_claim_number,
+            "status_code": claim.status_code,
+            "kind": claim.kind.value,
+            "billed": money(claim.billed),
+            "paid": money(claim.paid),
+            "patient_responsibility": money(claim.patient_responsibility),
+            "service_date": day(claim.service_date),
+            "notice_date": notice,
+            "rendering_npi": provider.identifier,
+            "rendering_name": provider.name or None,
+            "patient_name": patient.name or None,
+            "member_id": patient.identifier,
+            "original_reference": claim.original_reference,
+            "adjustments": adjustments_json(claim.adjustments),
+            "remarks": strings_json(claim.remarks),
+            "lines": lines_json(claim.lines),
+            "is_denied": is_denied,
+            "denied_amount": denied,
+            "reversed_by_id": None,
+            "source_line": claim.source_line,
+        }
 
     def claim_date(self, value: date) -> Any:
         return self._claim_date(value)
@@ -240,48 +157,49 @@ class ClaimRows:
         finding: DenialFinding,
         deadline: Deadline,
         payer: int,
-    ) -> tuple[Any, ...]:
-        """The denials row after `id` and `claim_id`; `payer` is the claim's payer id."""
+    ) -> dict[str, Any]:
+        """The denials row but `id` and `claim_id`; `payer` is the claim's payer id."""
         money, day = self._denial_money, self._denial_date
         provider = claim.rendering_provider
         category = finding.category.value
         main_code = finding.carcs[0] if finding.carcs else "-"
-        return (
-            self._import_id,
-            None,  # post_id
-            claim.claim_number,
-            claim.payer_claim_number,
-            payer,
-            provider.identifier,
-            provider.name or None,
-            day(claim.service_date),
-            day(deadline.anchor),
-            deadline.anchor_source.value,
-            day(deadline.due),
-            deadline.kind.value,
-            deadline.rule_key,
-            strings_json(finding.cpts),
-            strings_json(finding.carcs),
-            strings_json(finding.rarcs),
-            reasons_json(finding.reasons),
-            finding.explanation,
-            money(claim.billed),
-            money(claim.paid),
-            money(finding.denied_amount),
-            self._recovered,
-            category,  # suggested_category
-            category,
-            "auto",  # category_source
-            None,  # category_set_by
-            finding.no_appeal_reason if finding.no_appeal else None,
-            self._denial_flag(finding.patient_liable),
-            DenialStatus.NEW.value,
-            self._open,
-            None,  # assignee
-            pattern_key(payer, category, main_code, provider.identifier or provider.name),
-            None,  # superseded_by_id
-            1,  # version
-            self._created,
-            self._updated,
-            self._closed_at,
-        )
+        return {
+            "import_id": self._import_id,
+            "post_id": None,
+            "claim_number": claim.claim_number,
+            "payer_claim_number": claim.payer_claim_number,
+            "payer_id": payer,
+            "provider_npi": provider.identifier,
+            "provider_name": provider.name or None,
+            "service_date": day(claim.service_date),
+            "denial_date": day(deadline.anchor),
+            "anchor_source": deadline.anchor_source.value,
+            "deadline": day(deadline.due),
+            "deadline_kind": deadline.kind.value,
+            "rule_key": deadline.rule_key,
+            "cpts": strings_json(finding.cpts),
+            "carcs": strings_json(finding.carcs),
+            "rarcs": strings_json(finding.rarcs),
+            "reasons": reasons_json(finding.reasons),
+            "explanation": finding.explanation,
+            "billed_amount": money(claim.billed),
+            "paid_amount": money(claim.paid),
+            "denied_amount": money(finding.denied_amount),
+            "recovered_amount": self._recovered,
+            "suggested_category": category,
+            "category": category,
+            "category_source": "auto",
+            "category_set_by": None,
+            "no_appeal_reason": finding.no_appeal_reason if finding.no_appeal else None,
+            "patient_liable": self._denial_flag(finding.patient_liable),
+            "status": DenialStatus.NEW.value,
+            "closed": self._open,
+            "assignee": None,
+            "pattern_key": pattern_key(
+                payer, category, main_code, provider.identifier or provider.name
+            ),
+            "superseded_by_id": None,
+            "created_at": self._created,
+            "updated_at": self._updated,
+            "closed_at": self._closed_at,
+        }

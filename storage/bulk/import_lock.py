@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 
 from bot.errors import DatabaseBusyError
@@ -22,6 +22,8 @@ from storage.db import SQLITE_BUSY_MS
 
 WAIT_SECONDS: Final = SQLITE_BUSY_MS // 1000  # as long as SQLite waits for its write lock
 _LOCK_KEY: Final = 0x44454E49  # "DENI": the imports' advisory lock on PostgreSQL
+_LOCK: Final = text("SELECT pg_advisory_xact_lock(:key)")
+_LOCK_TIMEOUT: Final = text("SELECT set_config('lock_timeout', :timeout, true)")
 _LOCK_NOT_AVAILABLE: Final = "55P03"  # PostgreSQL's SQLSTATE when lock_timeout ran out
 BUSY: Final = (
     "the database is busy with another import or a long report, and did not free up within "
@@ -34,8 +36,9 @@ def lock_imports(connection: Connection) -> None:
     """Wait for this database's import turn, inside the caller's transaction."""
     if connection.dialect.name != "postgresql":
         return  # SQLite: the import's first write takes the write lock (see the docstring)
-    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{WAIT_SECONDS}s'")
-    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+    # set_config(..., true) is SET LOCAL with a bound value.
+    connection.execute(_LOCK_TIMEOUT, {"timeout": f"{WAIT_SECONDS}s"})
+    connection.execute(_LOCK, {"key": _LOCK_KEY})
 
 
 def busy_or_none(error: OperationalError) -> DatabaseBusyError | None:

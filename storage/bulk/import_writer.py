@@ -14,12 +14,11 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, bindparam, false, insert, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.domain.identity import fingerprint, remittance_parts_of
 from bot.domain.readjudication import (
@@ -36,6 +35,7 @@ from bot.domain.records import ClaimKind, ClaimRecord, ProviderAdjustment, Remit
 from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import DenialStatus
 from storage.bulk.claim_rows import ClaimRows, claims_insert, denials_insert, notice_date
+from storage.bulk.driver_sql import among, compiled_for, values_of
 from storage.bulk.insert import allocate_ids, insert_one, table_of
 from storage.models import (
     AuditEvent,
@@ -71,17 +71,22 @@ class WriteCounts:
         return sum(self.already.values()) + self.repeated
 
 
-# A claim waiting for its batch: (claims row after `id`, denials row after `id` and
-# `claim_id`, what re-adjudication needs of it). Plain tuples of plain values only, so the
-# garbage collector stops following them after its first pass (it follows a NamedTuple or an
-# object to the end) and the parsed records can go.
-_Pending = tuple[tuple[Any, ...], tuple[Any, ...] | None, "_Facts"]
-# ((payer_id, claim_number), ClaimKind value, paid, payer claim number, original reference,
-# denied amount of the finding as judged (0 when not a denial), remittance id, notice date,
-# the services it covers, its fingerprint)
-_Facts = tuple[
-    tuple[int, str], str, Decimal, str | None, str | None, Decimal, int, date, Services, str
-]
+@dataclass(slots=True)
+class _Waiting:
+    """A claim waiting for its batch: its rows, and what re-adjudication needs of it."""
+
+    claim: dict[str, Any]  # the claims row by column name, but its id (drawn with the batch)
+    denial: dict[str, Any] | None  # its denials row, but its id and claim_id
+    key: tuple[int, str]  # (payer id, claim number)
+    kind: str  # a ClaimKind value
+    paid: Decimal
+    payer_claim_number: str | None
+    original_reference: str | None
+    denied: Decimal  # the finding's denied amount as judged (0 when not a denial)
+    remittance_id: int
+    noticed_on: date
+    services: Services  # what it covers
+    fingerprint: str  # bot.domain.identity's
 
 
 class ImportWriter:
@@ -103,6 +108,7 @@ class ImportWriter:
         paid_note: Callable[[Decimal], str],
     ) -> None:
         self._paid_note = paid_note  # the card's thread note when a later payment closes it
+        self._session = session
         # Core statements on the transaction's connection only: see importing.
         self._connection = connection = session.connection()
         self._rulebook = rulebook
@@ -126,16 +132,17 @@ class ImportWriter:
             imported_on,
             (),
         )
-        self._batch: list[_Pending] = []
+        self._batch: list[_Waiting] = []
         # The batch being inserted on the writing thread, and what it leaves to resolve.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
         self._writing: Future[None] | None = None
-        self._unresolved: tuple[list[_Facts], list[int], dict[int, int]] | None = None
+        self._unresolved: tuple[list[_Waiting], list[int], dict[int, int]] | None = None
         self._provider_adjustments: list[dict[str, Any]] = []
-        self._claims = claims_insert(_CLAIMS, connection)
-        self._denials = denials_insert(_DENIALS, connection)
+        self._claims = claims_insert(connection)
+        self._denials = denials_insert(connection)
         self._rows = ClaimRows(self._claims, self._denials, import_id=import_id, now=now)
         self._dialect = connection.dialect
+        self._listed = values_of(connection.dialect)  # a list as a driver_sql parameter
         self.counts = WriteCounts()
 
     def add(self, item: ClaimRecord | ProviderAdjustment) -> None:
@@ -155,19 +162,23 @@ class ImportWriter:
             row = rows.claim(item, finding, remittance_id, payer, notice)
             denial = rows.denial(item, finding, deadline, payer)
             denied_amount = finding.denied_amount
-        facts = (
-            (payer, item.claim_number),
-            item.kind.value,
-            item.paid,
-            item.payer_claim_number,
-            item.original_reference,
-            denied_amount,
-            remittance_id,
-            noticed_on,
-            services_of(item),
-            fingerprint(rows.identity(row), remittance_identity),
+        row["fingerprint"] = print_ = fingerprint(rows.identity(row), remittance_identity)
+        self._batch.append(
+            _Waiting(
+                claim=row,
+                denial=denial,
+                key=(payer, item.claim_number),
+                kind=item.kind.value,
+                paid=item.paid,
+                payer_claim_number=item.payer_claim_number,
+                original_reference=item.original_reference,
+                denied=denied_amount,
+                remittance_id=remittance_id,
+                noticed_on=noticed_on,
+                services=services_of(item),
+                fingerprint=print_,
+            )
         )
-        self._batch.append((row, denial, facts))
         if len(self._batch) >= BATCH:
             self._send()
 
@@ -218,24 +229,28 @@ class ImportWriter:
         if not batch:
             return
         claim_ids = allocate_ids(connection, _CLAIMS, len(batch))
-        claims = [
-            (claim_id, *row, facts[9])
-            for (row, _, facts), claim_id in zip(batch, claim_ids, strict=True)
-        ]
-        denied = [(p, i) for p, i in zip(batch, claim_ids, strict=True) if p[1] is not None]
+        claim_row = self._claims.row
+        claims = []
+        for waiting, claim_id in zip(batch, claim_ids, strict=True):
+            waiting.claim["id"] = claim_id
+            claims.append(claim_row(waiting.claim))
+        denied = [(w, i) for w, i in zip(batch, claim_ids, strict=True) if w.denial is not None]
         denial_ids: dict[int, int] = {}
         denials = []
         if denied:
             ids = allocate_ids(connection, _DENIALS, len(denied))
-            for ((_, denial, facts), claim_id), denial_id in zip(denied, ids, strict=True):
+            denial_row = self._denials.row
+            for (waiting, claim_id), denial_id in zip(denied, ids, strict=True):
+                denial = waiting.denial
                 assert denial is not None
-                denials.append((denial_id, claim_id, *denial))
+                denial["id"], denial["claim_id"] = denial_id, claim_id
+                denials.append(denial_row(denial))
                 denial_ids[claim_id] = denial_id
-                self.counts.denied_amount += facts[5]
+                self.counts.denied_amount += waiting.denied
         self.counts.claims += len(claims)
         self.counts.denials += len(denials)
         self._writing = self._executor.submit(self._insert, connection, claims, denials, last)
-        self._unresolved = ([facts for _, _, facts in batch], claim_ids, denial_ids)
+        self._unresolved = (batch, claim_ids, denial_ids)
 
     def _insert(
         self,
@@ -257,23 +272,18 @@ class ImportWriter:
         if unresolved is not None:
             self._resolve_readjudications(*unresolved)
 
-    def _new_only(self, batch: list[_Pending]) -> list[_Pending]:
+    def _new_only(self, batch: list[_Waiting]) -> list[_Waiting]:
         """The claims of `batch` not stored yet: an adjudication already stored (by an
         earlier file, or earlier in this one) or repeated in the batch is counted, not kept."""
         connection = self._connection
-        prints = sorted({facts[9] for _, _, facts in batch})
-        if connection.dialect.name == "sqlite":
-            prints = _padded(prints)
-        rows = connection.exec_driver_sql(
-            _known_sql(len(prints), connection.dialect.paramstyle), tuple(prints)
-        )
+        prints = sorted({waiting.fingerprint for waiting in batch})
+        rows = _known(connection.dialect).execute(connection, prints=self._listed(prints))
         stored = {(payer, print_): import_id for print_, payer, import_id in rows}
-        kept: list[_Pending] = []
+        kept: list[_Waiting] = []
         seen: set[tuple[int, str]] = set()
         counts = self.counts
-        for pending in batch:
-            facts = pending[2]
-            key = (facts[0][0], facts[9])
+        for waiting in batch:
+            key = (waiting.key[0], waiting.fingerprint)
             earlier = stored.get(key)
             if earlier is not None and earlier != self._import_id and key not in self._found_stored:
                 self._found_stored.add(key)
@@ -282,11 +292,11 @@ class ImportWriter:
                 counts.repeated += 1
             else:
                 seen.add(key)
-                kept.append(pending)
+                kept.append(waiting)
         return kept
 
     def _resolve_readjudications(
-        self, batch: list[_Facts], claim_ids: list[int], denial_ids: dict[int, int]
+        self, batch: list[_Waiting], claim_ids: list[int], denial_ids: dict[int, int]
     ) -> None:
         """Effects of each claim of the batch on the earlier adjudications of the same claim
         number (bot.domain.readjudication).
@@ -295,48 +305,45 @@ class ImportWriter:
         the batch (known here, turned into history only when the same claim comes again).
         The effects are written together at the end, before the next batch reads its history.
         """
-        histories = self._history({facts[0] for facts in batch}, before=claim_ids[0])
-        first_in_batch: dict[tuple[int, str], tuple[_Facts, int]] = {}
-        reversals: list[tuple[int, int]] = []  # (reversed_by_id, id)
+        histories = self._history({waiting.key for waiting in batch}, before=claim_ids[0])
+        first_in_batch: dict[tuple[int, str], tuple[_Waiting, int]] = {}
+        reversals: list[dict[str, int]] = []
         closing: list[Recover | Supersede] = []
-        for facts, claim_id in zip(batch, claim_ids, strict=True):
-            key = facts[0]
+        for waiting, claim_id in zip(batch, claim_ids, strict=True):
+            key = waiting.key
             history = histories.get(key)
             if history is None:
                 first = first_in_batch.pop(key, None)
                 if first is None:  # the first adjudication of this claim: nothing to resolve
-                    first_in_batch[key] = (facts, claim_id)
+                    first_in_batch[key] = (waiting, claim_id)
                     continue
                 history = histories[key] = ClaimHistory([self._adjudication(*first, denial_ids)])
-            for effect in history.add(self._adjudication(facts, claim_id, denial_ids)):
+            for effect in history.add(self._adjudication(waiting, claim_id, denial_ids)):
                 if isinstance(effect, Reverse):
-                    reversals.append((effect.by_claim_id, effect.claim_id))
+                    reversals.append({"claim": effect.claim_id, "by": effect.by_claim_id})
                 else:
                     closing.append(effect)
         if reversals:
-            mark = _placeholder(self._dialect.paramstyle)
-            sql = f"UPDATE claims SET reversed_by_id = {mark} WHERE id = {mark}"  # noqa: S608
-            self._connection.exec_driver_sql(sql, reversals)
+            self._connection.execute(_REVERSE, reversals)
         if closing:
             self._close(closing)
 
     def _adjudication(
-        self, facts: _Facts, claim_id: int, denial_ids: dict[int, int]
+        self, waiting: _Waiting, claim_id: int, denial_ids: dict[int, int]
     ) -> Adjudication:
         """A claim of this batch as the history query would read it back from the database."""
-        _, kind, paid, pcn, original, denied, remittance_id, noticed_on, covers, _ = facts
         denial_id = denial_ids.get(claim_id)
         return Adjudication(
             claim_id=claim_id,
-            remittance_id=remittance_id,
-            kind=ClaimKind(kind),
-            paid=self._as_stored(paid),
-            payer_claim_number=pcn,
-            adjudicated_on=noticed_on,
-            services=covers,
-            original_reference=original,
+            remittance_id=waiting.remittance_id,
+            kind=ClaimKind(waiting.kind),
+            paid=self._as_stored(waiting.paid),
+            payer_claim_number=waiting.payer_claim_number,
+            adjudicated_on=waiting.noticed_on,
+            services=waiting.services,
+            original_reference=waiting.original_reference,
             denial_id=denial_id,
-            denied=self._as_stored(denied) if denial_id else Decimal(0),
+            denied=self._as_stored(waiting.denied) if denial_id else Decimal(0),
         )
 
     def _as_stored(self, amount: Decimal) -> Decimal:
@@ -354,13 +361,11 @@ class ImportWriter:
     ) -> dict[tuple[int, str], ClaimHistory]:
         """Adjudications stored before claim id `before` of the claims `keys`, oldest first."""
         connection = self._connection
-        payers = sorted({payer for payer, _ in keys})
-        numbers = sorted({number for _, number in keys})
-        if connection.dialect.name == "sqlite":
-            payers, numbers = _padded(payers), _padded(numbers)
-        rows = connection.exec_driver_sql(
-            _history_sql(len(payers), len(numbers), connection.dialect.paramstyle),
-            (*payers, *numbers, before),
+        rows = _history(connection.dialect).execute(
+            connection,
+            payers=self._listed(sorted({payer for payer, _ in keys})),
+            numbers=self._listed(sorted({number for _, number in keys})),
+            before=before,
         )
         money = self._read_money
         found: dict[tuple[int, str], list[Adjudication]] = {}
@@ -400,15 +405,13 @@ class ImportWriter:
         return {key: ClaimHistory(adjudications) for key, adjudications in found.items()}
 
     def _close(self, effects: list[Recover | Supersede]) -> None:
-        """Close the earlier denials `effects` name, in order, as the ORM would: only the
-        columns that change, the version counter checked and bumped, the card marked for an
-        update (with a thread note when paid), an audit event each."""
-        connection = self._connection
+        """Close the earlier denials `effects` name, in order, through the ORM (which checks
+        and bumps each one's version, refusing one changed meanwhile), mark their cards for
+        an update (with a thread note when paid) and record an audit event each."""
+        session = self._session
         wanted = sorted({effect.denial_id for effect in effects})
-        query = select(_DENIALS.c.id, _DENIALS.c.version, _DENIALS.c.post_id)
-        found = connection.execute(query.where(_DENIALS.c.id.in_(wanted)))
-        denials = {row.id: row for row in found}
-        notes = self._pending_notes({row.post_id for row in denials.values()} - {None})
+        denials = {d.id: d for d in session.scalars(select(Denial).where(Denial.id.in_(wanted)))}
+        notes = self._pending_notes({d.post_id for d in denials.values() if d.post_id})
         cards: set[int] = set()  # posts to rebuild
         noted: set[int] = set()  # posts with a new thread note
         events = []
@@ -416,7 +419,7 @@ class ImportWriter:
             denial = denials.get(effect.denial_id)
             if denial is None:
                 continue
-            action, detail = self._close_one(denial.id, denial.version, effect)
+            action, detail = self._close_one(denial, effect)
             events.append(
                 {
                     "denial_id": denial.id,
@@ -432,6 +435,8 @@ class ImportWriter:
                     note = self._paid_note(effect.amount)
                     notes[denial.post_id].append(note)
                     noted.add(denial.post_id)
+        session.flush()  # StaleDataError when a denial changed during the import
+        connection = self._connection
         for post_id in sorted(cards):
             values: dict[str, Any] = {"needs_update": True}
             if post_id in noted:
@@ -440,42 +445,24 @@ class ImportWriter:
         if events:
             connection.execute(insert(_AUDIT), events)
 
-    def _close_one(
-        self, denial_id: int, version: int, effect: Recover | Supersede
-    ) -> tuple[str, dict[str, Any]]:
-        """Update one denial (refusing, as the ORM does, one changed meanwhile); its audit
-        event's action and detail."""
-        values: dict[str, Any]
+    def _close_one(self, denial: Denial, effect: Recover | Supersede) -> tuple[str, dict[str, Any]]:
+        """Close one denial; its audit event's action and detail."""
+        detail: dict[str, Any]
         if isinstance(effect, Recover):
-            values = {"status": DenialStatus.RECOVERED.value, "recovered_amount": effect.amount}
-            detail: dict[str, Any] = {"amount": str(effect.amount), "import_id": self._import_id}
+            denial.status = DenialStatus.RECOVERED.value
+            denial.recovered_amount = effect.amount
+            detail = {"amount": str(effect.amount), "import_id": self._import_id}
             action = "recovered_by_remittance"
             self.counts.recovered += 1
             self.counts.recovered_amount += effect.amount
-            self.counts.recovered_denials.append(denial_id)
+            self.counts.recovered_denials.append(denial.id)
         else:
-            values = {
-                "status": DenialStatus.SUPERSEDED.value,
-                "superseded_by_id": effect.by_denial_id,
-            }
+            denial.status = DenialStatus.SUPERSEDED.value
+            denial.superseded_by_id = effect.by_denial_id
             detail = {"by_denial": effect.by_denial_id, "import_id": self._import_id}
             action = "superseded_by_readjudication"
-        statement = (
-            update(_DENIALS)
-            .where(_DENIALS.c.id == denial_id, _DENIALS.c.version == version)
-            .values(
-                **values,
-                closed=True,
-                closed_at=self._now,
-                updated_at=self._now,
-                version=version + 1,
-            )
-        )
-        if self._connection.execute(statement).rowcount != 1:
-            raise StaleDataError(
-                f"UPDATE statement on table 'denials' expected to update 1 row(s); 0 were "
-                f"matched (denial {denial_id} changed during the import)."
-            )
+        denial.closed = True
+        denial.closed_at = denial.updated_at = self._now
         return action, detail
 
     def _pending_notes(self, post_ids: set[int]) -> dict[int, list[Any]]:
@@ -560,7 +547,6 @@ class ImportWriter:
             self.counts.provider_adjustments += len(new)
 
 
-_T = TypeVar("_T")
 _MONEY = Money()
 _ZERO = Decimal(0)
 _CLAIMS = table_of(Claim)
@@ -571,51 +557,52 @@ _REMITTANCES = table_of(Remittance)
 _PROVIDER_ADJUSTMENTS = table_of(ProviderLevelAdjustment)
 
 
-def _placeholder(paramstyle: str) -> str:
-    """A positional parameter in plain SQL: sqlite3's `?`, psycopg's `%s`."""
-    return "?" if paramstyle == "qmark" else "%s"
-
-
-def _padded(values: list[_T]) -> list[_T]:
-    """`values` with its last one repeated up to a power of two: the history query then has a
-    few shapes only, which sqlite3 keeps prepared (a repeat in an IN list changes nothing).
-
-    Not on PostgreSQL: psycopg prepares a query text it sees often, and the server's generic
-    plan for it scans the whole claims table (200k claims took 74 s instead of 21 s).
-    """
-    return values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
-
-
-@lru_cache(maxsize=64)
-def _history_sql(payers: int, numbers: int, paramstyle: str) -> str:
-    """The history query for that many payer keys and claim numbers, as the driver takes it.
-
-    Plain SQL rather than a Core select: with a thousand claim numbers a batch, SQLAlchemy's
-    rendering of the IN lists cost more than the index search itself. Two IN lists rather than
-    a row-value IN: SQLite searches the (payer_id, claim_number) index with these, and scans
-    the whole table with a row value.
-    """
-    mark = _placeholder(paramstyle)
-    return _HISTORY.format(
-        payers=", ".join([mark] * payers), numbers=", ".join([mark] * numbers), before=mark
+def _history_query(dialect: Dialect) -> Select[Any]:
+    """The adjudications stored of some claims (payer ids and claim numbers) before a claim
+    id, with their open denial: two lists rather than pairs, because SQLite searches the
+    (payer_id, claim_number) index with these and scans the whole table with row values."""
+    claims, denials = _CLAIMS.c, _DENIALS.c
+    open_denial = (denials.claim_id == claims.id) & (denials.closed == false())
+    return (
+        select(
+            claims.payer_id,
+            claims.claim_number,
+            claims.id,
+            claims.kind,
+            claims.paid,
+            claims.payer_claim_number,
+            claims.original_reference,
+            claims.reversed_by_id,
+            claims.remittance_id,
+            claims.notice_date,
+            claims.service_date,
+            claims.lines,
+            denials.id,
+            denials.denied_amount,
+        )
+        .select_from(_CLAIMS.outerjoin(_DENIALS, open_denial))
+        .where(
+            among(claims.payer_id, "payers", dialect),
+            among(claims.claim_number, "numbers", dialect),
+            claims.id < bindparam("before"),
+        )
+        .order_by(claims.id)
     )
 
 
-_HISTORY = (
-    "SELECT c.payer_id, c.claim_number, c.id, c.kind, c.paid, c.payer_claim_number, "
-    "c.original_reference, c.reversed_by_id, c.remittance_id, c.notice_date, c.service_date, "
-    "c.lines, d.id, d.denied_amount "
-    "FROM claims AS c LEFT OUTER JOIN denials AS d ON d.claim_id = c.id AND d.closed = false "
-    "WHERE c.payer_id IN ({payers}) AND c.claim_number IN ({numbers}) AND c.id < {before} "
-    "ORDER BY c.id"
+def _known_query(dialect: Dialect) -> Select[Any]:
+    """The claims already stored with one of some fingerprints (ix_claims_fingerprint)."""
+    claims = _CLAIMS.c
+    return select(claims.fingerprint, claims.payer_id, claims.import_id).where(
+        among(claims.fingerprint, "prints", dialect)
+    )
+
+
+_history = compiled_for(_history_query)
+_known = compiled_for(_known_query)
+_REVERSE = (
+    update(_CLAIMS).where(_CLAIMS.c.id == bindparam("claim")).values(reversed_by_id=bindparam("by"))
 )
-
-
-@lru_cache(maxsize=16)
-def _known_sql(count: int, paramstyle: str) -> str:
-    """The claims already stored with one of `count` fingerprints (ix_claims_fingerprint)."""
-    marks = ", ".join([_placeholder(paramstyle)] * count)
-    return f"SELECT fingerprint, payer_id, import_id FROM claims WHERE fingerprint IN ({marks})"  # noqa: S608
 
 
 def _as_date(value: date | str) -> date:

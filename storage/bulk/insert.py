@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import chain
+from operator import itemgetter
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Boolean, Connection, Date, DateTime, Table, insert, text
+from sqlalchemy import Boolean, Connection, Date, DateTime, Table, func, insert, select, text
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 from sqlalchemy.types import JSON
 
@@ -34,12 +35,17 @@ _SQLITE_VARIABLES: Final = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
 _CONSTANT_FACTORIES: Final = (list, dict)
 
 
+def column_names(table: Table) -> tuple[str, ...]:
+    """The table's columns in the order its definition (storage/models.py) gives them."""
+    return tuple(column.name for column in table.columns)
+
+
 class BulkInsert:
     """INSERT of many rows of `table` without SQLAlchemy's per-row work: COPY on PostgreSQL,
     multi-row INSERTs on SQLite (see `_insert_sqlite`), the two backends the bot runs on.
 
-    A row is a tuple of the values of `columns`, in that order, each as the driver is to
-    receive it: the caller converts the values of the `converted` columns with
+    A row is built by column name (`row`) as a tuple of the values of `columns`, each as the
+    driver is to receive it: the caller converts the values of the `converted` columns with
     `convert(name)`, the column type's bind processor (the one SQLAlchemy itself applies, so
     rows are stored exactly as an ORM insert would store them), and gives the `json_text`
     columns as the text `json.dumps` makes of their value. The columns left out that have a
@@ -49,7 +55,7 @@ class BulkInsert:
     def __init__(
         self,
         table: Table,
-        columns: Sequence[str],
+        columns: Collection[str],
         connection: Connection,
         *,
         converted: Collection[str] = (),
@@ -58,24 +64,37 @@ class BulkInsert:
         self._dialect = dialect = connection.dialect
         if dialect.name not in ("sqlite", "postgresql"):
             raise ValueError(f"bulk insert: {dialect.name} is neither SQLite nor PostgreSQL")
+        unknown = set(columns) - set(table.c.keys())
+        if unknown:
+            raise ValueError(f"bulk insert into {table.name}: no column {sorted(unknown)}")
+        if len(columns) < 2:
+            raise ValueError(f"bulk insert into {table.name}: one column is not worth it")
         self.table = table.name
+        self._table = table
         self._converters: dict[str, Convert] = {}
         for name in columns:
             self._add_converter(table, name, name in converted, name in json_text)
-        left_out = [
-            column.name
+        # The columns left out that have a default get it (made once: the same for all rows).
+        self._defaults = {
+            column.name: self._default(table, column.name)
             for column in table.columns
             if column.name not in columns and column.default is not None
-        ]
-        self.defaults = tuple(self._default(table, name) for name in left_out)
-        self.columns = (*columns, *left_out)
-        if len(self.columns) < 2:
-            raise ValueError(f"bulk insert into {table.name}: one column is not worth it")
-        # Built here rather than compiled by SQLAlchemy: a fresh process (the CLI) pays for
-        # each compilation, and this one is plain.
-        quoted = ", ".join(f'"{name}"' for name in self.columns)
-        self._insert_into = f'INSERT INTO "{table.name}" ({quoted}) VALUES '  # noqa: S608
+        }
+        # In the table's order, as SQLAlchemy compiles its INSERT.
+        self.columns = tuple(
+            name for name in column_names(table) if name in columns or name in self._defaults
+        )
+        self._named = itemgetter(*self.columns)
+        self._one_row: str | None = None  # SQLAlchemy's INSERT of one row (SQLite)
         self._multi_row: dict[int, str] = {}
+
+    def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The row `execute` takes, from `values` by column name: one for each column given
+        to the constructor (a name missing raises KeyError; others are not read)."""
+        if self._defaults:
+            values = {**self._defaults, **values}
+        row: tuple[Any, ...] = self._named(values)
+        return row
 
     def convert(self, name: str) -> Convert:
         """How a value of column `name` goes to the driver (unchanged when it needs nothing)."""
@@ -116,27 +135,26 @@ class BulkInsert:
     def execute(
         self, connection: Connection, rows: Sequence[tuple[Any, ...]], *, awaited: bool = False
     ) -> None:
-        """Insert rows (tuples of the constructor's `columns`), in order.
+        """Insert rows (made by `row`), in order.
 
         `awaited`: the caller waits for this insert doing nothing else (see `_insert_sqlite`).
         """
         if not rows:
             return
-        defaults = self.defaults
         if connection.dialect.name == "postgresql":
             # COPY: one stream instead of one statement per row.
+            from psycopg import sql  # only PostgreSQL's import pays for it
+
             driver: Any = connection.connection.driver_connection
-            columns = ", ".join(f'"{name}"' for name in self.columns)
-            with (
-                driver.cursor() as cursor,
-                cursor.copy(f'COPY "{self.table}" ({columns}) FROM STDIN') as copy,
-            ):
+            copy_from = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
+                table=sql.Identifier(self.table),
+                columns=sql.SQL(", ").join(sql.Identifier(name) for name in self.columns),
+            )
+            with driver.cursor() as cursor, cursor.copy(copy_from) as copy:
                 for row in rows:
-                    copy.write_row(row + defaults)
+                    copy.write_row(row)
             return
-        self._insert_sqlite(
-            connection, [row + defaults for row in rows] if defaults else rows, awaited=awaited
-        )
+        self._insert_sqlite(connection, rows, awaited=awaited)
 
     def _insert_sqlite(
         self, connection: Connection, rows: Sequence[tuple[Any, ...]], *, awaited: bool
@@ -171,11 +189,20 @@ class BulkInsert:
             start += size
 
     def _multi_row_sql(self, rows: int) -> str:
-        """The INSERT of `rows` rows, with sqlite3's `?` placeholders."""
+        """The INSERT of `rows` rows: the one SQLAlchemy compiles for one row (names quoted
+        by the dialect, sqlite3's `?` placeholders), its VALUES group repeated."""
         sql = self._multi_row.get(rows)
         if sql is None:
-            values = "(" + ", ".join(["?"] * len(self.columns)) + ")"
-            sql = self._multi_row[rows] = self._insert_into + ", ".join([values] * rows)
+            one = self._one_row
+            if one is None:
+                statement = insert(self._table).compile(
+                    dialect=self._dialect, column_keys=list(self.columns)
+                )
+                if tuple(statement.positiontup or ()) != self.columns:
+                    raise ValueError(f"bulk insert into {self.table}: columns out of order")
+                one = self._one_row = statement.string
+            values = one[one.rindex(" VALUES ") + len(" VALUES ") :]
+            sql = self._multi_row[rows] = ", ".join([one, *[values] * (rows - 1)])
         return sql
 
 
@@ -241,7 +268,6 @@ def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
             {"table": table.name, "n": count},
         ).scalars()
         return sorted(drawn)
-    # Plain SQL: one statement less for SQLAlchemy to compile in a fresh process (the CLI).
-    last = connection.exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()  # noqa: S608
+    last = connection.execute(select(func.max(table.c.id))).scalar()
     start = (last or 0) + 1
     return list(range(start, start + count))

@@ -59,7 +59,15 @@ def _queue_groups(connection: Connection, import_id: int, now: datetime, group_m
     groups.execute(
         connection,
         [
-            (post_id, "group", pattern, import_id, created)
+            groups.row(
+                {
+                    "id": post_id,
+                    "kind": "group",
+                    "pattern_key": pattern,
+                    "import_id": import_id,
+                    "created_at": created,
+                }
+            )
             for post_id, pattern in zip(group_ids, bursts, strict=True)
         ],
     )
@@ -95,7 +103,8 @@ def _queue_cards(connection: Connection, import_id: int, now: datetime) -> int:
             return queued
         last = singles[-1]
         post_ids = allocate_ids(connection, _POSTS, len(singles))
-        cards.execute(connection, [(post_id, "card", import_id, created) for post_id in post_ids])
+        card = {"kind": "card", "import_id": import_id, "created_at": created}
+        cards.execute(connection, [cards.row({"id": post_id, **card}) for post_id in post_ids])
         connection.execute(
             update(_DENIALS)
             .where(_DENIALS.c.id == bindparam("denial"))

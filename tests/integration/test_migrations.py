@@ -22,6 +22,7 @@ from bot.services.importing import ImportContext, import_file
 from storage.db import make_engine, upgrade
 from storage.models import Base
 from tests.conftest import DATA
+from tests.support.databases import postgres_database
 
 
 # SQLite cannot reflect an expression index (ix_denials_claim_key): Alembic leaves it out of the
@@ -72,18 +73,12 @@ def fresh_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    server = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    name = f"legacy_{secrets.token_hex(4)}"
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(server.url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with postgres_database(database_url, f"legacy_{secrets.token_hex(4)}") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _legacy_rows(connection: Connection) -> None:
