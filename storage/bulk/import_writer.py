@@ -73,20 +73,38 @@ class WriteCounts:
 
 @dataclass(slots=True)
 class _Waiting:
-    """A claim waiting for its batch: its rows, and what re-adjudication needs of it."""
+    """A claim waiting for its batch (and its batch's re-adjudications): its rows by column
+    name, which re-adjudication reads too, and the amount its denial counts for."""
 
-    claim: dict[str, Any]  # the claims row by column name, but its id (drawn with the batch)
+    claim: dict[str, Any]  # the claims row, but its id (drawn with the batch)
     denial: dict[str, Any] | None  # its denials row, but its id and claim_id
-    key: tuple[int, str]  # (payer id, claim number)
-    kind: str  # a ClaimKind value
-    paid: Decimal
-    payer_claim_number: str | None
-    original_reference: str | None
     denied: Decimal  # the finding's denied amount as judged (0 when not a denial)
-    remittance_id: int
-    noticed_on: date
-    services: Services  # what it covers
-    fingerprint: str  # bot.domain.identity's
+    record: ClaimRecord  # for its services, asked of the few claims with a history
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.record)
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """The claim as a history knows it: (payer id, claim number)."""
+        return self.claim["payer_id"], self.claim["claim_number"]
+
+    @property
+    def fingerprint(self) -> str:
+        """bot.domain.identity's, of the claims row."""
+        fingerprint: str = self.claim["fingerprint"]
+        return fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class _RemittanceFacts:
+    """What the claims of one remittance share."""
+
+    id: int
+    payer_id: int
+    notice: Any  # its notice date, converted for the claims' column
+    identity: tuple[str, ...]  # its part of each claim's fingerprint
 
 
 class ImportWriter:
@@ -121,17 +139,10 @@ class ImportWriter:
         # (payer, fingerprint) of the adjudications found stored by an earlier import: a second
         # copy of one in this file is a repeat, not another claim already imported
         self._found_stored: set[tuple[int, str]] = set()
-        # The remittance of the last claim and its (id, payer id, converted notice date):
-        # claims come remittance by remittance, so this spares each claim the lookups.
+        # The remittance of the last claim and what its claims share: claims come remittance
+        # by remittance, so this spares each claim the lookups.
         self._remittance_info: RemittanceInfo | None = None
-        # (id, payer id, notice date converted for its column, notice date, identity parts)
-        self._remittance_facts: tuple[int, int, Any, date, tuple[str, ...]] = (
-            0,
-            0,
-            None,
-            imported_on,
-            (),
-        )
+        self._remittance_facts = _RemittanceFacts(0, 0, None, ())
         self._batch: list[_Waiting] = []
         # The batch being inserted on the writing thread, and what it leaves to resolve.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
@@ -152,7 +163,8 @@ class ImportWriter:
         judged = self._rulebook.judge(item, imported_on=self._imported_on)
         if item.remittance is not self._remittance_info:
             self._start_remittance(item)
-        remittance_id, payer, notice, noticed_on, remittance_identity = self._remittance_facts
+        remittance = self._remittance_facts
+        remittance_id, payer, notice = remittance.id, remittance.payer_id, remittance.notice
         rows = self._rows
         if judged is None:
             row = rows.claim(item, None, remittance_id, payer, notice)
@@ -162,32 +174,17 @@ class ImportWriter:
             row = rows.claim(item, finding, remittance_id, payer, notice)
             denial = rows.denial(item, finding, deadline, payer)
             denied_amount = finding.denied_amount
-        row["fingerprint"] = print_ = fingerprint(rows.identity(row), remittance_identity)
-        self._batch.append(
-            _Waiting(
-                claim=row,
-                denial=denial,
-                key=(payer, item.claim_number),
-                kind=item.kind.value,
-                paid=item.paid,
-                payer_claim_number=item.payer_claim_number,
-                original_reference=item.original_reference,
-                denied=denied_amount,
-                remittance_id=remittance_id,
-                noticed_on=noticed_on,
-                services=services_of(item),
-                fingerprint=print_,
-            )
-        )
+        row["fingerprint"] = fingerprint(rows.identity(row), remittance.identity)
+        self._batch.append(_Waiting(row, denial, denied_amount, item))
         if len(self._batch) >= BATCH:
             self._send()
 
     def _start_remittance(self, claim: ClaimRecord) -> None:
         info = self._remittance_info = claim.remittance
-        noticed_on = notice_date(claim, self._imported_on)
-        notice = self._rows.claim_date(noticed_on)
+        notice = self._rows.claim_date(notice_date(claim, self._imported_on))
+        remittance_id, payer_id = self._remittance(info)
         identity = remittance_parts_of(info)
-        self._remittance_facts = (*self._remittance(info), notice, noticed_on, identity)
+        self._remittance_facts = _RemittanceFacts(remittance_id, payer_id, notice, identity)
 
     def flush(self) -> None:
         """Write every record added so far, with the claims' effects on earlier adjudications."""
@@ -332,16 +329,17 @@ class ImportWriter:
         self, waiting: _Waiting, claim_id: int, denial_ids: dict[int, int]
     ) -> Adjudication:
         """A claim of this batch as the history query would read it back from the database."""
+        row = waiting.claim
         denial_id = denial_ids.get(claim_id)
         return Adjudication(
             claim_id=claim_id,
-            remittance_id=waiting.remittance_id,
-            kind=ClaimKind(waiting.kind),
-            paid=self._as_stored(waiting.paid),
-            payer_claim_number=waiting.payer_claim_number,
-            adjudicated_on=waiting.noticed_on,
+            remittance_id=row["remittance_id"],
+            kind=ClaimKind(row["kind"]),
+            paid=self._read_money(row["paid"]),
+            payer_claim_number=row["payer_claim_number"],
+            adjudicated_on=_as_date(row["notice_date"]),
             services=waiting.services,
-            original_reference=waiting.original_reference,
+            original_reference=row["original_reference"],
             denial_id=denial_id,
             denied=self._as_stored(waiting.denied) if denial_id else Decimal(0),
         )

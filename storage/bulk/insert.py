@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from itertools import chain
 from operator import itemgetter
 from typing import Any, Final, TypeVar
@@ -88,11 +88,12 @@ class BulkInsert:
         self._one_row: str | None = None  # SQLAlchemy's INSERT of one row (SQLite)
         self._multi_row: dict[int, str] = {}
 
-    def row(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
         """The row `execute` takes, from `values` by column name: one for each column given
-        to the constructor (a name missing raises KeyError; others are not read)."""
-        if self._defaults:
-            values = {**self._defaults, **values}
+        to the constructor (a name missing raises KeyError; others are not read). The
+        defaults of the columns left out are added to `values`."""
+        for name, default in self._defaults.items():
+            values.setdefault(name, default)
         row: tuple[Any, ...] = self._named(values)
         return row
 
