@@ -6,7 +6,9 @@
     python -m bench --no-postgres   # SQLite only
 
 Prints a table, writes bench/results.json, and after a complete run bench/RESULTS.md (the
-README's performance section) with the machine it ran on. Generated files and databases go to
+README's performance section) with the machine it ran on. A run of full sizes on both databases
+`--only` some sections puts them in place of those of the last complete run, in both files, with
+the date and machine they were measured on. Generated files and databases go to
 a temporary folder (or --work DIR) and are removed afterwards; the PostgreSQL databases it
 creates (denials_bench_*) are dropped.
 """
@@ -76,6 +78,8 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "postgresql": postgres,
+        # what else the machine was doing: a ratio's two sides share it, an absolute time not
+        "load": f"{os.getloadavg()[0]:.1f}",
     }
 
 
@@ -175,15 +179,34 @@ def _size(count: int) -> str:
     return f"{count // 1_000_000}M" if count >= 1_000_000 else f"{count // 1000}k"
 
 
-def write_results(rows: list[Result], info: dict[str, Any], seconds: float, complete: bool) -> None:
+def write_results(
+    rows: list[Result], info: dict[str, Any], seconds: float, complete: bool, merge: bool
+) -> None:
+    """`merge`: `rows` are some sections measured again at full size; the other sections are
+    kept from the last complete run."""
+    path = HERE / "results.json"
+    last = json.loads(path.read_text()) if path.exists() else None
+    ran_at = datetime.now(UTC).isoformat(timespec="seconds")
+    if merge and last is not None and last.get("complete"):
+        sections = {row.section for row in rows}
+        kept = [Result(**row) for row in last["results"] if row["section"] not in sections]
+        remeasured = dict(last.get("remeasured", {}))
+        for section in sections:
+            remeasured[section] = {"ran_at": ran_at, "machine": info}
+        rows = sorted([*kept, *rows], key=lambda row: _SECTION_ORDER.get(row.section, 99))
+        ran_at, seconds, info = last["ran_at"], last["seconds"], last["machine"]
+        complete = True
+    else:
+        remeasured = {}
     payload = {
-        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ran_at": ran_at,
         "seconds": round(seconds, 1),
         "complete": complete,
         "machine": info,
+        "remeasured": remeasured,
         "results": [row.to_json() for row in rows],
     }
-    (HERE / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     if not complete:
         return
     failed = [row for row in rows if row.passed is False]
@@ -195,9 +218,34 @@ def write_results(rows: list[Result], info: dict[str, Any], seconds: float, comp
         f"{info['sqlite']}, PostgreSQL {info['postgresql']}. The whole run took "
         f"{seconds / 60:.1f} minutes; {len(failed)} bar(s) missed."
     )
+    for section, when in sorted(remeasured.items()):
+        machine = when["machine"]
+        summary += (
+            f" The {section} section was measured again on {when['ran_at']} "
+            f"(`--only`), on {machine['cpu']}, {machine['cores']} cores, load "
+            f"{machine.get('load', '?')}."
+        )
     (HERE / "RESULTS.md").write_text(
         (intro or DEFAULT_INTRO) + MARKER + "\n\n" + summary + "\n\n" + table(rows) + "\n"
     )
+
+
+# The table's order of sections, as `run` measures them.
+_SECTION_ORDER = {
+    name: index
+    for index, name in enumerate(
+        (
+            startup_bench.SECTION,
+            "import",
+            "memory",
+            "seed",
+            "queries",
+            "acknowledge",
+            "slack burst",
+            refresh_bench.SECTION,
+        )
+    )
+}
 
 
 MARKER = "<!-- bench results: everything below is written by `make bench` -->"
@@ -227,8 +275,8 @@ def main(argv: list[str]) -> int:
             rows = run(args, Path(work), log)
     seconds = time.perf_counter() - started
     print(table(rows))
-    complete = not args.quick and not args.only and not args.no_postgres
-    write_results(rows, info, seconds, complete)
+    full_size = not args.quick and not args.no_postgres
+    write_results(rows, info, seconds, full_size and not args.only, full_size and bool(args.only))
     missed = sum(1 for row in rows if row.passed is False)
     print(f"\n{len(rows)} figures in {seconds / 60:.1f} min; {missed} bar(s) missed.")
     return 1 if args.strict and missed else 0

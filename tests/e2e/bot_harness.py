@@ -64,6 +64,15 @@ class BotUnderTest:
     def cards(self) -> list[Any]:
         return self.slack.messages(CHANNEL)
 
+    def share_in_channel(self, name: str, data: bytes, *, user: str, text: str) -> tuple[str, str]:
+        """`user` uploads a file and shares it in the denials channel with a message, as a
+        person does (the bot still has to be told: `driver.file_shared`): the file's id and
+        the message's ts, whose thread the bot answers in."""
+        file_id = self.slack.add_file(name, data, user=user, channel=CHANNEL)
+        share = self.deps.client.chat_postMessage(channel=CHANNEL, text=text)
+        self.slack.share_file(file_id, CHANNEL, str(share["ts"]))
+        return file_id, str(share["ts"])
+
 
 @contextmanager
 def running_bot(

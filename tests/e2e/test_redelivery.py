@@ -61,9 +61,9 @@ def test_a_shared_file_whose_event_comes_again_while_it_is_imported_is_imported_
     bot: BotUnderTest,
 ) -> None:
     data = make_835([denied("U1", carc="197"), denied("U2", carc="197")])
-    file_id = bot.slack.add_file("remit_11-20.835", data, user=MARIA, channel=CHANNEL)
-    share = bot.deps.client.chat_postMessage(channel=CHANNEL, text="here is the remit")
-    bot.slack.share_file(file_id, CHANNEL, str(share["ts"]))
+    file_id, ts = bot.share_in_channel(
+        "remit_11-20.835", data, user=MARIA, text="here is the remit"
+    )
     release = bot.slack.hold("files.info")
     try:
         first = bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL)
@@ -73,9 +73,9 @@ def test_a_shared_file_whose_event_comes_again_while_it_is_imported_is_imported_
     finally:
         release.set()
 
-    bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, str(share["ts"])), what="the summary")
+    bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, ts), what="the summary")
     bot.deps.after_ack.close()
-    (summary,) = bot.slack.thread(CHANNEL, str(share["ts"]))
+    (summary,) = bot.slack.thread(CHANNEL, ts)
     assert "remit_11-20.835: imported 2 claims, 2 denials" in summary.text
     assert len(bot.slack.calls("files.info")) == 1
     with bot.deps.sessions() as session:

@@ -74,28 +74,24 @@ def test_a_file_shared_in_the_channel_is_imported_and_summarised_in_its_thread(
     bot: BotUnderTest,
 ) -> None:
     data = make_835([denied("U1", carc="197"), denied("U2", carc="197")])
-    file_id = bot.slack.add_file("remit_11-20.835", data, user=MARIA, channel=CHANNEL)
-    share = bot.deps.client.chat_postMessage(channel=CHANNEL, text="here is the remit")
-    bot.slack.share_file(file_id, CHANNEL, str(share["ts"]))
+    file_id, ts = bot.share_in_channel(
+        "remit_11-20.835", data, user=MARIA, text="here is the remit"
+    )
 
     bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL)
 
-    thread = bot.driver.wait_for(
-        lambda: bot.slack.thread(CHANNEL, str(share["ts"])), what="import summary"
-    )
+    thread = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, ts), what="import summary")
     assert "remit_11-20.835: imported 2 claims, 2 denials ($200.00)" in thread[0].text
     bot.driver.wait_for(lambda: len(bot.cards()) == 3, what="two cards after the upload")
 
 
 @pytest.mark.both_transports
 def test_a_refused_upload_says_why_in_the_thread(bot: BotUnderTest) -> None:
-    file_id = bot.slack.add_file("claims.835", b"ISA*00*bad", user=MARIA, channel=CHANNEL)
-    share = bot.deps.client.chat_postMessage(channel=CHANNEL, text="upload")
-    bot.slack.share_file(file_id, CHANNEL, str(share["ts"]))
+    file_id, ts = bot.share_in_channel("claims.835", b"ISA*00*bad", user=MARIA, text="upload")
 
     bot.driver.file_shared(file_id, user=MARIA, channel=CHANNEL)
 
-    thread = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, str(share["ts"])), what="reply")
+    thread = bot.driver.wait_for(lambda: bot.slack.thread(CHANNEL, ts), what="reply")
     assert thread[0].text.startswith("claims.835 was not imported:")
     assert "Nothing from this file was stored" in thread[0].text
 
