@@ -166,7 +166,7 @@ def read_report(
             not_claims.append(line)
             continue
         if amounts_only(values):
-            skipped_rows.totals.append((line, ""))  # sums without a label
+            skipped_rows.totals.append(line)  # sums without a label
             sums += 1
             continue
         if detection.payer_above and not values.get(Field.PAYER):
@@ -191,45 +191,7 @@ def read_report(
         rejected += groups.drop(bad_claims, why="its claim has a row that cannot be read")
         rejected.sort(key=lambda r: r.line_number)
     warnings += groups.warnings(header)
-    if detection.claim_from_account():
-        account = header.texts[header.columns[Field.CLAIM][0]].strip()
-        warnings.append(
-            ImportWarning(
-                f'no claim number column: the patient account ("{account}") stands for it, and '
-                "a patient's claims are told apart by their date of service"
-            )
-        )
-    if detection.payer_above:
-        warnings.append(
-            ImportWarning(
-                f'no payer column: the payer named above the header ("{detection.payer_above}") '
-                "is the payer of every row"
-            )
-        )
-    if carry.continued:
-        warnings.append(
-            ImportWarning(
-                f"{lines_text(carry.continued)}: service lines without a claim number, read as "
-                "lines of the claim above them"
-            )
-        )
-    if skipped_rows.totals:
-        warnings.append(_totals_warning(skipped_rows.totals))
-    not_claims = sorted(not_claims + skipped_rows.notes)
-    if not_claims:
-        warnings.append(
-            ImportWarning(
-                f"{lines_text(not_claims)}: "
-                f"{'not a claim row' if len(not_claims) == 1 else 'not claim rows'} (no claim "
-                "number and no amount: a title, note or total); skipped"
-            )
-        )
-    if skipped:
-        warnings.append(
-            ImportWarning(
-                f"{lines_text(skipped)}: not submitted yet and without a claim number; skipped"
-            )
-        )
+    warnings += _reading_warnings(detection, carry, skipped_rows, not_claims, skipped)
     if frame.empty and not rejected:
         warnings.append(ImportWarning("the report has a header but no data rows"))
     return CsvReport(
@@ -268,9 +230,10 @@ def _no_header(table: Table, mapping: ColumnMapping | None) -> InputError:
 
 @dataclass(slots=True)
 class SkippedRows:
-    """Rows left out before the fields are read: totals (line, label) and lone notes."""
+    """Rows left out as no claims: totals and subtotals (labelled, or sums alone) and notes.
+    Their labels are not repeated: `Total for <a patient>` would put a name in the message."""
 
-    totals: list[tuple[int, str]] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
 
 
@@ -292,9 +255,8 @@ def _field_frame(
         cleaned = [clean(c) for c in cells]
         if not any(cleaned) or [normalise(c) for c in cells] == header_key:
             continue
-        label = totals_row(cleaned, claim_columns)
-        if label is not None:
-            skipped.totals.append((line, label))
+        if totals_row(cleaned, claim_columns) is not None:
+            skipped.totals.append(line)
             continue
         if _lone_note(cleaned, name_columns):
             skipped.notes.append(line)
@@ -390,13 +352,41 @@ def _lone_note(cells: Sequence[str], headings: Sequence[int]) -> bool:
     return column not in headings and len(text.split()) >= 2
 
 
-def _totals_warning(totals: list[tuple[int, str]]) -> ImportWarning:
-    """`lines 5, 9: totals, not claims ("Total Denied", "Grand Total"); skipped`."""
-    totals.sort()
-    shown = [f'"{label}"' for label in dict.fromkeys(label for _, label in totals if label)]
-    if len(shown) > 4:
-        shown = [*shown[:4], "…"]
-    if any(not label for _, label in totals):
-        shown.append("sums without a label")
-    lines = lines_text([line for line, _ in totals])
-    return ImportWarning(f"{lines}: totals, not claims ({', '.join(shown)}); skipped")
+def _reading_warnings(
+    detection: Detection,
+    carry: ClaimCarry,
+    rows: SkippedRows,
+    not_claims: list[int],
+    unsent: list[int],
+) -> list[ImportWarning]:
+    """What the reading assumed or skipped, one warning each, naming lines, never values."""
+    header = detection.header
+    said: list[str] = []
+    if detection.claim_from_account():
+        account = header.texts[header.columns[Field.CLAIM][0]].strip()
+        said.append(
+            f'no claim number column: the patient account ("{account}") stands for it, and a '
+            "patient's claims are told apart by their date of service"
+        )
+    if detection.payer_above:
+        said.append(
+            f'no payer column: the payer named above the header ("{detection.payer_above}") is '
+            "the payer of every row"
+        )
+    if carry.continued:
+        said.append(
+            f"{lines_text(carry.continued)}: service lines without a claim number, read as lines "
+            "of the claim above them"
+        )
+    if rows.totals:
+        said.append(f"{lines_text(sorted(rows.totals))}: totals and subtotals, not claims; skipped")
+    notes = sorted(not_claims + rows.notes)
+    if notes:
+        kind = "not a claim row" if len(notes) == 1 else "not claim rows"
+        said.append(
+            f"{lines_text(notes)}: {kind} (no claim number and no amount: a title, note or "
+            "total); skipped"
+        )
+    if unsent:
+        said.append(f"{lines_text(unsent)}: not submitted yet and without a claim number; skipped")
+    return [ImportWarning(text) for text in said]

@@ -21,7 +21,7 @@ def test_totals_account_keys_and_a_payer_above_the_header_import_without_a_quest
 ) -> None:
     text = shared(bot, "denial_summary_with_totals.csv")
     assert text.startswith("denial_summary_with_totals.csv: imported 5 claims, 4 denials ($775.00)")
-    assert "lines 5, 6, 9, 10, 11, 12: totals, not claims" in text
+    assert "lines 5, 6, 9, 10, 11, 12: totals and subtotals, not claims; skipped" in text
 
     text = shared(bot, "account_keyed_denials.csv")
     assert text.startswith("account_keyed_denials.csv: imported 4 claims, 3 denials ($685.00)")

@@ -416,7 +416,7 @@ def test_title_lines_blank_columns_blank_rows_and_totals_are_skipped() -> None:
     assert report.data_rows == 1
     messages = [w.message for w in report.warnings]
     assert messages[-2].startswith("no check or adjudication date column")
-    assert messages[-1] == 'line 7: totals, not claims ("Totals"); skipped'
+    assert messages[-1] == "line 7: totals and subtotals, not claims; skipped"
 
 
 def test_a_repeated_header_row_is_skipped() -> None:

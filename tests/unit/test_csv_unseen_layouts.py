@@ -79,8 +79,7 @@ def test_totals_rows_are_skipped_and_named_not_refused() -> None:
     assert [c.claim_number for c in report.claims] == ["C1"]
     assert report.data_rows == 1
     assert report.warnings[-1].message == (
-        'lines 3, 4, 5, 6: totals, not claims ("Total Denied", "Aetna Subtotal", "Grand Total", '
-        "sums without a label); skipped"
+        "lines 3, 4, 5, 6: totals and subtotals, not claims; skipped"
     )
 
 
@@ -243,7 +242,7 @@ def test_lines_printed_under_their_claim_take_its_number_payer_and_check() -> No
     assert (claim.remittance.check_number, claim.remittance.payer.name) == ("EFT1", "Aetna")
     assert [w.message for w in report.warnings][-2:] == [
         "line 3: service lines without a claim number, read as lines of the claim above them",
-        "line 4: totals, not claims (sums without a label); skipped",
+        "line 4: totals and subtotals, not claims; skipped",
     ]
 
 
@@ -451,3 +450,8 @@ def test_a_line_with_two_payments_of_its_own_adds_them() -> None:
         "PC1,Aetna,1,99213,150.00,20.00,,,",
     ).claims
     assert (claim.billed, claim.paid) == (Decimal("150.00"), Decimal("100.00"))
+
+
+def test_a_subtotal_naming_a_patient_is_skipped_without_repeating_the_name() -> None:
+    report = read(HEADER, DENIED, ",Total for TESTPATIENT ALPHA,,,150.00,0.00,,,150.00,")
+    assert report.warnings[-1].message == "line 3: totals and subtotals, not claims; skipped"
