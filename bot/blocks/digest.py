@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
 
 from bot.blocks.message import Message, header, section, to_message
-from bot.blocks.text import clip, escape, plural, short_date
+from bot.blocks.text import clip, escape, joined, plural, short_date
 from bot.blocks.work_rows import digest_lines
 from bot.domain.digest import DigestSummary, PatternLine, Tally
 
@@ -109,17 +109,18 @@ def patterns_text(patterns: Sequence[PatternLine], days: int) -> str:
 
 def pattern_line(pattern: PatternLine, days: int) -> str:
     """`Repeat pattern: Aetna · Authorization · CO-197 · LEE DANA: 31 claims in 90 days (…)`."""
-    parts = [clip(pattern.payer_name, MAX_NAME), pattern.category.label, clip(pattern.code, 20)]
-    if pattern.provider:
-        parts.append(clip(pattern.provider, MAX_NAME))
+    name = joined(
+        clip(pattern.payer_name, MAX_NAME),
+        pattern.category.label,
+        clip(pattern.code, 20),
+        clip(pattern.provider or "", MAX_NAME),
+    )
     fix = NO_FIX
     if pattern.fixed_on is not None:
         day = short_date(pattern.fixed_on)
         verdict = escape(pattern.verdict) if pattern.verdict else None
         fix = FIX_VERDICT.format(day=day, verdict=verdict) if verdict else FIX_ON.format(day=day)
-    return PATTERN.format(
-        name=" · ".join(parts), count=plural(pattern.count, "claim"), days=days, fix=fix
-    )
+    return PATTERN.format(name=name, count=plural(pattern.count, "claim"), days=days, fix=fix)
 
 
 def aging(summary: DigestSummary) -> str:

@@ -18,7 +18,11 @@ Row = DueRow | WorkRow
 
 TOTALS = "Due in the next {days}{filter}: {count} · {amount}{overdue}"
 OVERDUE_SUFFIX = " ({count} overdue)"
-NOTHING_DUE = "Nothing{filter} is due in the next {days}."
+NOTHING_DUE = "Nothing{whose} is due in the next {days}."
+WHOSE = {"mine": " assigned to you", "unassigned": " unassigned"}
+WHOSE_PERSON = " assigned to {who}"
+TITLED = "{title}: {count} · {amount}{overdue}"
+NOTHING_TITLED = "{title}: nothing open with a deadline."
 ROW = "{claim} · {payer} · {amount} · {cause} · {assignee} · {days}"
 OPEN = "Open"
 MORE = "and {count} more: {hint} narrows it down"
@@ -40,18 +44,21 @@ def due_list(view: DueView) -> Message:
     days = plural(view.window_days, "day")
     filt = f" · {view.filter_description}" if view.filter_description else ""
     if not view.rows and not view.work:
-        empty = NOTHING_DUE.format(
-            filter=f" ({view.filter_description})" if view.filter_description else "", days=days
-        )
+        if view.title:
+            empty = NOTHING_TITLED.format(title=view.title)
+        else:
+            empty = NOTHING_DUE.format(whose=whose(view.filter_description), days=days)
         return to_message(empty, [section(empty)])
     overdue = OVERDUE_SUFFIX.format(count=view.overdue_count) if view.overdue_count else ""
-    totals = TOTALS.format(
-        days=days,
-        filter=filt,
-        count=plural(view.count, "denial"),
-        amount=money(view.total_amount),
-        overdue=overdue,
-    )
+    words = {
+        "count": plural(view.count, "denial"),
+        "amount": money(view.total_amount),
+        "overdue": overdue,
+    }
+    if view.title:  # a list that is not a window of days (a grouped card's claims)
+        totals = TITLED.format(title=view.title, **words)
+    else:
+        totals = TOTALS.format(days=days, filter=filt, **words)
     if view.work:
         totals += " · " + work_count_words(list(view.work))
     blocks: list[Block] = [section(f"*{totals}*")]
@@ -76,6 +83,13 @@ def due_list(view: DueView) -> Message:
         more = MORE.format(count=hidden, hint=hint)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     return to_message(totals, blocks)
+
+
+def whose(description: str | None) -> str:
+    """` assigned to you`, ` unassigned`, ` assigned to <@U1>`, or nothing."""
+    if not description:
+        return ""
+    return WHOSE.get(description) or WHOSE_PERSON.format(who=description)
 
 
 def bucketed(rows: Iterable[Row]) -> list[tuple[str, list[Row]]]:

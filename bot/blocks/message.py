@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
+from bot.blocks.plain_text import notification_text
 from bot.blocks.text import truncate
 from bot.domain.findings import RootCause
 
@@ -47,10 +48,13 @@ class Message:
 
 
 def to_message(text: str, blocks: Sequence[Block]) -> Message:
-    """Validate the blocks against Slack's limits (`to_dict` does) and freeze them as dicts."""
+    """Validate the blocks against Slack's limits (`to_dict` does) and freeze them as dicts.
+
+    `text` is what notifications show: its mrkdwn marks and emoji codes are taken out here,
+    once for every message, since a phone shows them raw."""
     if len(blocks) > MAX_MESSAGE_BLOCKS:
         raise ValueError(f"{len(blocks)} blocks; a message holds {MAX_MESSAGE_BLOCKS}")
-    return Message(text=text, blocks=[block.to_dict() for block in blocks])
+    return Message(text=notification_text(text), blocks=[block.to_dict() for block in blocks])
 
 
 def header(text: str) -> HeaderBlock:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
 
 from bot.blocks.message import MAX_MESSAGE_BLOCKS, Message, header, section, to_message
-from bot.blocks.text import clip, escape, mention, money, plural, short_date
+from bot.blocks.text import clip, escape, joined, mention, money, plural, short_date
 from bot.domain.findings import RootCause
 from bot.domain.likely_causes import prevention
 
@@ -94,8 +94,12 @@ def pattern_review(view: PatternReviewView) -> Message:
 
 
 def row_text(row: PatternRow, prior_month: str) -> str:
-    parts = [clip(row.payer_name, MAX_NAME), row.category.label, clip(row.carc, 20)]
-    parts += [clip(p, MAX_NAME) for p in (row.provider, row.cpt) if p]
+    name = joined(
+        clip(row.payer_name, MAX_NAME),
+        row.category.label,
+        clip(row.carc, 20),
+        *(clip(p, MAX_NAME) for p in (row.provider, row.cpt) if p),
+    )
     numbers = ROW_NUMBERS.format(
         count=plural(row.count, "denial"),
         amount=money(row.amount),
@@ -104,7 +108,7 @@ def row_text(row: PatternRow, prior_month: str) -> str:
         prior_amount=money(row.prior_amount),
         trend=trend(row.count, row.prior_count),
     )
-    lines = [ROW_TITLE.format(name=" · ".join(parts)), numbers]
+    lines = [ROW_TITLE.format(name=name), numbers]
     lines.append(PREVENT.format(text=prevention(row.category)))
     if row.fix is None:
         lines.append(NO_FIX)

@@ -64,6 +64,15 @@ def mrkdwn_to_plain(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def notification_text(text: str) -> str:
+    """A message's `text` as a phone notification shows it: no `*bold*`, `_italic_`, code
+    marks or `:emoji:` codes (known ones become the emoji), mentions and links kept."""
+    for style in _STYLES:
+        text = style.sub(r"\1", text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(1), ""), text).replace("`", "")
+    return re.sub(r"  +", " ", text).strip()
+
+
 def _link_text(match: re.Match[str]) -> str:
     target, label = match.group(1), match.group(2)
     if label:

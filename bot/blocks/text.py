@@ -58,6 +58,15 @@ def money(amount: Decimal) -> str:
     return f"{sign}${abs(cents):,.2f}"
 
 
+NO_VALUE = frozenset({"", "-", "–"})
+
+
+def joined(*parts: str | None) -> str:
+    """`Cigna · Other · Test Clinician`: the parts that say something, joined; a missing code
+    or provider (stored as "" or "-") is left out rather than shown as a raw "-"."""
+    return " · ".join(p for p in parts if p is not None and p.strip() not in NO_VALUE)
+
+
 def long_date(day: date) -> str:
     """`Jan 14, 2027`."""
     return f"{day:%b} {day.day}, {day.year}"
@@ -69,8 +78,8 @@ def short_date(day: date) -> str:
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """`plural(1, "day") == "1 day"`, `plural(3, "denial") == "3 denials"`."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+    """`plural(1, "day") == "1 day"`, `plural(6147, "day") == "6,147 days"`."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def mention(user_id: str | None) -> str:

@@ -112,6 +112,7 @@ class DueView:
     window_days: int
     rows: tuple[DueRow, ...]
     filter_description: str | None = None  # "unassigned", "mine", "<@U123>"
+    title: str | None = None  # said instead of "Due in the next N days" (a group's claims)
     # When `rows` holds only the first of many (a large practice), the totals of them all:
     total: int | None = None
     total_dollars: Decimal | None = None

@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.blocks.text import mention
 from bot.domain.actor import Actor
 from bot.errors import SlackUnavailableError
-from bot.services.triage import MANAGERS_ONLY
+from bot.services.triage import managers_only
 
 MEMBERS_ONLY = (
     "{what} is for members of the denials channel. Ask your practice manager to add you, "
     "then try again. Nothing was changed."
 )
-YOUR_MANAGER = "your practice manager"
 CANNOT_CHECK = "{why} Nothing was changed; try again in a minute."
 
 
@@ -51,8 +49,7 @@ class Access:
         if need is Need.ANYONE or actor.is_manager:
             return None
         if need is Need.MANAGER:
-            managers = " or ".join(mention(m) for m in self.managers) or YOUR_MANAGER
-            return MANAGERS_ONLY.format(what=what, managers=managers)
+            return managers_only(what, self.managers)
         try:
             member = self.members.may_triage(actor.user)
         except SlackUnavailableError as error:

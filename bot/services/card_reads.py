@@ -7,7 +7,7 @@ claims; None means the denial or card is no longer there (the listener says so).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,7 @@ from bot.presenters.card_views import denial_view, group_view
 from bot.services.due import due_row
 from storage.models import Denial, SlackPost
 
-GROUP = "this group"
-GROUP_WINDOW = timedelta(days=3650)  # every claim of the group, whatever its deadline
+GROUP_TITLE = "Each claim of this group"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +83,5 @@ class CardReads:
             post = session.get(SlackPost, post_id)
             denials = post.denials if post is not None else []
             rows = tuple(due_row(d, today) for d in denials if d.deadline)
-        return DueView(
-            today=today, window_days=GROUP_WINDOW.days, rows=rows, filter_description=GROUP
-        )
+        # every claim of the group, whatever its deadline: no window of days to name
+        return DueView(today=today, window_days=0, rows=rows, title=GROUP_TITLE)

@@ -9,6 +9,7 @@ upper(claim_number), so no step reads every denial.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ from storage.models import Denial
 DENIAL_ID = re.compile(r"^[Dd]-?(\d{1,12})$")
 MAX_MATCHES = 10
 MIN_PREFIX = 4  # shorter prefixes match too much to be a useful suggestion
+# Without a shared start (a typo near the front: 5011Z88001 for 5101Z88001), the claim numbers
+# most like what was typed, among the most recent denials: a bounded read, not every claim.
+FUZZY_POOL = 5000
+FUZZY_CUTOFF = 0.75
 _claim_key = func.upper(Denial.claim_number)  # what ix_denials_claim_key indexes
 # SQLite's upper() changes ASCII letters only; a prefix range must fold the same way.
 ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
@@ -75,11 +80,25 @@ def _closest(session: Session, asked: str) -> Lookup:
     shortest = max(MIN_PREFIX, len(asked) // 2)
     best = _longest_start(session, asked, shortest)
     if best is None:
-        return Lookup(asked)
+        return Lookup(asked, similar=_alike(session, asked))
     starts = _starts(session, asked[:best])
     # Superseded denials only when nothing else starts so, as in _current.
     live = _first(session, and_(starts, status_in(COUNTED)))
     return Lookup(asked, similar=_current(live or _first(session, starts)), hint=asked[:best])
+
+
+def _alike(session: Session, asked: str) -> tuple[ClaimMatch, ...]:
+    """Recent claim numbers that read most like `asked` (difflib's ratio), closest first."""
+    pool = session.scalars(
+        select(Denial.claim_number).where(status_in(COUNTED)).order_by(Denial.id.desc())
+    )
+    by_key = {claim.upper(): claim for claim in pool.fetchmany(FUZZY_POOL)}
+    close = difflib.get_close_matches(asked.upper(), by_key, n=MAX_MATCHES, cutoff=FUZZY_CUTOFF)
+    if not close:
+        return ()
+    found = session.scalars(_query(Denial.claim_number.in_([by_key[c] for c in close])))
+    rank = {by_key[c]: i for i, c in enumerate(close)}
+    return _current(sorted(found, key=lambda d: (rank[d.claim_number], d.id)))
 
 
 def _longest_start(session: Session, asked: str, shortest: int) -> int | None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 from bot.blocks import thread_notes
 from bot.blocks.escalation_dm import EscalationRow, escalation_dm
 from bot.blocks.message import Message
+from bot.blocks.text import plural
 from bot.domain.escalation import (
     DEFAULT_LEVELS,
     RECORDS_LEVELS,
@@ -48,11 +49,15 @@ log = logging.getLogger(__name__)
 
 KIND = "warning"
 DM_KIND = "escalation_dm"
+# A manager is @-mentioned in card threads at most once a day (`mention / {user}:{day}`): six
+# unassigned denials reaching 7 days on one day were six pings. The later notes still say it.
+MENTION_KIND = "manager_mention"
+NEEDS_OWNER = " Nobody owns it yet: assign it from the card."
 NOTES_SENT = "{count} deadline notes posted in card threads"
 WAITING = "{count} warnings wait for their card to be posted"
-DM_SENT = "sent {who} the list of {count} deadlines due tomorrow or overdue"
-NOBODY = "{count} deadlines are due tomorrow or overdue but DENIALS_MANAGERS and DENIALS_CHANNEL "
-NOBODY += "are both empty: nobody was told"
+DM_SENT = "sent {who} the list of {count} due tomorrow or overdue"
+NOBODY = "{count} due tomorrow or overdue, but DENIALS_MANAGERS and DENIALS_CHANNEL are both "
+NOBODY += "empty: nobody was told"
 NOT_SENT = "a deadline warning was not sent ({why}); it will be tried again"
 DM_WORDS = Words(sent=DM_SENT, not_sent=NOT_SENT)  # a DM sent before says nothing
 
@@ -89,18 +94,19 @@ class DeadlineWarnings:
         notes = waiting = 0
         stopped = False
         sender = Sender(self.client, self.ledger, self.pace)
+        mentioned = self._mentioned(today)
         for candidate in (c for c in pending if c.audience.in_thread):
             if candidate.channel is None or candidate.thread_ts is None:
                 waiting += 1  # the posting job puts the card up first; next tick
                 continue
+            note, managers = self._note(candidate, today, mentioned)
             sent = sender.one(
-                KIND,
-                candidate.key,
-                candidate.channel,
-                self._note(candidate, today),
-                thread_ts=candidate.thread_ts,
+                KIND, candidate.key, candidate.channel, note, thread_ts=candidate.thread_ts
             )
             notes += sent.outcome is Outcome.SENT
+            if sent.outcome is Outcome.SENT and managers:
+                mentioned |= set(managers)
+                self.ledger.record_sent(MENTION_KIND, [_mention_key(m, today) for m in managers])
             if sent.outcome in (Outcome.REFUSED, Outcome.STOPPED):
                 report.errors.append(NOT_SENT.format(why=sent.why))
             if sent.outcome is Outcome.STOPPED:
@@ -178,21 +184,28 @@ class DeadlineWarnings:
         )
         return _work_candidates(session, query, today, self.levels, DeadlineKind.RESUBMISSION)
 
-    def _note(self, candidate: Candidate, today: date) -> Message:
+    def _mentioned(self, today: date) -> set[str]:
+        """The managers already @-mentioned in a card thread today."""
+        keys = {_mention_key(m, today): m for m in self.managers}
+        return {keys[k] for k in self.ledger.sent_keys(MENTION_KIND, keys)}
+
+    def _note(
+        self, candidate: Candidate, today: date, mentioned: Set[str]
+    ) -> tuple[Message, tuple[str, ...]]:
+        """The thread note, and the managers it @-mentions (none already mentioned today)."""
         row = candidate.row
         # a grouped card's thread is shared by the burst: there the note names its claim
         if candidate.audience is Audience.THREAD_NOTE and not candidate.grouped:
             text = thread_notes.deadline_reminder(row.deadline, row.kind, today=today)
-        else:
-            text = thread_notes.deadline_escalation(
-                people(candidate.audience, row.assignee, self.managers),
-                row.claim_number,
-                row.payer_name,
-                row.amount,
-                row.kind,
-                row.days_left,
-            )
-        return Message(text=text)
+            return Message(text=text), ()
+        who = people(candidate.audience, row.assignee, self.managers)
+        who = tuple(p for p in who if p == row.assignee or p not in mentioned)
+        text = thread_notes.deadline_escalation(
+            who, row.claim_number, row.payer_name, row.amount, row.kind, row.days_left
+        )
+        if row.assignee is None and not who:
+            text += NEEDS_OWNER
+        return Message(text=text), tuple(p for p in who if p != row.assignee)
 
     def _direct(
         self, items: Sequence[Candidate], today: date, sender: Sender, report: JobReport
@@ -201,7 +214,7 @@ class DeadlineWarnings:
         count as warned once every recipient has had it."""
         recipients = Recipients.managers_or_channel(self.managers, self.channel)
         if not recipients:
-            report.errors.append(NOBODY.format(count=len(items)))
+            report.errors.append(NOBODY.format(count=plural(len(items), "deadline")))
             return
         keys = [c.key for c in items]
         results = sender.each(
@@ -212,7 +225,7 @@ class DeadlineWarnings:
             # what this message listed, even when it retries a claim made with another list
             detail={"keys": keys},
         )
-        DM_WORDS.record(report, results, count=len(items))
+        DM_WORDS.record(report, results, count=plural(len(items), "deadline"))
         dm_keys = [f"{who}:{today.isoformat()}" for who in recipients]
         rows = self.ledger.rows(DM_KIND, dm_keys)
         if len(rows) < len(dm_keys) or any(s not in ("sent", "failed") for s, _ in rows.values()):
@@ -223,6 +236,10 @@ class DeadlineWarnings:
         if lists:
             told = set.intersection(*lists)
             self.ledger.record_sent(KIND, [key for key in keys if key in told])
+
+
+def _mention_key(manager: str, today: date) -> str:
+    return f"{manager}:{today.isoformat()}"
 
 
 def _work_query(

@@ -7,7 +7,7 @@ people working on one card lose neither change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,7 +45,20 @@ PENDING = (
     "Claim {claim} already has an appeal waiting for a decision ({level}, sent {sent}). "
     "Record how it ended first: `/denials outcome {claim} won|lost|partial`."
 )
-MANAGERS_ONLY = "Only managers can {what}. Ask {managers}, or set DENIALS_MANAGERS."
+# Said to a clerk: who to ask, never a setting they cannot change (issue 14).
+MANAGERS_ONLY = "Only managers can {what}. Ask {managers}."
+NO_MANAGERS = (
+    "Only managers can {what}, and none are named yet: ask whoever runs the denials bot to "
+    "add your practice manager."
+)
+
+
+def managers_only(what: str, managers: Sequence[str]) -> str:
+    """Why someone who is not a manager may not `what`, and whom to ask."""
+    if not managers:
+        return NO_MANAGERS.format(what=what)
+    return MANAGERS_ONLY.format(what=what, managers=" or ".join(mention(m) for m in managers))
+
 
 # Which earlier changes a stale click must not silently overwrite.
 STATUS_ACTIONS = frozenset(
@@ -189,8 +202,7 @@ class Triage:
 
     def require_manager(self, actor: Actor, what: str) -> None:
         if not actor.is_manager:
-            managers = " or ".join(mention(m) for m in self._managers) or "your practice manager"
-            raise NotAllowedError(MANAGERS_ONLY.format(what=what, managers=managers))
+            raise NotAllowedError(managers_only(what, self._managers))
 
     def _apply(
         self,

@@ -280,9 +280,7 @@ def test_assigning_to_a_plain_name_is_refused_with_usage(bot: BotUnderTest) -> N
 
 def test_trends_are_for_managers(bot: BotUnderTest) -> None:
     reply = say(bot, "trends 90d by payer")
-    assert reply.text == (
-        "Only managers can see denial trends. Ask <@UMANAGER>, or set DENIALS_MANAGERS."
-    )
+    assert reply.text == ("Only managers can see denial trends. Ask <@UMANAGER>.")
     assert reply.response_type == "ephemeral"
     assert bot.slack.files() == []
 

@@ -381,6 +381,15 @@ def test_an_unknown_claim_suggests_the_closest(remit: Remit, say: Say) -> None:
     assert not reply.ok
 
 
+def test_a_typo_near_the_front_still_suggests_the_claim(remit: Remit, say: Say) -> None:
+    """Issue 14: an unknown claim suggested nothing when it shared no start with any."""
+    remit(denied("5101Z88001"), denied("7777"))
+    shown = text(say("find 5011Z88001"))
+    assert shown.startswith("I couldn't find claim 5011Z88001.\nClosest matches:")
+    assert "5101Z88001" in shown
+    assert "7777" not in shown
+
+
 def test_a_claim_nothing_resembles_is_simply_not_found(remit: Remit, say: Say) -> None:
     remit(denied("5101Z88001"))
     assert text(say("find ZZZ-404")) == "I couldn't find claim ZZZ-404.\n"

@@ -277,3 +277,28 @@ def test_a_message_lost_with_the_process_before_slack_took_it_is_sent_after_all(
     bot.wall.advance(minutes=6)
     bot.run("deadlines", at(2026, 12, 1, 11))
     assert bot.dm_texts() == ["1 denial is due tomorrow or overdue ($100.00)"]
+
+
+def test_a_manager_is_mentioned_in_one_unassigned_thread_a_day(bot: JobBot) -> None:
+    """Issue 14: six unassigned denials reaching 7 days on one day were six pings."""
+    for claim in ("M1", "M2", "M3"):
+        one_card(bot, claim)
+    bot.run("deadlines", at(2026, 12, 7))
+    notes = bot.thread_texts()
+    assert len(notes) == 3
+    assert sum(f"<@{MANAGER}>" in note for note in notes) == 1
+    quiet = [note for note in notes if "<@" not in note]
+    assert len(quiet) == 2
+    assert all(note.endswith("Nobody owns it yet: assign it from the card.") for note in quiet)
+    assert quiet[0].startswith("The appeal for M")
+
+    bot.run("deadlines", at(2026, 12, 7, 15))  # a later tick the same day pings nobody
+    assert len(bot.thread_texts()) == 3
+
+
+def test_the_job_report_counts_one_deadline_in_the_singular(bot: JobBot) -> None:
+    one_card(bot)
+    report = bot.run("deadlines", at(2026, 12, 13))
+    assert f"sent <@{MANAGER}> the list of 1 deadline due tomorrow or overdue" in " ".join(
+        report.sent
+    )

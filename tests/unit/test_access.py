@@ -67,7 +67,7 @@ def test_a_member_may_work_denials_but_not_write_them_off() -> None:
     assert ACCESS.refusal(MARIA, *click) is None
     assert ACCESS.refusal(MARIA, *write_off) == ACCESS.refusal(MARIA, *form)
     assert ACCESS.refusal(MARIA, *form) == (
-        "Only managers can write off a denial. Ask <@UMANAGER>, or set DENIALS_MANAGERS."
+        "Only managers can write off a denial. Ask <@UMANAGER>."
     )
 
 
@@ -75,7 +75,7 @@ def test_trends_are_for_managers_and_say_whom_to_ask() -> None:
     row = subcommand_of("trends 90d share")
     assert row is not None
     assert ACCESS.refusal(MARIA, *row.need) == (
-        "Only managers can see denial trends. Ask <@UMANAGER>, or set DENIALS_MANAGERS."
+        "Only managers can see denial trends. Ask <@UMANAGER>."
     )
     assert subcommand_of("share due") == subcommand_of("due")
 
@@ -94,3 +94,13 @@ def test_when_slack_cannot_say_who_is_a_member_nothing_is_let_through() -> None:
     refusal = access.refusal(MARIA, Need.MEMBER, "Setting a root cause")
     assert refusal is not None
     assert refusal.endswith("Nothing was changed; try again in a minute.")
+
+
+def test_a_clerk_is_never_told_to_change_a_setting() -> None:
+    row = subcommand_of("trends")
+    assert row is not None
+    nobody = Access(ACCESS.members, managers=())
+    refusal = nobody.refusal(MARIA, *row.need)
+    assert refusal is not None
+    assert "DENIALS_MANAGERS" not in refusal
+    assert refusal.startswith("Only managers can see denial trends, and none are named yet")

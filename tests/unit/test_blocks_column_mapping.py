@@ -69,7 +69,7 @@ def test_the_reply_has_the_button_with_the_file_reference() -> None:
     message = columns_needed_message(
         "worklist <oct>.csv", ["the payer (e.g. Payer Name)"], question(), REF
     )
-    assert "*worklist &lt;oct&gt;.csv* was not imported" in message.text
+    assert "worklist &lt;oct&gt;.csv was not imported" in message.text
     assert action_ids(message.blocks) == {ids.MAP_COLUMNS_BUTTON}
     button = message.blocks[-1]["elements"][0]
     assert FileRef.decode(button["value"]) == REF
@@ -120,5 +120,5 @@ def test_the_other_views_are_valid() -> None:
     for view in (loading_modal(), notice_modal("x" * 5000)):
         assert_valid_view(view)
     done = columns_mapped_message("a.csv", "UMARIA")
-    assert "<@UMARIA> mapped the columns of *a.csv*" in done.text
+    assert "✅ <@UMARIA> mapped the columns of a.csv;" in done.text
     assert action_ids(done.blocks) == set()

@@ -49,7 +49,17 @@ def test_nothing_due_says_so() -> None:
     message = due_list(make_due(()))
     assert message.text == "Nothing is due in the next 14 days."
     filtered = due_list(make_due((), filter_description="unassigned", window_days=1))
-    assert filtered.text == "Nothing (unassigned) is due in the next 1 day."
+    assert filtered.text == "Nothing unassigned is due in the next 1 day."
+    mine = due_list(make_due((), filter_description="mine"))
+    assert mine.text == "Nothing assigned to you is due in the next 14 days."
+    theirs = due_list(make_due((), filter_description="<@U2>"))
+    assert theirs.text == "Nothing assigned to <@U2> is due in the next 14 days."
+
+
+def test_a_grouped_cards_claims_are_titled_without_a_window_of_days() -> None:
+    message = due_list(make_due((make_row(),), title="Each claim of this group", window_days=0))
+    assert message.text == "Each claim of this group: 1 denial · $180.00"
+    assert "days" not in message.blocks[0]["text"]["text"]
 
 
 def test_a_filter_is_named_in_the_totals() -> None:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.blocks.digest import digest_message, dollars
+from bot.blocks.digest import digest_message, dollars, pattern_line
 from bot.blocks.pattern_review import (
     PatternReviewView,
     PatternRow,
     RecordedFix,
     pattern_review,
 )
-from bot.domain.digest import DenialFact, DigestSummary, Week, period_before, summarize
+from bot.domain.digest import (
+    DenialFact,
+    DigestSummary,
+    PatternLine,
+    Week,
+    period_before,
+    summarize,
+)
 from bot.domain.findings import RootCause
 from tests.unit.test_digest import MONDAY, fact
 from tests.unit.view_builders import action_ids, all_text, assert_valid_blocks
@@ -134,3 +141,21 @@ def test_a_month_without_repeats_says_so_and_many_patterns_are_capped() -> None:
     message = pattern_review(review([pattern_row(i) for i in range(200)]))
     assert_valid_blocks(message.blocks)
     assert "and 154 more patterns" in all_text(message.blocks)
+
+
+def test_a_pattern_without_a_code_shows_no_raw_dash() -> None:
+    row = pattern_row(payer_name="Cigna", category=RootCause.OTHER, carc="-", provider="Test")
+    text = all_text(pattern_review(review([row])).blocks)
+    assert "*Cigna · Other · Test · 99213*" in text
+    assert " - " not in text
+    assert "· -" not in text
+    line = PatternLine(
+        payer_name="Cigna",
+        category=RootCause.OTHER,
+        code="-",
+        provider="Test Clinician",
+        count=3,
+        amount=Decimal("300"),
+        fixed_on=None,
+    )
+    assert pattern_line(line, 90).startswith("*Repeat pattern:* Cigna · Other · Test Clinician:")
