@@ -26,8 +26,8 @@ from storage.models import Denial
 DENIAL_ID = re.compile(r"^[Dd]-?(\d{1,12})$")
 MAX_MATCHES = 10
 MIN_PREFIX = 4  # shorter prefixes match too much to be a useful suggestion
-# Without a shared start (a typo near the front: 5011Z88001 for 5101Z88001), the claim numbers
-# most like what was typed, among the most recent denials: a bounded read, not every claim.
+# Without a longer shared start (a typo near the front: 5011Z88001 for 5101Z88001), the claim
+# numbers most like what was typed among those with its first character: a bounded read.
 FUZZY_POOL = 5000
 FUZZY_CUTOFF = 0.75
 _claim_key = func.upper(Denial.claim_number)  # what ix_denials_claim_key indexes
@@ -88,11 +88,17 @@ def _closest(session: Session, asked: str) -> Lookup:
 
 
 def _alike(session: Session, asked: str) -> tuple[ClaimMatch, ...]:
-    """Recent claim numbers that read most like `asked` (difflib's ratio), closest first."""
+    """Claim numbers that read most like `asked` (difflib's ratio), closest first, among those
+    with its first character: an index range, never every claim."""
+    if not asked:
+        return ()
     pool = session.scalars(
-        select(Denial.claim_number).where(status_in(COUNTED)).order_by(Denial.id.desc())
+        select(Denial.claim_number)
+        .where(_starts(session, asked[:1]), status_in(COUNTED))
+        .order_by(_claim_key, Denial.claim_number)
+        .limit(FUZZY_POOL)
     )
-    by_key = {claim.upper(): claim for claim in pool.fetchmany(FUZZY_POOL)}
+    by_key = {claim.upper(): claim for claim in pool}
     close = difflib.get_close_matches(asked.upper(), by_key, n=MAX_MATCHES, cutoff=FUZZY_CUTOFF)
     if not close:
         return ()

@@ -86,7 +86,9 @@ def test_a_billing_week_through_denials_jobs_run(
     notes = [m.text for card in slack.messages(CHANNEL) for m in slack.thread(CHANNEL, card.ts)]
     assert notes == [
         f"<@{MANAGER}> the appeal for PCN1 (Aetna, $100.00) is due in 7 days.",
-        f"<@{MANAGER}> the appeal for PCN2 (Aetna, $100.00) is due in 7 days.",
+        # the manager is @-mentioned in one thread a day (issue 14)
+        "The appeal for PCN2 (Aetna, $100.00) is due in 7 days. Nobody owns it yet: assign it"
+        " from the card.",
     ]
     assert main(["jobs", "run", "deadlines", "--today", "2026-12-06"]) == 0
     assert [m.text for m in slack.dms(MANAGER)] == [
@@ -103,7 +105,7 @@ def test_a_billing_week_through_denials_jobs_run(
     assert slack.messages(CHANNEL)[-1].text.startswith("Denials week of Nov 23 – Nov 29")
 
     assert main(["jobs", "run", "patterns", "--today", "2026-11-02"]) == 0
-    assert slack.dms(MANAGER)[-1].text.startswith(":repeat: Repeat denial patterns · October 2026")
+    assert slack.dms(MANAGER)[-1].text.startswith("🔁 Repeat denial patterns · October 2026")
     assert main(["jobs", "run", "post"]) == 0
     assert slack.warnings() == []
 
@@ -189,7 +191,7 @@ def test_the_running_scheduler_catches_up_after_a_restart_and_sends_nothing_twic
     assert slack.thread(CHANNEL, card.ts)[0].text == (
         ":hourglass: 14 days to the appeal deadline (Dec 14)"
     )
-    assert slack.dms(MANAGER)[0].text.startswith(":repeat: Repeat denial patterns · October 2026")
+    assert slack.dms(MANAGER)[0].text.startswith("🔁 Repeat denial patterns · October 2026")
     calls = len(slack.calls("chat.postMessage"))
 
     scheduler = start()  # a restart: every tick runs again at once

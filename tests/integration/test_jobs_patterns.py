@@ -102,7 +102,7 @@ def test_without_managers_the_review_is_posted_in_the_channel(
     bot.run("patterns", at(2026, 11, 2, 9))
     posted = [m.text for m in bot.slack.messages(CHANNEL)]
     assert len(posted) == 1
-    assert posted[0].startswith(":repeat: Repeat denial patterns · October 2026")
+    assert posted[0].startswith("🔁 Repeat denial patterns · October 2026")
 
 
 def test_the_review_of_january_looks_back_at_december(bot: JobBot) -> None:
@@ -113,5 +113,5 @@ def test_the_review_of_january_looks_back_at_december(bot: JobBot) -> None:
         payment_date="20261215",
     )
     bot.run("patterns", at(2027, 1, 1, 8))  # Friday January 1 is the first business day
-    assert bot.dm_texts()[0].startswith(":repeat: Repeat denial patterns · December 2026")
+    assert bot.dm_texts()[0].startswith("🔁 Repeat denial patterns · December 2026")
     assert "(November 2026: 0 · $0.00)" in bot.dm_texts()[0]

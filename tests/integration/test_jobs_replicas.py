@@ -123,7 +123,7 @@ def test_two_replicas_racing_send_each_message_exactly_once(
     for manager in MANAGERS:
         dms = [m.text for m in slack.dms(manager)]
         assert dms[0] == "9 denials are due tomorrow or overdue ($900.00)"
-        assert len([t for t in dms if t.startswith(":repeat:")]) == 1  # the pattern review
+        assert len([t for t in dms if t.startswith("🔁")]) == 1  # the pattern review
         assert len(dms) == 2
     digests = [m.text for m in slack.messages(CHANNEL) if m.text.startswith("Denials week")]
     assert len(digests) == 1
