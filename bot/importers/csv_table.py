@@ -85,7 +85,8 @@ def decode(raw: bytes | str, warnings: list[ImportWarning]) -> str:
     if isinstance(raw, str):
         text = raw.removeprefix("\ufeff")
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16")
+        # an odd byte or a broken pair is replaced, not a crash: the rows say what is wrong
+        text = raw.decode("utf-16", errors="replace")
     else:
         try:
             text = raw.decode("utf-8-sig")
