@@ -43,7 +43,7 @@ def test_alert_record_a_fix_from_it_list_patterns_and_get_the_chart(bot: BotUnde
     for offset, count in enumerate(TRICKLE):
         weekly(bot, 12 + offset, count)
 
-    alerts = [m for m in bot.cards() if m.text.startswith(":warning: Early warning")]
+    alerts = [m for m in bot.cards() if m.text.startswith("⚠️ Early warning")]
     assert len(alerts) == 1
     alert = alerts[0]
     assert "Aetna · CO-197 authorization · LEE, DANA · 99213" in alert.text

@@ -33,7 +33,7 @@ def test_rate_words_have_one_decimal() -> None:
 def test_an_early_warning_names_what_repeats_claims_dollars_cause_and_offers_a_fix() -> None:
     message = alert_message(make_alert())
     text = all_text(message.blocks)
-    assert message.text.startswith(":warning: Early warning · Aetna · CO-197 authorization")
+    assert message.text.startswith("⚠️ Early warning · Aetna · CO-197 authorization")
     assert "LEE, DANA · 99213" in text
     assert "*New for Aetna:* CO-197 had not come from Aetna in the 90 days before Aug 18" in text
     assert "4 denials · $1,680.00" in text
@@ -56,7 +56,7 @@ def test_a_rate_warning_says_how_far_above_usual() -> None:
 def test_still_recurring_tags_the_fix_owner_in_the_notification_too() -> None:
     message = alert_message(make_alert(Trigger.RECURRING))
     text = all_text(message.blocks)
-    assert message.text.startswith("<@UDANA> :rotating_light: Still recurring · Aetna")
+    assert message.text.startswith("<@UDANA> 🚨 Still recurring · Aetna")
     assert "<@UDANA> the fix recorded for this pattern has not stopped it: 4 denials" in text
     assert "in the 1 week since Sep 28, 16.7 per 100 claims; 16.7 per 100" in text
     assert "*Fix on record* (Sep 28 · owner <@UDANA>): Auth requests now name" in text
