@@ -410,7 +410,7 @@ def test_a_report_with_no_readable_row_offers_nothing_to_import() -> None:
     assert refused.value.others == 0
     message = bad_rows_message("eu.csv", refused.value.describe(), 1, 0, FileRef("F1", "C1", "1"))
     assert message.text == (
-        ':no_entry: *eu.csv* was not imported: line 2: billed amount "150,00" is not a number. '
+        '⛔ eu.csv was not imported: line 2: billed amount "150,00" is not a number. '
         "A report is imported whole: no row was stored. Fix the export and share it again."
     )
     assert [b["type"] for b in message.blocks] == ["section"]
