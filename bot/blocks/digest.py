@@ -7,25 +7,27 @@ every name a payer wrote is escaped and clipped, so the message always fits Bloc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
 
 from bot.blocks.message import Message, header, section, to_message
-from bot.blocks.text import clip, escape, joined, plural, short_date
+from bot.blocks.text import clip, escape, joined, money, plural, short_date
 from bot.blocks.work_rows import digest_lines
 from bot.domain.digest import DigestSummary, PatternLine, Tally
+from bot.domain.measures import Amount
 
 HEADER = ":calendar: Denials week of {start} – {end}"
-TOTALS = "*New* {new} · *Recovered* {recovered} · *Written off* {written_off} · *Open* {open}"
-OWNERS = "*Needs an owner:* {unassigned} unassigned · {uncategorized} without a root cause"
+# "Received", not "New": New is also a status, and App Home counted that (issue 14)
+TOTALS = "*Received* {new} · *Recovered* {recovered} · *Written off* {written_off} · *Open* {open}"
+OWNERS = "*Needs an owner:* {needs_owner} · *Root cause to confirm:* {to_confirm} (suggested)"
 DUE = "*Due this week:* {due} · *Overdue:* {overdue}"
+LAPSED = " · *Lapsed:* {lapsed}: review for write-off"
 APPEALS = "*Appeals sent:* {appeals} · corrected claims {corrected} · *Outcomes:* {outcomes}"
 OUTCOMES = "{won} won · {lost} lost · {partial} partial"
 NO_OUTCOMES = "none decided"
 TOP_CAUSES = "*Top root causes*  {items}"
 TOP_PAYERS = "*Top payers*  {items}"
-NO_NEW = "No new denials last week."
+NO_NEW = "No denials received last week."
 AGING = "*Open denied $ by age*  {items}"
 PATTERN = "*Repeat pattern:* {name}: {count} in {days} days ({fix})"
 FIX_ON = "fix recorded {day}"
@@ -35,22 +37,24 @@ NO_PATTERNS = "No repeat patterns in the last 90 days."
 MORE = "+{count} more"
 QUEUE_HINT = "Your queue: `/denials due 14 mine` · the team's: `/denials due`"
 LATE = ":hourglass: Sent late: the bot was not running when this digest was due."
-FALLBACK = "Denials week of {start} – {end}: {new} new, {due} due this week, {overdue} overdue"
+FALLBACK = "Denials week of {start} – {end}: {new} received, {due} due this week, {overdue} overdue"
 TOP = 3
 MAX_NAME = 40
 
 
 def digest_message(summary: DigestSummary, *, pattern_days: int = 90) -> Message:
     start, end = short_date(summary.period_start), short_date(summary.period_end)
+    now = summary.now
     lines = [
         TOTALS.format(
             new=tally(summary.new),
             recovered=tally(summary.recovered),
             written_off=tally(summary.written_off),
-            open=tally(summary.open),
+            open=tally(now.open),
         ),
-        OWNERS.format(unassigned=summary.unassigned, uncategorized=summary.uncategorized),
-        DUE.format(due=tally(summary.due_this_week), overdue=tally(summary.overdue)),
+        OWNERS.format(needs_owner=now.needs_owner, to_confirm=now.to_confirm),
+        DUE.format(due=tally(now.due_this_week), overdue=tally(now.overdue))
+        + (LAPSED.format(lapsed=tally(now.lapsed)) if now.lapsed.count else ""),
         APPEALS.format(
             appeals=summary.appeals_sent,
             corrected=summary.corrected_sent,
@@ -73,8 +77,8 @@ def digest_message(summary: DigestSummary, *, pattern_days: int = 90) -> Message
         start=start,
         end=end,
         new=summary.new.count,
-        due=summary.due_this_week.count,
-        overdue=summary.overdue.count,
+        due=now.due_this_week.count,
+        overdue=now.overdue.count,
     )
     return to_message(text, blocks)
 
@@ -95,7 +99,7 @@ def new_breakdown(summary: DigestSummary) -> str:
 
 def top_items(items: Sequence[tuple[str, Tally]], limit: int = TOP) -> str:
     """`Authorization 9 ($3,900) · Eligibility 6 ($1,200) · +2 more`."""
-    shown = [f"{name} {t.count} ({dollars(t.amount)})" for name, t in items[:limit]]
+    shown = [f"{name} {tally(t)}" for name, t in items[:limit]]
     if len(items) > limit:
         shown.append(MORE.format(count=len(items) - limit))
     return " · ".join(shown)
@@ -125,7 +129,7 @@ def pattern_line(pattern: PatternLine, days: int) -> str:
 
 def aging(summary: DigestSummary) -> str:
     """`0–30 $9,800 · 31–60 $6,100 · 61–90 $3,400 · 90+ $2,100`."""
-    return " · ".join(f"{label} {dollars(t.amount)}" for label, t in summary.aging)
+    return " · ".join(f"{label} {money(t.amount)}" for label, t in summary.aging)
 
 
 def outcomes(summary: DigestSummary) -> str:
@@ -134,12 +138,6 @@ def outcomes(summary: DigestSummary) -> str:
     return OUTCOMES.format(won=summary.won, lost=summary.lost, partial=summary.partial)
 
 
-def tally(t: Tally) -> str:
-    """`23 ($8,940)`."""
-    return f"{t.count} ({dollars(t.amount)})"
-
-
-def dollars(amount: Decimal) -> str:
-    """Whole dollars for an overview: `$8,940`."""
-    whole = amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"{'-' if whole < 0 else ''}${abs(whole):,.0f}"
+def tally(t: Tally | Amount) -> str:
+    """`23 ($8,940.00)`: money with cents, as everywhere else."""
+    return f"{t.count:,} ({money(t.amount)})"

@@ -78,6 +78,10 @@ IMPORT_OTHER_ROWS_BUTTON = "file.import_other_rows"  # value: the file reference
 
 # --- /denials due and App Home rows (value = the bare denial id) ---------------------------------
 OPEN_CARD_BUTTON = "denial.open"
+# "Show more" under a due list (value: "days|who|page", see bot.services.due.more_value) and
+# under My denials on the App Home (value: the page)
+DUE_MORE_BUTTON = "due.more"
+HOME_MORE_BUTTON = "home.more"
 
 # --- documentation requests and rejections (value / block id carry "{id}:{version}") ------------
 REQUEST_ASSIGN_SELECT = "request.assign"
@@ -158,6 +162,8 @@ ALL_ACTION_IDS = frozenset(
         GROUP_RECORD_FIX,
         PATTERN_RECORD_FIX,
         OPEN_CARD_BUTTON,
+        DUE_MORE_BUTTON,
+        HOME_MORE_BUTTON,
         DRAFT_LETTER_BUTTON,
         MAP_COLUMNS_BUTTON,
         IMPORT_OTHER_ROWS_BUTTON,

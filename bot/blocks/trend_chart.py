@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from bot.blocks.trends import DIMENSION_WORDS
+from bot.domain.trend_periods import week_days
 from bot.domain.trends import Trends, label_for
 
 TITLE = "Denials per week by {dimension}, top {count} · last {span}"
 Y_LABEL = "Denials"
+X_LABEL = "Weeks, Monday to Sunday (a week cut by the period says how many days it holds)"
 FILE_NAME = "denial-trends-{span}-by-{dimension}.png"
 FILE_TITLE = "Denial trends · last {span} · by {dimension}"
 COMMENT = "Weekly denials for the top {count} by {dimension}, last {span}."
@@ -27,6 +30,13 @@ MAX_LABEL = 28
 MAX_TICKS = 12
 SIZE = (9.0, 4.5)
 DPI = 110
+
+
+def _week_label(trends: Trends, start: date) -> str:
+    """`Nov 2`, or `Nov 30 (1 day)` for a week the period cuts short."""
+    days = week_days(trends.period, start)
+    label = f"{start:%b} {start.day}"
+    return label if days == 7 else f"{label} ({days} day{'s' if days > 1 else ''})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +70,9 @@ def trend_chart(trends: Trends) -> ChartFile | None:
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = -(-len(x) // MAX_TICKS)  # every week up to 12 weeks, then every 2nd, 3rd, ...
-    axes.set_xticks(x[::step], [f"{w:%b} {w.day}" for w in trends.weeks[::step]])
-    axes.set_xlabel("Week starting")
+    labels = [_week_label(trends, w) for w in trends.weeks]
+    axes.set_xticks(x[::step], labels[::step])
+    axes.set_xlabel(X_LABEL)
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper left", fontsize="small", frameon=False)
     buffer = io.BytesIO()

@@ -13,6 +13,8 @@ from typing import Literal
 
 from bot.blocks.work_views import RecordsLink, WorkRow
 from bot.domain.findings import DeadlineKind, RootCause
+from bot.domain.measures import Measures
+from bot.domain.urgency import Band
 
 CategorySource = Literal["auto", "staff"]
 
@@ -102,6 +104,21 @@ class DueRow:
     assignee: str | None
     deadline: date
     days_left: int  # negative when overdue
+    post_id: int | None = None  # the card it is on (its grouped card, for a group row)
+    link: str | None = None  # that card's permalink
+    # A grouped card's denials shown as one row: how many (0 for a single denial), and
+    # whether they have different owners (then `assignee` is not said).
+    group_count: int = 0
+    mixed_owners: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BandTotal:
+    """How many denials (and dollars) a band of a list holds, all of them, not one page."""
+
+    band: Band
+    count: int
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,6 +136,11 @@ class DueView:
     overdue: int | None = None
     # documentation requests and rejections due in the same window, on the same list
     work: tuple[WorkRow, ...] = ()
+    bands: tuple[BandTotal, ...] = ()  # each listed band's totals (else counted from the rows)
+    lapsed: BandTotal | None = None  # past every window: one line, never rows
+    page: int = 0  # which page of PAGE_ROWS rows to show (0: the first)
+    pager: str | None = None  # "14|unassigned": what "Show more" needs to ask for a page
+    unassigned: int | None = None  # of the window's denials, how many have no owner
 
     @property
     def count(self) -> int:
@@ -139,10 +161,7 @@ class DueView:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TeamSummary:
-    new: int
-    unassigned: int
-    due_this_week: int
-    overdue: int
+    now: Measures  # the same numbers as the digest's and `/denials due`'s
     records_to_send: int = 0  # documentation requests still to send
     claims_to_correct: int = 0  # rejections still to correct
 
@@ -153,7 +172,6 @@ class HomeView:
 
     user_id: str
     today: date
-    my_rows: tuple[DueRow, ...]
+    mine: DueView  # my denials, requests and rejections to act on, a page of them
     team: TeamSummary
-    my_work: tuple[WorkRow, ...] = ()  # my requests and rejections
     help_lines: tuple[tuple[str, str], ...]  # (usage, what it does), from the command table

@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from bot.domain.findings import RootCause
+from bot.domain.measures import Measures
 from bot.domain.pattern_scope import covers
-from bot.domain.statuses import ACTIONABLE, CLOSED, COUNTED, DenialStatus
+from bot.domain.statuses import CLOSED, COUNTED, DenialStatus
 from bot.domain.work_summary import WorkSummary
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -97,11 +98,7 @@ class DigestSummary:
     new_by_payer: tuple[tuple[str, Tally], ...]
     recovered: Tally
     written_off: Tally
-    open: Tally
-    unassigned: int
-    uncategorized: int
-    due_this_week: Tally
-    overdue: Tally
+    now: Measures  # open work as of `today`: the numbers App Home and `/denials due` show
     appeals_sent: int
     corrected_sent: int
     won: int
@@ -135,14 +132,15 @@ def summarize(
     appeals: Iterable[AppealFact],
     fixes: Iterable[FixFact],
     week: Week,
+    now: Measures,
 ) -> DigestSummary:
+    """The week's counts from the facts; what is open and to do now is `now` (counted by
+    `bot.services.measures`, the one definition App Home, `/denials due` and trends share)."""
     counted = [fact for fact in denials if fact.status in COUNTED]  # superseded: its successor
     new = [fact for fact in counted if week.holds(fact.created_on)]
     open_ = [fact for fact in counted if fact.status not in CLOSED]
-    to_do = [fact for fact in counted if fact.status in ACTIONABLE]
     sent = [appeal for appeal in appeals if week.holds(appeal.sent_on)]
     decided = [appeal.outcome for appeal in appeals if week.holds(appeal.decided_on)]
-    due, overdue = _due_and_overdue(to_do, week.today)
     return DigestSummary(
         period_start=week.start,
         period_end=week.end,
@@ -153,11 +151,7 @@ def summarize(
         new_by_payer=_ranked(_tallied(new, lambda fact: fact.payer_name)),
         recovered=_closed(counted, DenialStatus.RECOVERED, week),
         written_off=_closed(counted, DenialStatus.WRITTEN_OFF, week),
-        open=_tally(open_),
-        unassigned=sum(fact.assignee is None for fact in to_do),
-        uncategorized=sum(fact.category_source == "auto" for fact in to_do),
-        due_this_week=due,
-        overdue=overdue,
+        now=now,
         appeals_sent=sum(appeal.kind != "corrected" for appeal in sent),
         corrected_sent=sum(appeal.kind == "corrected" for appeal in sent),
         won=decided.count("won"),
@@ -190,17 +184,6 @@ def _closed(facts: Iterable[DenialFact], status: DenialStatus, week: Week) -> Ta
             paid = fact.recovered_amount or Decimal(0)
             tally.add(paid if status is DenialStatus.RECOVERED else fact.denied_amount)
     return tally
-
-
-def _due_and_overdue(to_do: Iterable[DenialFact], today: date) -> tuple[Tally, Tally]:
-    """Work still to do whose deadline falls in the next seven days, and whose has passed."""
-    due, overdue = Tally(), Tally()
-    for fact in to_do:
-        if fact.deadline is not None and fact.deadline < today:
-            overdue.add(fact.denied_amount)
-        elif fact.deadline is not None and fact.deadline <= today + timedelta(days=6):
-            due.add(fact.denied_amount)
-    return due, overdue
 
 
 def _aging(open_: Iterable[DenialFact], today: date) -> tuple[tuple[str, Tally], ...]:

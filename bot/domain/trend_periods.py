@@ -67,9 +67,22 @@ def months_before(day: date, months: int) -> date:
 
 
 def week_starts(period: Period) -> tuple[date, ...]:
-    """First days of the whole weeks (7 days) that end on the period's last day, oldest first.
+    """First days of the calendar weeks (Monday to Sunday) the period covers, oldest first;
+    the first and last are cut to the period (the first starts on the period's first day).
 
-    Weeks end today rather than on Sundays, and a leftover of under 7 days at the start is
-    left out: a half-empty week would read as a drop that did not happen."""
-    weeks = period.days // 7
-    return tuple(period.end - timedelta(days=7 * (weeks - i) - 1) for i in range(weeks))
+    Every day of the period falls in one week, so the weekly chart adds up to the table
+    beside it (issue 14: weeks that ended today and started mid-week left days out)."""
+    first_monday = period.start - timedelta(days=period.start.weekday())
+    starts = [period.start]
+    monday = first_monday + timedelta(days=7)
+    while monday <= period.end:
+        starts.append(monday)
+        monday += timedelta(days=7)
+    return tuple(starts)
+
+
+def week_days(period: Period, start: date) -> int:
+    """How many days of the period the week starting on `start` holds (7, or fewer at the
+    ends)."""
+    sunday = start + timedelta(days=6 - start.weekday())
+    return (min(sunday, period.end) - start).days + 1

@@ -23,6 +23,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bot.domain.findings import RootCause
+from bot.domain.measures import Measures
 from bot.domain.trend_periods import Dimension, Period, Span, week_starts
 from bot.domain.work_summary import WorkSummary
 
@@ -85,6 +86,7 @@ class Trends:
     weeks: tuple[date, ...]
     series: tuple[WeeklySeries, ...]  # the top values, most denials first
     work: WorkSummary | None = None  # records requests answered on time, rejections by reason
+    now: Measures | None = None  # open work today: the numbers App Home and the digest show
 
     @property
     def change(self) -> float | None:
@@ -222,12 +224,15 @@ def days_to_first_appeal(first: pd.DataFrame) -> tuple[float | None, int]:
 def _weekly(
     now: pd.DataFrame, rows: tuple[TrendRow, ...], weeks: tuple[date, ...]
 ) -> tuple[WeeklySeries, ...]:
+    """Denials per week (Monday to Sunday, cut to the period) of the top values: each week's
+    count is every denial from its first day to the next week's, so a series adds up to its
+    row of the table."""
     top = [row.key for row in rows if row.count > 0][:TOP_SERIES]
     if not top or not weeks:
         return ()
-    first = pd.Timestamp(weeks[0])
-    chosen = now[now["key"].isin(top) & (now["day"] >= first)]
-    week = (chosen["day"] - first).dt.days // 7
+    starts = pd.DatetimeIndex([pd.Timestamp(w) for w in weeks])
+    chosen = now[now["key"].isin(top) & (now["day"] >= starts[0])]
+    week = starts.searchsorted(chosen["day"], side="right") - 1
     counts = chosen.assign(week=week).groupby(["week", "key"])["count"].sum()
     return tuple(
         WeeklySeries(

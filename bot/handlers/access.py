@@ -37,6 +37,8 @@ NEEDS: Mapping[str, tuple[Need, str]] = {
     ids.MARK_PAID_BUTTON: (MEMBER, "Marking a denial paid"),
     ids.CARD_OVERFLOW: (MEMBER, "The card's ⋯ menu"),
     ids.OPEN_CARD_BUTTON: (MEMBER, "Opening a denial's card"),
+    ids.DUE_MORE_BUTTON: (MEMBER, "Paging a list of denials"),
+    ids.HOME_MORE_BUTTON: (MEMBER, "Paging a list of denials"),
     ids.GROUP_ROOT_CAUSE_SELECT: (MEMBER, "Setting a root cause"),
     ids.GROUP_ASSIGN_SELECT: (MEMBER, "Assigning denials"),
     ids.GROUP_SHOW_EACH: (MEMBER, "Listing a pattern's claims"),

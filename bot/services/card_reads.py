@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks.views import DenialView, DueView, GroupView
+from bot.blocks.views import BandTotal, DenialView, DueView, GroupView
 from bot.config import PhiMode
 from bot.domain.root_causes import RootCauseTable
+from bot.domain.urgency import Band, lapsed
 from bot.presenters.card_views import denial_view, group_view
 from bot.services.due import due_row
 from storage.models import Denial, SlackPost
@@ -82,6 +83,15 @@ class CardReads:
         with self.sessions() as session:
             post = session.get(SlackPost, post_id)
             denials = post.denials if post is not None else []
-            rows = tuple(due_row(d, today) for d in denials if d.deadline)
-        # every claim of the group, whatever its deadline: no window of days to name
-        return DueView(today=today, window_days=0, rows=rows, title=GROUP_TITLE)
+            rows = tuple(due_row(d, today) for d in denials if d.deadline and not d.closed)
+        # every open claim of the group, whatever its deadline: no window of days to name
+        gone = [row for row in rows if lapsed(row.days_left)]
+        past = BandTotal(Band.LAPSED, len(gone), sum((r.amount for r in gone), Decimal(0)))
+        listed = tuple(row for row in rows if not lapsed(row.days_left))
+        return DueView(
+            today=today,
+            window_days=0,
+            rows=listed,
+            title=GROUP_TITLE,
+            lapsed=past if gone else None,
+        )

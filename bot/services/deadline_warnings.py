@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -38,6 +38,7 @@ from bot.domain.escalation import (
 )
 from bot.domain.findings import DeadlineKind
 from bot.domain.statuses import ACTIONABLE, REJECTION_ACTIONABLE, REQUEST_ACTIONABLE
+from bot.presenters.card_links import denial_card_links
 from bot.services.job_report import JobReport
 from bot.services.recipients import Outcome, Recipients, Sender, Words
 from bot.services.status_filter import status_in
@@ -125,7 +126,7 @@ class DeadlineWarnings:
         """Open denials, records requests still to send and rejected claims still to correct
         whose most urgent level has come, most urgent first."""
         query = (
-            select(Denial, SlackPost.channel, SlackPost.ts, SlackPost.kind)
+            select(Denial, SlackPost.channel, SlackPost.ts, SlackPost.kind, SlackPost.id)
             .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
             .where(
                 Denial.closed.is_(False),
@@ -137,7 +138,7 @@ class DeadlineWarnings:
         )
         found = []
         with self.sessions() as session:
-            for denial, channel, ts, post_kind in session.execute(query):
+            for denial, channel, ts, post_kind, post_id in session.execute(query):
                 assert denial.deadline is not None
                 days_left = (denial.deadline - today).days
                 level = level_for(days_left, self.levels)
@@ -152,9 +153,13 @@ class DeadlineWarnings:
                     deadline=denial.deadline,
                     days_left=days_left,
                     kind=DeadlineKind(denial.deadline_kind),
+                    post_id=post_id,
+                    grouped=post_kind == "group",
                 )
                 key = warning_key(denial.id, level, denial.deadline)
                 found.append(Candidate(row, level, key, channel, ts, post_kind == "group"))
+            links = denial_card_links(session, [c.row.denial_id for c in found])
+            found = [_linked(c, links) for c in found]
             found += self._request_candidates(session, today)
             found += self._rejection_candidates(session, today)
         return sorted(found, key=lambda c: (c.row.deadline, c.row.item, c.row.denial_id))
@@ -236,6 +241,14 @@ class DeadlineWarnings:
         if lists:
             told = set.intersection(*lists)
             self.ledger.record_sent(KIND, [key for key in keys if key in told])
+
+
+def _linked(candidate: Candidate, links: dict[int, str]) -> Candidate:
+    """The candidate with its card's permalink, for the managers' DM."""
+    link = links.get(candidate.row.denial_id)
+    if link is None:
+        return candidate
+    return replace(candidate, row=replace(candidate.row, link=link))
 
 
 def _mention_key(manager: str, today: date) -> str:

@@ -33,6 +33,7 @@ from bot.domain.findings import RootCause
 from bot.domain.pattern_scope import Scope
 from bot.domain.statuses import COUNTED
 from bot.services.job_report import JobReport
+from bot.services.measures import measures
 from bot.services.patterns import fix_verdicts
 from bot.services.recipients import Recipients, Sender, Words
 from bot.services.status_filter import status_in
@@ -127,7 +128,8 @@ def digest_summary(
             for key, at in session.execute(select(PatternFix.pattern_key, PatternFix.recorded_at))
         ]
         work = work_summary(session, period_start=start, period_end=end, today=today)
-    summary = summarize(denials, appeals, fixes, Week(start, end, today, late))
+        now = measures(session, today)
+    summary = summarize(denials, appeals, fixes, Week(start, end, today, late), now)
     return replace(summary, work=work)
 
 

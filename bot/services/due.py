@@ -1,25 +1,41 @@
-"""What is due: open denials whose deadline falls within a window, overdue first."""
+"""What is due: open denials still to act on, in the bands of `bot.domain.urgency`, urgent first,
+a page at a time; with records requests and rejections due in the same window.
+
+The totals of each band come from SQL (counts on index ranges); the rows are read for the
+window only, a grouped card's denials are one row, and denials past every window are one line.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, func, select, union_all
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.blocks.message import MAX_MESSAGE_BLOCKS
-from bot.blocks.views import DueRow, DueView
+from bot.blocks.views import BandTotal, DueRow, DueView
 from bot.domain.findings import RootCause
 from bot.domain.statuses import ACTIONABLE
+from bot.domain.urgency import (
+    LAPSED_AFTER_DAYS,
+    LISTED,
+    SOON_DAYS,
+    WEEK_DAYS,
+    Band,
+    urgency,
+)
+from bot.presenters.card_links import denial_card_links
 from bot.services.status_filter import ordered, status_in
 from bot.services.work_due import WorkFilter, work_rows
-from storage.models import Denial, Payer
+from storage.models import Denial, Payer, SlackPost
 
-# A message shows at most this many rows; the totals come from SQL, so fetch no more.
-ROWS_SHOWN = MAX_MESSAGE_BLOCKS
+# Rows read per direction (overdue, coming) and status: enough for many pages; the totals are
+# counted in SQL whatever this is.
+ROWS_READ = 500
+GROUP = "group"  # SlackPost.kind of a grouped card
 # What a row shows: read as columns, so the denials' JSON columns are never parsed here.
 ROW_COLUMNS = (
     Denial.id,
@@ -29,6 +45,8 @@ ROW_COLUMNS = (
     Denial.category,
     Denial.assignee,
     Denial.deadline,
+    Denial.post_id,
+    SlackPost.kind.label("post_kind"),
 )
 
 
@@ -37,6 +55,14 @@ class DueFilter:
     assignee: str | None = None
     unassigned: bool = False
     description: str | None = None  # what the person asked for, e.g. "mine"
+
+    def token(self) -> str:
+        """For a "Show more" button: `mine`, `unassigned`, a user id, or ""."""
+        if self.description == "mine":
+            return "mine"
+        if self.unassigned:
+            return "unassigned"
+        return self.assignee or ""
 
 
 class DueFacts(Protocol):
@@ -59,43 +85,100 @@ class DueFacts(Protocol):
 
 
 def due_view(
-    sessions: sessionmaker[Session], *, today: date, days: int = 14, who: DueFilter | None = None
+    sessions: sessionmaker[Session],
+    *,
+    today: date,
+    days: int | None = 14,
+    who: DueFilter | None = None,
+    page: int = 0,
+    title: str | None = None,
 ) -> DueView:
+    """Page `page` of what is due in the next `days` days (every deadline when None)."""
     with sessions() as session:
-        return _due_view(session, today, days, who or DueFilter())
+        view = read_due(session, today=today, days=days, who=who or DueFilter(), page=page)
+    return replace(view, title=title) if title else view
 
 
-def _due_view(session: Session, today: date, days: int, who: DueFilter) -> DueView:
-    until = today + timedelta(days=days)
-    # Overdue and coming counted on two index ranges with one upper bound each: a CASE per
-    # row, or a second bound (SQLite checks it row by row), doubled the time of the counts.
-    overdue, overdue_dollars = _count_and_dollars(
-        session, who, Denial.deadline < min(today, until + timedelta(days=1))
+def read_due(
+    session: Session, *, today: date, days: int | None, who: DueFilter, page: int
+) -> DueView:
+    until = today + timedelta(days=days) if days is not None else None
+    first_day = today - timedelta(days=LAPSED_AFTER_DAYS)  # the oldest deadline still listed
+    bands = tuple(
+        BandTotal(band, *_count_and_dollars(session, who, *_range(lo, hi)))
+        for band, (lo, hi) in _band_ranges(today, until).items()
     )
-    coming, coming_dollars = _count_and_dollars(
-        session, who, Denial.deadline >= today, Denial.deadline <= until
-    )
-    first = _first_ids(session, who, until)
-    shown = session.execute(
-        select(*ROW_COLUMNS).join(Denial.payer).where(Denial.id.in_(first))
-    ).all()
-    by_id = {row.id: row for row in shown}
-    work = work_rows(
-        session,
+    lapsed = BandTotal(Band.LAPSED, *_count_and_dollars(session, who, Denial.deadline < first_day))
+    denials = _rows(session, who, today, first_day, until)
+    work = [
+        row
+        for row in work_rows(
+            session,
+            today=today,
+            until=until,
+            who=WorkFilter(assignee=who.assignee, unassigned=who.unassigned),
+        )
+        if row.days_left >= -LAPSED_AFTER_DAYS
+    ]
+    links = denial_card_links(session, [row.denial_id for row in denials])
+    denials = [
+        replace(row, link=links[row.denial_id]) if row.denial_id in links else row
+        for row in denials
+    ]
+    total = sum(b.count for b in bands)
+    unassigned = None
+    if not who.assignee and not who.unassigned and total:
+        unassigned = sum(
+            _count_and_dollars(session, DueFilter(unassigned=True), *_range(lo, hi))[0]
+            for lo, hi in _band_ranges(today, until).values()
+        )
+    view = DueView(
         today=today,
-        until=until,
-        who=WorkFilter(assignee=who.assignee, unassigned=who.unassigned),
-    )
-    return DueView(
+        window_days=days or 0,
+        rows=tuple(denials),
         work=tuple(work),
-        today=today,
-        window_days=days,
-        rows=tuple(due_row(by_id[i], today) for i in first if i in by_id),
         filter_description=who.description,
-        total=overdue + coming,
-        total_dollars=overdue_dollars + coming_dollars,
-        overdue=overdue,
+        total=total,
+        total_dollars=sum((b.amount for b in bands), Decimal(0)),
+        overdue=next((b.count for b in bands if b.band is Band.OVERDUE), 0),
+        bands=bands,
+        lapsed=lapsed if lapsed.count else None,
+        page=max(page, 0),
+        pager=pager(days, who),
+        unassigned=unassigned,
     )
+    return view
+
+
+def pager(days: int | None, who: DueFilter) -> str:
+    """`14|unassigned`: what another page of this list needs (the builder adds `|page`)."""
+    return f"{'' if days is None else days}|{who.token()}"
+
+
+def _band_ranges(today: date, until: date | None) -> dict[Band, tuple[date, date | None]]:
+    """The deadlines of each listed band, cut at `until`; bands wholly after it left out."""
+    spans: dict[Band, tuple[date, date | None]] = {
+        Band.OVERDUE: (today - timedelta(days=LAPSED_AFTER_DAYS), today - timedelta(days=1)),
+        Band.SOON: (today, today + timedelta(days=SOON_DAYS)),
+        Band.WEEK: (today + timedelta(days=SOON_DAYS + 1), today + timedelta(days=WEEK_DAYS - 1)),
+        Band.LATER: (today + timedelta(days=WEEK_DAYS), None),
+    }
+    cut: dict[Band, tuple[date, date | None]] = {}
+    for band in LISTED:
+        lo, hi = spans[band]
+        if until is not None:
+            if lo > until:
+                continue
+            hi = until if hi is None else min(hi, until)
+        cut[band] = (lo, hi)
+    return cut
+
+
+def _range(lo: date, hi: date | None) -> list[ColumnElement[bool]]:
+    conditions = [Denial.deadline >= lo]
+    if hi is not None:
+        conditions.append(Denial.deadline <= hi)
+    return conditions
 
 
 def _open(who: DueFilter) -> list[ColumnElement[bool]]:
@@ -123,21 +206,103 @@ def _count_and_dollars(
     return int(count), dollars if dollars is not None else Decimal("0.00")
 
 
-def _first_ids(session: Session, who: DueFilter, until: date) -> list[int]:
-    """The ids a message shows, by deadline. `status IN (…) ORDER BY deadline` sorted every
-    due denial; one index walk per status, each stopped at ROWS_SHOWN, then merged, reads
-    about what the message needs."""
-    walks = [
-        select(Denial.id, Denial.deadline)
-        .where(*_open(who), Denial.status == status.value, Denial.deadline <= until)
-        .order_by(Denial.deadline, Denial.id)
-        .limit(ROWS_SHOWN)
-        .subquery()
-        for status in ordered(ACTIONABLE)
-    ]
-    merged = union_all(*(select(walk.c.id, walk.c.deadline) for walk in walks)).subquery()
-    first = select(merged.c.id).order_by(merged.c.deadline, merged.c.id).limit(ROWS_SHOWN)
-    return list(session.scalars(first))
+def _rows(
+    session: Session, who: DueFilter, today: date, first_day: date, until: date | None
+) -> list[DueRow]:
+    """The listed denials, urgent first, a grouped card's as one row. Read by index walks, one
+    per status and direction (overdue newest first, coming soonest first), each stopped at
+    ROWS_READ: `status IN (…) ORDER BY deadline` sorted every due denial."""
+    overdue = [Denial.deadline >= first_day, Denial.deadline < today]
+    coming = _range(today, until)
+    ids: list[int] = []
+    for conditions, newest_first in ((overdue, True), (coming, False)):
+        order = Denial.deadline.desc() if newest_first else Denial.deadline
+        walks = [
+            select(Denial.id.label("id"), Denial.deadline.label("deadline"))
+            .where(*_open(who), Denial.status == status.value, *conditions)
+            .order_by(order, Denial.id)
+            .limit(ROWS_READ)
+            .subquery()
+            for status in ordered(ACTIONABLE)
+        ]
+        merged = union_all(*(select(w.c.id, w.c.deadline) for w in walks)).subquery()
+        by = merged.c.deadline.desc() if newest_first else merged.c.deadline
+        ids += session.scalars(select(merged.c.id).order_by(by, merged.c.id).limit(ROWS_READ))
+    rows: list[Any] = []
+    if ids:
+        rows = list(
+            session.execute(
+                select(*ROW_COLUMNS)
+                .join(Denial.payer)
+                .outerjoin(SlackPost, SlackPost.id == Denial.post_id)
+                .where(Denial.id.in_(ids))
+            )
+        )
+    singles = [row for row in rows if row.post_kind != GROUP or row.post_id is None]
+    grouped = [row for row in rows if row.post_kind == GROUP and row.post_id is not None]
+    groups = _groups(session, who, today, first_day, until, grouped)
+    result = [replace(due_row(row, today), post_id=row.post_id) for row in singles]
+    for post_id, (first, count, amount, owners) in groups.items():
+        result.append(
+            replace(
+                due_row(first, today),
+                post_id=post_id,
+                amount=amount,
+                group_count=count,
+                assignee=owners if owners != _MIXED else None,
+                mixed_owners=owners == _MIXED,
+            )
+        )
+    return result
+
+
+_MIXED = "\0mixed"
+
+
+def _groups(
+    session: Session,
+    who: DueFilter,
+    today: date,
+    first_day: date,
+    until: date | None,
+    members: Sequence[Any],
+) -> dict[int, tuple[Any, int, Decimal, str | None]]:
+    """Per grouped card among `members`: its most urgent member read, and how many of its
+    denials are listed, their dollars and their owner (None: nobody, _MIXED: several)."""
+    if not members:
+        return {}
+    first: dict[int, Any] = {}
+    for row in sorted(members, key=lambda r: urgency((r.deadline - today).days, r.denied_amount)):
+        first.setdefault(row.post_id, row)
+    totals = session.execute(
+        select(
+            Denial.post_id,
+            func.count(),
+            func.sum(Denial.denied_amount),
+            func.count(Denial.assignee),
+            func.min(Denial.assignee),
+            func.max(Denial.assignee),
+        )
+        .where(
+            *_open(who),
+            status_in(ACTIONABLE),
+            Denial.post_id.in_(list(first)),
+            *_range(first_day, until),
+        )
+        .group_by(Denial.post_id)
+    )
+    found: dict[int, tuple[Any, int, Decimal, str | None]] = {}
+    for post_id, count, amount, assigned, low, high in totals:
+        if post_id is None:
+            continue
+        if not assigned:
+            owners = None
+        elif assigned == count and low == high:
+            owners = low
+        else:
+            owners = _MIXED
+        found[post_id] = (first[post_id], int(count), amount or Decimal(0), owners)
+    return found
 
 
 def due_row(denial: DueFacts, today: date) -> DueRow:

@@ -36,6 +36,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from bot.domain.statuses import COUNTED as COUNTED_STATUSES
 from bot.domain.trend_periods import Dimension, Period, Span
 from bot.domain.trends import Trends, compute_trends, daily_totals, explode_codes
+from bot.services.measures import measures
 from bot.services.status_filter import status_in
 from bot.services.work_due import work_summary
 from storage.models import Appeal, Claim, Denial
@@ -53,6 +54,7 @@ def trends_report(
     with sessions() as session:
         keyed, totals = by_key(session, dimension, both)
         work = work_summary(session, period_start=period.start, period_end=period.end, today=today)
+        now = measures(session, today)
         trends = compute_trends(
             span=span,
             dimension=dimension,
@@ -63,7 +65,7 @@ def trends_report(
             appeals=_frame(session, _outcomes(period), ["outcome", "count", "cents"]),
             first_appeals=_frame(session, _days_to_first_appeal(period), ["days", "count"]),
         )
-    return replace(trends, work=work)
+    return replace(trends, work=work, now=now)
 
 
 def by_key(

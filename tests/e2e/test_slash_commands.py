@@ -138,7 +138,7 @@ def test_a_claim_number_two_payers_share_lists_both(bot: BotUnderTest) -> None:
 
 
 @pytest.mark.both_transports
-def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTest) -> None:
+def test_due_mine_lists_my_denials_with_totals_and_links_to_their_cards(bot: BotUnderTest) -> None:
     posted_card(bot, denied("R1", amount="100"), denied("R2", amount="50"), payer="ACME", pid="1")
     say(bot, "assign R1 me")
 
@@ -147,7 +147,10 @@ def test_due_mine_lists_my_denials_with_totals_and_open_buttons(bot: BotUnderTes
     text = shown(reply)
     assert text.startswith("Due in the next 7 days · mine: 1 denial · $100.00")
     assert "R1 · Acme · $100.00 · Authorization · @UMARIA" in text
-    assert "[ Open ]" in text
+    # the claim links to its card (its stored permalink), so no Open button is needed
+    row = next(b for b in reply.blocks if "R1" in b.get("text", {}).get("text", ""))
+    assert row["text"]["text"].startswith("<https://standin.slack.com/archives/")
+    assert "[ Open ]" not in text
     assert "R2" not in text
     assert reply.response_type == "ephemeral"
 

@@ -108,7 +108,7 @@ def test_the_app_home_lists_my_denials_and_the_team_summary(bot: BotUnderTest) -
     text = str(home.payload["blocks"])
     assert "My denials" in text
     assert "H1" in text
-    assert "Unassigned" in text
+    assert "*Needs an owner*\\n1" in text  # H2
 
 
 @pytest.mark.both_transports

@@ -211,15 +211,16 @@ def _export(context: ImportContext) -> str:
         return out.getvalue()
 
 
-def test_due_totals_count_every_denial_but_fetch_only_what_a_message_shows(
+def test_due_totals_count_every_denial_and_a_burst_is_one_row(
     context: ImportContext,
 ) -> None:
-    from bot.services.due import ROWS_SHOWN, due_view
+    from bot.services.due import due_view
 
-    many = [denied(f"M{i:03d}", amount="10") for i in range(ROWS_SHOWN + 30)]
+    many = [denied(f"M{i:03d}", amount="10") for i in range(80)]
     import_file(make_835(many, production_date="20260101", payment_date="20260101"), context)
     view = due_view(context.sessions, today=date(2026, 7, 5), days=14)  # Aetna: due June 30
-    assert len(view.rows) == ROWS_SHOWN
-    assert view.count == ROWS_SHOWN + 30
-    assert view.total_amount == Decimal(10 * (ROWS_SHOWN + 30)).quantize(Decimal("0.01"))
-    assert view.overdue_count == ROWS_SHOWN + 30
+    assert view.count == 80
+    assert view.total_amount == Decimal(800).quantize(Decimal("0.01"))
+    assert view.overdue_count == 80
+    (row,) = view.rows  # one grouped card: one row for its 80 denials
+    assert (row.group_count, row.amount) == (80, Decimal("800.00"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -31,6 +32,15 @@ def one_card(bot: JobBot, claim: str = "PCN1", due: date = DUE, **values: Any) -
     denial_id = bot.set_deadline(claim, due, **values)
     bot.run("post", at(2026, 11, 2))
     return denial_id
+
+
+def section_lines(blocks: list[dict[str, Any]]) -> list[str]:
+    """The lines of a message, each claim's link to its card (checked) read as its words."""
+    lines = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    for line in lines[1:]:
+        if not line.startswith(":"):
+            assert line.startswith("<https://standin.slack.com/archives/"), line
+    return [re.sub(r"<[^|>]*\|([^>]*)>", r"\1", line) for line in lines]
 
 
 def run_days(bot: JobBot, first: date, last: date) -> None:
@@ -109,8 +119,14 @@ def test_one_dm_per_manager_per_day_lists_everything_due_or_overdue(
     bot.run("deadlines", at(2026, 12, 1, 14))
     for manager in (MANAGER, MANAGER_2):
         assert bot.dm_texts(manager) == ["3 denials are due tomorrow or overdue ($300.00)"]
-    lines = [b["text"]["text"] for b in bot.slack.dms(MANAGER)[0].blocks if b["type"] == "section"]
-    assert [line.split(" · ")[0] for line in lines[1:]] == ["C3", "B2", "A1"]
+    lines = section_lines(bot.slack.dms(MANAGER)[0].blocks)
+    # the three are one grouped card: one line per section, due soon first
+    assert [line.split(" · ")[0] for line in lines[1:]] == [
+        ":warning: *Due today or tomorrow* (2)",
+        ":repeat: 2 denials like B2",
+        ":rotating_light: *Overdue, still appealable* (1)",
+        "C3",
+    ]
 
     # one that turns up later the same day waits for tomorrow's message
     bot.import_835([denied("D4")], on=date(2026, 12, 1), name="late.835", check="LATE")
@@ -122,8 +138,13 @@ def test_one_dm_per_manager_per_day_lists_everything_due_or_overdue(
     bot.run("deadlines", at(2026, 12, 2))
     # B2 is overdue now (a new level); D4 is due today; A1 had its 1-day message yesterday
     assert bot.dm_texts()[1] == "2 denials are due tomorrow or overdue ($200.00)"
-    lines = [b["text"]["text"] for b in bot.slack.dms(MANAGER)[1].blocks if b["type"] == "section"]
-    assert [line.split(" · ")[0] for line in lines[1:]] == ["B2", "D4"]
+    lines = section_lines(bot.slack.dms(MANAGER)[1].blocks)
+    assert [line.split(" · ")[0] for line in lines[1:]] == [
+        ":warning: *Due today or tomorrow* (1)",
+        "D4",
+        ":rotating_light: *Overdue, still appealable* (1)",
+        "B2",
+    ]
     bot.run("deadlines", at(2026, 12, 2, 17))
     assert len(bot.dm_texts(MANAGER_2)) == 2
 

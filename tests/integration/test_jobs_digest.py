@@ -45,14 +45,18 @@ def test_the_digest_goes_out_monday_8_local_once_per_week(bot: JobBot) -> None:
     assert report.sent == ["digest for the week of 2026-11-23 posted"]
     for moment in (at(2026, 11, 30, 8, 15), at(2026, 12, 1, 8), at(2026, 12, 6, 23, 59)):
         assert bot.run("digest", moment).sent == []
-    assert digests(bot) == ["Denials week of Nov 23 – Nov 29: 4 new, 0 due this week, 0 overdue"]
+    assert digests(bot) == [
+        "Denials week of Nov 23 – Nov 29: 4 received, 0 due this week, 0 overdue"
+    ]
     text = all_text(bot.slack.messages(CHANNEL)[0].blocks)
-    assert "*Top payers*  Aetna 3 ($300) · Cigna 1 ($100)" in text
+    assert "*Top payers*  Aetna 3 ($300.00) · Cigna 1 ($100.00)" in text
     assert "Sent late" not in text
 
     bot.run("digest", at(2026, 12, 7, 8))
     bot.run("digest", at(2026, 12, 7, 9))
-    assert digests(bot)[1:] == ["Denials week of Nov 30 – Dec 6: 0 new, 0 due this week, 0 overdue"]
+    assert digests(bot)[1:] == [
+        "Denials week of Nov 30 – Dec 6: 0 received, 0 due this week, 0 overdue"
+    ]
 
 
 def test_a_digest_missed_while_down_is_sent_once_when_back_marked_late(bot: JobBot) -> None:
@@ -110,9 +114,12 @@ def test_the_digest_counts_what_happened_last_week(bot: JobBot) -> None:
 
     bot.run("digest", at(2026, 11, 30, 8))
     text = all_text(bot.slack.messages(CHANNEL)[0].blocks)
-    assert "*New* 0 ($0) · *Recovered* 1 ($100) · *Written off* 0 ($0) · *Open* 2 ($200)" in text
-    assert "*Needs an owner:* 0 unassigned · 1 without a root cause" in text
-    assert "*Overdue:* 1 ($100)" in text
+    assert (
+        "*Received* 0 ($0.00) · *Recovered* 1 ($100.00) · *Written off* 0 ($0.00)"
+        " · *Open* 2 ($200.00)"
+    ) in text
+    assert "*Needs an owner:* 0 · *Root cause to confirm:* 1 (suggested)" in text
+    assert "*Overdue:* 1 ($100.00)" in text
     assert "*Appeals sent:* 1 · corrected claims 0 · *Outcomes:* 1 won · 0 lost · 0 partial" in text
     # the verdict beside the fix: no claims from the payer have come since it took effect
     assert ": 3 claims in 90 days (fix recorded Nov 25: no change yet: no claims since)" in text

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.domain.rulebook import Rulebook
 from bot.domain.statuses import ACTIONABLE
+from bot.domain.urgency import LAPSED_AFTER_DAYS, urgency
 from bot.services.claim_search import Lookup, lookup_claim
-from bot.services.due import ROWS_SHOWN, DueFilter, due_row, due_view
+from bot.services.due import DueFilter, due_view
 from bot.services.importing import ImportContext, import_file
 from storage.models import Denial
 from tests.support.x835 import denied, make_835
@@ -234,15 +235,23 @@ def test_due_counts_every_due_denial_and_shows_the_first_by_deadline(
         for days in (0, 14, 60):
             view = due_view(sessions, today=TODAY, days=days, who=who)
             with sessions() as session:
-                expected = _due_by_hand(session, days, who)
+                expected, lapsed = _due_by_hand(session, days, who)
             assert view.count == len(expected), (who, days)
             assert view.total_amount == sum((d.denied_amount for d in expected), Decimal("0.00"))
             assert view.overdue_count == sum(1 for d in expected if (d.deadline or TODAY) < TODAY)
-            assert view.rows == tuple(due_row(d, TODAY) for d in expected[:ROWS_SHOWN])
-    assert len(due_view(sessions, today=TODAY, days=60).rows) == ROWS_SHOWN
+            assert (view.lapsed.count if view.lapsed else 0) == len(lapsed)
+            # every listed denial is on a row (a grouped card's as one), urgent first
+            shown = sum(max(row.group_count, 1) for row in view.rows)
+            assert shown == len(expected), (who, days)
+            keys = [urgency(row.days_left) for row in view.rows]
+            assert keys == sorted(keys)
+            bands = {band.band: band.count for band in view.bands}
+            assert sum(bands.values()) == len(expected)
 
 
-def _due_by_hand(session: Session, days: int, who: DueFilter) -> list[Denial]:
+def _due_by_hand(session: Session, days: int, who: DueFilter) -> tuple[list[Denial], list[Denial]]:
+    """The denials listed, by deadline, and those lapsed (past every window)."""
+
     def wanted(denial: Denial) -> bool:
         if who.assignee and denial.assignee != who.assignee:
             return False
@@ -251,12 +260,18 @@ def _due_by_hand(session: Session, days: int, who: DueFilter) -> list[Denial]:
         return denial.status in ACTIONABLE and not denial.closed
 
     until = TODAY + timedelta(days=days)
+    first = TODAY - timedelta(days=LAPSED_AFTER_DAYS)
     due = [
         d
         for d in session.scalars(select(Denial))
-        if wanted(d) and d.deadline is not None and d.deadline <= until
+        if wanted(d) and d.deadline is not None and first <= d.deadline <= until
     ]
-    return sorted(due, key=lambda d: (d.deadline or TODAY, d.id))
+    lapsed = [
+        d
+        for d in session.scalars(select(Denial))
+        if wanted(d) and d.deadline is not None and d.deadline < first
+    ]
+    return sorted(due, key=lambda d: (d.deadline or TODAY, d.id)), lapsed
 
 
 def test_nothing_due_totals_zero_dollars(sessions: sessionmaker[Session]) -> None:

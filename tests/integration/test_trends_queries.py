@@ -216,7 +216,10 @@ def test_days_between_two_dates_on_this_backend(
 def test_twelve_months_reach_back_a_year(sessions: Sessions) -> None:
     trends = report(sessions, span=Span(12, "m"))
     assert trends.count == 5
-    assert len(trends.weeks) == 52
+    # Monday-to-Sunday weeks from Dec 1, 2025 (a Monday) to Nov 30, 2026 (a Monday)
+    assert len(trends.weeks) == 53
+    assert trends.weeks[0] == trends.period.start
+    assert all(week.weekday() == 0 for week in trends.weeks)
 
 
 @pytest.mark.usefixtures("practice")

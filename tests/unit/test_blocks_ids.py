@@ -72,8 +72,8 @@ def test_every_action_id_a_builder_emits_is_listed_for_handlers() -> None:
     payloads.append(denial_card(no_appeal, today=TODAY).blocks)
     payloads += [
         group_card(make_group(), today=TODAY).blocks,
-        due_list(make_due(make_rows(5))).blocks,
-        home_view(make_home()),
+        due_list(make_due(make_rows(30), pager="14|")).blocks,  # with "Show more"
+        home_view(make_home(my_rows=make_rows(30))),
         # the Log appeal form's "Draft appeal letter" button (its inputs go to the view handler)
         [
             block

@@ -17,7 +17,15 @@ from bot.blocks.work_views import NoteView, WorkKind
 from bot.domain.digest import Week, summarize
 from bot.domain.statuses import RejectionStatus, RequestStatus
 from bot.domain.work_summary import WorkSummary
-from tests.unit.view_builders import TODAY, action_ids, make_due, make_home, make_row, walk
+from tests.unit.view_builders import (
+    TEAM_NOW,
+    TODAY,
+    action_ids,
+    make_due,
+    make_home,
+    make_row,
+    walk,
+)
 from tests.unit.work_view_builders import DENIED, make_rejection, make_request, make_work_row
 
 
@@ -164,7 +172,8 @@ def test_requests_and_rejections_sit_among_denials_by_urgency() -> None:
     assert "1 records request · 1 rejected claim" in lines[0]
     headings = ("*", ":rotating_light: *", ":warning: *")
     order = [line.split(" · ")[0] for line in lines[1:] if not line.startswith(headings)]
-    assert order[:2] == ["C7", ":no_entry: CLM3001"]
+    # overdue: the most recently missed first (1 day over, then 2)
+    assert order[:2] == [":no_entry: CLM3001", "C7"]
     assert ":page_facing_up: ADR1001" in "\n".join(lines)
     buttons = [b["accessory"] for b in message.blocks if b.get("accessory")]
     assert {(b["action_id"], b["value"]) for b in buttons} >= {
@@ -222,7 +231,7 @@ def test_the_digest_has_open_due_and_overdue_requests_and_rejections() -> None:
     lines = digest_lines(summary())
     assert "*Records requests:* 3 to send · due this week 1 · overdue 1" in lines
     assert "*Rejected claims:* 2 to correct" in lines
-    plain = summarize([], [], [], Week(TODAY, TODAY, TODAY))
+    plain = summarize([], [], [], Week(TODAY, TODAY, TODAY), TEAM_NOW)
     message = digest_message(replace(plain, work=summary()))
     assert "Records requests" in texts(message.blocks)
     assert "Records requests" not in texts(digest_message(plain).blocks)

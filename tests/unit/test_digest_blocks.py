@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.blocks.digest import digest_message, dollars, pattern_line
+from bot.blocks.digest import digest_message, pattern_line
 from bot.blocks.pattern_review import (
     PatternReviewView,
     PatternRow,
@@ -21,13 +21,13 @@ from bot.domain.digest import (
     summarize,
 )
 from bot.domain.findings import RootCause
-from tests.unit.test_digest import MONDAY, fact
+from tests.unit.test_digest import MONDAY, NOW, fact
 from tests.unit.view_builders import action_ids, all_text, assert_valid_blocks
 
 
 def summary_of(denials: list[DenialFact], *, late: bool = False) -> DigestSummary:
     start, end = period_before(MONDAY)
-    return summarize(denials, [], [], Week(start, end, MONDAY, late))
+    return summarize(denials, [], [], Week(start, end, MONDAY, late), NOW)
 
 
 def test_the_digest_reads_like_the_sketch() -> None:
@@ -40,16 +40,23 @@ def test_the_digest_reads_like_the_sketch() -> None:
     assert_valid_blocks(message.blocks)
     assert message.blocks[0]["text"]["text"] == ":calendar: Denials week of Nov 23 – Nov 29"
     text = all_text(message.blocks)
-    assert "*New* 4 ($1,362)" in text
-    assert "*Needs an owner:* 4 unassigned · 4 without a root cause" in text
-    assert "*Due this week:* 1 ($100) · *Overdue:* 0 ($0)" in text
-    assert "*Top root causes*  Authorization 3 ($1,262) · Eligibility 1 ($100)" in text
-    assert "*Top payers*  Aetna 3 ($1,262) · Cigna 1 ($100)" in text
-    assert "*Open denied $ by age*  0–30 $1,362 · 31–60 $0 · 61–90 $0 · 90+ $0" in text
+    # "Received", not "New" (also a status); money with cents, as on the cards
+    assert "*Received* 4 ($1,361.50)" in text
+    assert "*Open* 61 ($21,400.00)" in text
+    assert "*Needs an owner:* 4 · *Root cause to confirm:* 67 (suggested)" in text
+    assert (
+        "*Due this week:* 7 ($2,560.00) · *Overdue:* 2 ($310.00) · *Lapsed:* 212 ($48,120.00):"
+        " review for write-off"
+    ) in text
+    assert "*Top root causes*  Authorization 3 ($1,261.50) · Eligibility 1 ($100.00)" in text
+    assert "*Top payers*  Aetna 3 ($1,261.50) · Cigna 1 ($100.00)" in text
+    assert "*Open denied $ by age*  0–30 $1,361.50 · 31–60 $0.00 · 61–90 $0.00 · 90+ $0.00" in text
     assert "Aetna · Authorization · CO-197 · LEE DANA: 3 claims in 90 days" in text
     assert "no fix recorded yet" in text
     assert "Sent late" not in text
-    assert message.text == "Denials week of Nov 23 – Nov 29: 4 new, 1 due this week, 0 overdue"
+    assert message.text == (
+        "Denials week of Nov 23 – Nov 29: 4 received, 7 due this week, 2 overdue"
+    )
     assert action_ids(message.blocks) == set()
 
 
@@ -60,7 +67,7 @@ def test_a_late_digest_says_so() -> None:
 
 def test_a_quiet_week_still_reads_well() -> None:
     text = all_text(digest_message(summary_of([])).blocks)
-    assert "No new denials last week." in text
+    assert "No denials received last week." in text
     assert "No repeat patterns in the last 90 days." in text
     assert "*Outcomes:* none decided" in text
 
@@ -83,12 +90,6 @@ def test_any_amount_of_data_fits_one_message() -> None:
     text = all_text(message.blocks)
     assert "<!here>" not in text
     assert "+9 more" in text  # 12 root causes, top 3 shown
-
-
-def test_whole_dollars_round_half_up() -> None:
-    assert dollars(Decimal("8940.49")) == "$8,940"
-    assert dollars(Decimal("0.50")) == "$1"
-    assert dollars(Decimal("-95")) == "-$95"
 
 
 def pattern_row(i: int = 0, **changes: object) -> PatternRow:

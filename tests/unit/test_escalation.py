@@ -111,32 +111,64 @@ def test_the_managers_dm_lists_each_denial_most_urgent_first() -> None:
         make_row(1, denial_id=1, claim_number="TOMORROW1", amount=Decimal("600")),
         make_row(-2, denial_id=2, claim_number="LATE2", assignee=None, amount=Decimal("240")),
         make_row(0, denial_id=3, claim_number="TODAY3", kind=DeadlineKind.RESUBMISSION),
+        make_row(-9, denial_id=4, claim_number="LATE9"),
     ]
     message = escalation_dm(rows)
     assert_valid_blocks(message.blocks)
-    assert message.text == "3 denials are due tomorrow or overdue ($1,020.00)"
+    assert message.text == "4 denials are due tomorrow or overdue ($1,200.00)"
     lines = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
     assert lines == [
-        "*3 denials are due tomorrow or overdue ($1,020.00)*",
-        "LATE2 · Cigna · $240.00 · Unassigned · appeal overdue by 2 days",
+        "*4 denials are due tomorrow or overdue ($1,200.00)*",
+        ":warning: *Due today or tomorrow* (2)",
         "TODAY3 · Cigna · $180.00 · <@UJAMES> · corrected claim due today",
         "TOMORROW1 · Cigna · $600.00 · <@UJAMES> · appeal due tomorrow",
+        ":rotating_light: *Overdue, still appealable* (2)",
+        "LATE2 · Cigna · $240.00 · Unassigned · appeal overdue by 2 days",
+        "LATE9 · Cigna · $180.00 · <@UJAMES> · appeal overdue by 9 days",
     ]
     assert action_ids(message.blocks) == {ids.OPEN_CARD_BUTTON}
     values = [b["accessory"]["value"] for b in message.blocks if "accessory" in b]
-    assert values == ["2", "3", "1"]
+    assert values == ["3", "1", "2", "4"]
 
 
 def test_one_denial_reads_in_the_singular() -> None:
     assert escalation_dm([make_row()]).text == "1 denial is due tomorrow or overdue ($180.00)"
 
 
-def test_a_long_list_fits_one_message_and_says_how_many_more() -> None:
+def test_a_long_list_is_one_screen_and_says_how_many_more() -> None:
     rows = [make_row(-(i % 30), denial_id=i, claim_number=f"CLM{i:05d}") for i in range(500)]
     message = escalation_dm(rows)
     assert_valid_blocks(message.blocks)
-    assert len(message.blocks) == 50
-    assert "and 453 more" in all_text(message.blocks)
+    assert sum("accessory" in b for b in message.blocks) == 10
+    assert "and 490 more: `/denials due 1` lists them all" in all_text(message.blocks)
+
+
+def test_a_grouped_card_is_one_line_linked_to_its_card() -> None:
+    link = "https://standin.slack.com/archives/C1/p1700000000000100"
+    rows = [
+        make_row(-1, denial_id=i, claim_number=f"G{i}", post_id=9, grouped=True, link=link)
+        for i in range(24)
+    ]
+    rows.append(make_row(1, denial_id=99, claim_number="SOLO", amount=Decimal("410")))
+    message = escalation_dm(rows)
+    lines = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
+    assert lines[2] == "SOLO · Cigna · $410.00 · <@UJAMES> · appeal due tomorrow"
+    assert lines[3] == ":rotating_light: *Overdue, still appealable* (24)"
+    assert lines[4] == (
+        f"<{link}|:repeat: 24 denials like G0> · Cigna · $4,320.00 · <@UJAMES>"
+        " · appeal overdue by 1 day"
+    )
+    assert "accessory" not in message.blocks[4]  # the link replaces the Open button
+
+
+def test_denials_past_every_window_are_one_line() -> None:
+    rows = [make_row(-6147, denial_id=i, claim_number=f"OLD{i}") for i in range(212)]
+    rows.append(make_row(1, denial_id=999, claim_number="SOON1", amount=Decimal("410")))
+    message = escalation_dm(rows)
+    text = all_text(message.blocks)
+    assert message.text == "1 denial is due tomorrow or overdue ($410.00)"
+    assert "OLD1" not in text
+    assert "Also 212 lapsed, $38,160.00: more than 30 days past the deadline." in text
 
 
 def test_what_a_payer_wrote_cannot_ping_the_channel() -> None:

@@ -16,7 +16,7 @@ import pytest
 from bot.blocks.plain_text import render_text
 from bot.blocks.trend_chart import trend_chart
 from bot.blocks.trends import change_text, percent, trends_message
-from bot.domain.trend_periods import Period, Span, months_before, week_starts
+from bot.domain.trend_periods import Period, Span, months_before, week_days, week_starts
 from bot.domain.trends import (
     Rate,
     Trends,
@@ -80,10 +80,30 @@ def test_a_month_back_from_the_31st_lands_on_the_months_last_day() -> None:
     assert months_before(date(2026, 1, 15), 1) == date(2025, 12, 15)
 
 
-def test_weeks_are_whole_weeks_ending_today() -> None:
-    weeks = week_starts(Period(date(2026, 11, 1), TODAY))  # 30 days: 4 weeks and 2 days
-    assert weeks == (date(2026, 11, 3), date(2026, 11, 10), date(2026, 11, 17), date(2026, 11, 24))
-    assert week_starts(Period(date(2026, 11, 26), TODAY)) == ()
+def test_weeks_run_monday_to_sunday_inside_the_period() -> None:
+    period = Period(date(2026, 11, 1), TODAY)  # Sunday Nov 1 to Monday Nov 30
+    weeks = week_starts(period)
+    assert weeks == (
+        date(2026, 11, 1),
+        date(2026, 11, 2),
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+        date(2026, 11, 23),
+        date(2026, 11, 30),
+    )
+    assert all(week.weekday() == 0 for week in weeks[1:])  # Mondays
+    assert [week_days(period, week) for week in weeks] == [1, 7, 7, 7, 7, 1]
+
+
+def test_the_chart_adds_up_to_the_table() -> None:
+    """Issue 14: Medical necessity 2 in the chart, 3 in the table (weeks ended today)."""
+    rows = [(date(2026, 11, day), "Medicare", 1, 100) for day in (1, 2, 15, 30)]
+    rows += [(date(2026, 11, 5), "Aetna", 2, 100), (BEFORE, "Aetna", 7, 100)]
+    result = trends(rows)
+    assert result.series
+    for series in result.series:
+        (row,) = [row for row in result.rows if row.key == series.key]
+        assert sum(series.counts) == row.count
 
 
 # -- counts, dollars and change --------------------------------------------------------------
@@ -221,8 +241,9 @@ def test_the_chart_series_are_the_top_five_values_by_week() -> None:
     rows.append((date(2026, 11, 30), "Payer 0", 1, 1000))
     result = trends(rows)
     assert [s.key for s in result.series] == [f"Payer {i}" for i in range(5)]
-    assert result.series[0].counts == (0, 10, 0, 5)  # weeks from Nov 3, 10, 17, 24
-    assert result.series[4].counts == (0, 6, 0, 0)
+    # weeks from Nov 1 (a Sunday), Mondays Nov 2, 9, 16, 23, and Nov 30 (a Monday)
+    assert result.series[0].counts == (0, 0, 10, 0, 4, 1)
+    assert result.series[4].counts == (0, 0, 6, 0, 0, 0)
 
 
 # -- what the manager reads ------------------------------------------------------------------
@@ -240,7 +261,11 @@ def test_the_summary_reads_like_the_sketch_in_ux() -> None:
     assert "Denial trends · last 30 days · by payer" in shown
     assert "Nov 1, 2026 – Nov 30, 2026, compared with the 30 days before" in shown
     assert "3 denials · $300.00" in shown
-    assert "+50% vs the previous 30 days" in shown
+    assert "up 50% from 2 in the 30 days before" in shown
+    assert "no claims in the period before to compare" in shown
+    assert "was n/a" not in shown
+    assert "```" not in str(message.blocks)  # no fixed-width table
+    assert "Aetna  3 denials · $300.00 · up 50% from 2" in shown  # a field, not a table row
     assert "20.0% of claims · 33.3% of dollars" in shown
     assert "50.0% (1 of 2 decided)" in shown
     assert "$420.00 recovered" in shown
@@ -269,11 +294,18 @@ def test_the_chart_is_a_png_named_for_the_question() -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "now", "shown"),
-    [(0.5, 3, "+50%"), (-1.0, 0, "-100%"), (None, 2, "new"), (None, 0, "–")],
+    ("now", "before", "shown"),
+    [
+        (35, 21, "up 67% from 21"),
+        (0, 2, "down 100% from 2"),
+        (4, 4, "same as before (4)"),
+        (2, 0, "none before"),
+        (0, 0, "none either time"),
+        (1500, 1000, "up 50% from 1,000"),
+    ],
 )
-def test_change_is_signed_or_new(change: float | None, now: int, shown: str) -> None:
-    assert change_text(change, now=now) == shown
+def test_change_is_said_in_plain_words(now: int, before: int, shown: str) -> None:
+    assert change_text(now, before) == shown
 
 
 def test_a_rate_without_a_whole_is_not_available() -> None:

@@ -19,7 +19,9 @@ from bot.blocks.views import (
     ReasonView,
     TeamSummary,
 )
+from bot.blocks.work_views import WorkRow
 from bot.domain.findings import DeadlineKind, RootCause
+from bot.domain.measures import Amount, Measures
 
 TODAY = date(2026, 11, 28)
 
@@ -114,12 +116,33 @@ HELP = (
 )
 
 
-def make_home(**changes: Any) -> HomeView:
+TEAM_NOW = Measures(
+    today=TODAY,
+    open=Amount(61, Decimal("21400")),
+    not_started=5,
+    needs_owner=4,
+    to_confirm=3,
+    due_this_week=Amount(7, Decimal("2560")),
+    overdue=Amount(2, Decimal("310")),
+    lapsed=Amount(0),
+)
+
+
+def make_home(
+    *,
+    my_rows: tuple[DueRow, ...] | None = None,
+    my_work: tuple[WorkRow, ...] = (),
+    **changes: Any,
+) -> HomeView:
+    """A Home; `my_rows` and `my_work` fill its list of mine (a first page)."""
+    if my_rows is None:
+        my_rows = (make_row(days_left=2), make_row(days_left=-1, denial_id=7, claim_number="C7"))
+    mine = make_due(my_rows, work=my_work, window_days=0, filter_description="mine", pager="|mine")
     base = HomeView(
         user_id="UJAMES",
         today=TODAY,
-        my_rows=(make_row(days_left=2), make_row(days_left=-1, denial_id=7, claim_number="C7")),
-        team=TeamSummary(new=5, unassigned=4, due_this_week=7, overdue=2),
+        mine=mine,
+        team=TeamSummary(now=TEAM_NOW),
         help_lines=HELP,
     )
     return replace(base, **changes)
