@@ -62,6 +62,7 @@ OUTCOME_SUBMIT = "Save"
 OUTCOME_INTRO = "Claim *{claim}*: what did the payer decide on the {what} sent {sent}?"
 OUTCOME_APPEAL, OUTCOME_CORRECTED = "appeal", "corrected claim"
 OUTCOME_RESULT = "Decision"
+OUTCOME_RESULT_PLACEHOLDER = "Won, partly won or lost"
 OUTCOME_AMOUNT = "Amount paid"
 OUTCOME_AMOUNT_HINT = "For a partial win: what the payer paid. Empty for a full win or a loss."
 OUTCOME_DECIDED = "Date of the decision"
@@ -255,6 +256,7 @@ def outcome_modal(
             OUTCOME_RESULT,
             StaticSelectElement(
                 action_id=ids.OUTCOME_RESULT_INPUT,
+                placeholder=OUTCOME_RESULT_PLACEHOLDER,
                 options=options((label, value) for value, label in OUTCOME_RESULTS),
             ),
         ),
