@@ -120,7 +120,10 @@ def test_the_running_scheduler_reports_a_job_that_raised_past_the_guard(
     scheduler.add_job(broken, id="broken", name="broken")
     scheduler.start()
     try:
-        wait_for(lambda: len(bot.slack.dms(MANAGER)) == 1)
+        # Done once the DM is sent *and* APScheduler's thread has retired the one-shot job:
+        # the DM can arrive first, and shutdown() marks the scheduler stopped before taking
+        # the job-store lock, so that thread's remove_job would then raise JobLookupError.
+        wait_for(lambda: len(bot.slack.dms(MANAGER)) == 1 and scheduler.get_job("broken") is None)
     finally:
         scheduler.shutdown(wait=True)
     assert "*broken* had a problem:\n• it stopped with RuntimeError" in bot.dm_texts()[0]
