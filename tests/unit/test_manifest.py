@@ -154,3 +154,19 @@ def test_scopes_are_exactly_those_the_code_needs(manifest: dict[str, Any]) -> No
     called = set(re.findall(r"\.(\w+)\(", source)) & set(METHOD_SCOPES)
     needed = {METHOD_SCOPES[m] for m in called} - {None} | set(EXTRA_SCOPES)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_the_usage_hint_names_real_subcommands_history_among_them(
+    manifest: dict[str, Any],
+) -> None:
+    from bot.commands.table import TABLE
+
+    (command,) = manifest["features"]["slash_commands"]
+    hint = command["usage_hint"]
+    usages = {row.name: row.usage for row in TABLE}
+    entries = [entry.strip() for entry in hint.split("·")]
+    for entry in entries:  # each entry is a subcommand's usage, or its start
+        name = entry.split()[0]
+        assert name in usages, entry
+        assert usages[name].startswith(entry), entry
+    assert "history" in {entry.split()[0] for entry in entries}
