@@ -109,13 +109,19 @@ def parse_due(words: list[Word], text: str, today: date) -> DueRequest:
 
 def parse_appeal(words: list[Word], text: str, today: date) -> AppealRequest:
     """`CLAIM`, then level, method, date and `corrected` in any order, then the reference
-    (`-` for none) and a note: the rest of the text, as typed."""
+    (`-` for none) and a note: the rest of the text, as typed. A method word right after the
+    reference is the method when none came before (`appeal CLAIM 88-2231 portal`): a note
+    never starts with the one word the form would have asked for."""
     claim, rest = _claim(words)
     said = _AppealDetails()
     taken = 0
     while taken < len(rest) and (step := said.take(rest[taken:], today)):
         taken += step
-    reference, note = _reference_and_note(rest[taken:], text)
+    after = rest[taken:]
+    if len(after) > 1 and said.method is None and (how := parse_method(after[1].text)):
+        said.method = how
+        after = after[:1] + after[2:]
+    reference, note = _reference_and_note(after, text)
     check_length(reference, MAX_REFERENCE_CHARS, "reference")
     check_length(note, MAX_NOTE_CHARS, "note")
     return AppealRequest(

@@ -125,6 +125,22 @@ def test_appeal_levels_and_methods_in_any_order(
     assert (request.level, request.method) == (level, method)
 
 
+def test_appeal_takes_a_method_word_after_the_reference_when_none_came_before() -> None:
+    # it used to read `portal` as the note
+    request = parse("appeal 5101Z88001 88-2231 portal")
+    assert (request.method, request.reference, request.note) == ("portal", "88-2231", None)
+    request = parse("appeal 5101Z88001 2 88-2231 fax  sent with the op note")
+    assert (request.level, request.method, request.reference) == ("2", "fax", "88-2231")
+    assert request.note == "sent with the op note"
+    assert parse("appeal X1 - web").method == "portal"  # no reference, then the method
+    # a method said before the reference: a second method word is the note's, as typed
+    request = parse("appeal X1 mail 88-2231 fax cover sheet lost")
+    assert (request.method, request.note) == ("mail", "fax cover sheet lost")
+    # further on, a method word is only words of the note
+    request = parse("appeal X1 88-2231 resent by fax")
+    assert (request.method, request.note) == (None, "resent by fax")
+
+
 def test_appeal_corrected_records_a_resubmitted_claim() -> None:
     request = parse("appeal 5101Z88001 corrected electronic ICN-9 fixed the modifier")
     assert request.corrected
