@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject
+from slack_sdk.models.blocks import Block, ContextBlock, DividerBlock, MarkdownTextObject
 
 from bot.blocks.message import Message, header, section, to_message
 from bot.blocks.text import clip, mention, money, plural
@@ -21,10 +21,13 @@ from bot.domain.actor import Actor
 from bot.domain.findings import RootCause
 
 TITLE = "History of claim {claim}"
+TITLE_OF = "History of {record} · claim {claim}"  # a records request's or a rejection's
 IMPORTED = "came in with *{file}* ({who})"
+LOGGED = "logged by {who}"  # a records request typed in Slack or at the terminal
 EARLIER = "{count} earlier {changes} not shown. `denials audit {claim}` in a terminal lists all."
 NOTHING_YET = "Nobody has changed it since."
 READ_ONLY = "Read-only: the history is kept as it happened and cannot be edited."
+MAX_BLOCKS = 50  # Slack's limit for a message
 LINES_PER_BLOCK = 12  # a section holds 3,000 characters; a line is at most ~200
 
 WORDS = {
@@ -32,8 +35,26 @@ WORDS = {
     "reopen": "reopened it",
     "superseded_by_readjudication": "replaced by a later adjudication of the claim",
     "merged_duplicate": "merged a copy of it stored twice",
+    # records requests and rejections (`bot.services.work_items`, `status_import`)
+    "requested": "recorded the payer's request for records",
+    "asked_again": "the payer asked again",
+    "sent": "marked the records sent",
+    "withdrawn": "marked it withdrawn by the payer",
+    "accepted": "marked the records accepted",
+    "due_date": "changed the due date",
+    "denied": "a later denial said the records were missing",
+    "rejected": "recorded the rejection",
+    "rejected_again": "the payer rejected it again",
+    "closed": "closed it",
+    "closed_by_payer": "the payer accepted the claim",
+    "closed_by_payment": "a payment closed it",
 }
-SYSTEM = {"inbox": "the inbox", "dedupe": "denials db dedupe", "demo": "the demo"}
+SYSTEM = {
+    "inbox": "the inbox",
+    "importer": "the import",
+    "dedupe": "denials db dedupe",
+    "demo": "the demo",
+}
 
 
 class Event(Protocol):
@@ -62,26 +83,46 @@ class History(Protocol):
     def events(self) -> Sequence[Event]: ...
     @property
     def earlier(self) -> int: ...
+    @property
+    def record(self) -> str: ...  # "" for a denial; `records request R-12`, `rejection J-3`
 
 
-def history_message(history: History, zone: tzinfo) -> Message:
-    """The history as a message (its latest events: `denial_history` keeps it to 40)."""
-    text = f"History of claim {history.claim_number}: " + plural(
-        len(history.events) + 1, "entry", "entries"
-    )
-    return to_message(text, history_blocks(history, zone))
+def history_message(history: History, zone: tzinfo, *more: History) -> Message:
+    """The history as a message (its latest events: `denial_history` keeps it to 40), then
+    the claim's records requests and rejections, if any (at most 3), as far as fits."""
+    text = f"{title(history)}: " + plural(len(history.events) + 1, "entry", "entries")
+    blocks = history_blocks(history, zone)
+    for other in more:
+        extra = [DividerBlock(), *history_blocks(other, zone)]
+        if len(blocks) + len(extra) > MAX_BLOCKS:
+            break
+        blocks += extra
+    return to_message(text, blocks)
+
+
+def title(history: History) -> str:
+    if history.record and not history.claim_number:  # a whole batch or provider rejected
+        return f"History of {history.record}"
+    if history.record:
+        return TITLE_OF.format(record=history.record, claim=history.claim_number)
+    return TITLE.format(claim=history.claim_number)
 
 
 def history_blocks(history: History, zone: tzinfo) -> list[Block]:
     """The history as blocks, as many as it takes (the terminal prints them all)."""
     claim = clip(history.claim_number, 80)
-    first = f"{when(history.imported_at, zone)} · " + IMPORTED.format(
-        file=clip(history.file_name or "an import", 120), who=who(history.imported_by)
+    came = (
+        IMPORTED.format(
+            file=clip(history.file_name or "an import", 120), who=who(history.imported_by)
+        )
+        if history.file_name or not history.record
+        else LOGGED.format(who=who(history.imported_by))
     )
+    first = f"{when(history.imported_at, zone)} · " + came
     lines = [first] + [
         f"{when(e.at, zone)} · {who(e.actor)} · {what(e.action, e.detail)}" for e in history.events
     ]
-    blocks: list[Block] = [header(TITLE.format(claim=history.claim_number))]
+    blocks: list[Block] = [header(title(history))]
     if history.earlier:
         changes = "change" if history.earlier == 1 else "changes"
         blocks.append(_context(EARLIER.format(count=history.earlier, changes=changes, claim=claim)))

@@ -98,8 +98,9 @@ WORK_ACCEPTED = "accepted"
 WORK_DUE_DATE = "due_date"
 WORK_CLOSE = "close"
 WORK_REOPEN = "reopen"
+WORK_HISTORY = OVERFLOW_HISTORY  # who did what and when, to the person alone
 WORK_OVERFLOW_VALUES = frozenset(
-    {WORK_WITHDRAWN, WORK_ACCEPTED, WORK_DUE_DATE, WORK_CLOSE, WORK_REOPEN}
+    {WORK_WITHDRAWN, WORK_ACCEPTED, WORK_DUE_DATE, WORK_CLOSE, WORK_REOPEN, WORK_HISTORY}
 )
 # rows of lists (value = the bare id)
 OPEN_REQUEST_BUTTON = "request.open"

@@ -65,6 +65,7 @@ ASSIGN_PLACEHOLDER = "Assign"
 MARK_CORRECTED = "Mark corrected"
 OVERFLOW_CLOSE = "Close (nothing to resubmit)"
 OVERFLOW_REOPEN = "Reopen"
+OVERFLOW_HISTORY = "History"
 FALLBACK = "Rejected before adjudication · {payer} · {subject} · resubmit by {due}"
 FALLBACK_OTHER = "{status} · {payer} · {subject}"
 MAX_NAME = 60
@@ -193,7 +194,11 @@ def _controls(view: RejectionView, ref: str) -> list[InteractiveElement]:
 
 
 def _overflow(choices: list[tuple[str, str]]) -> OverflowMenuElement:
-    return OverflowMenuElement(action_id=ids.REJECTION_OVERFLOW, options=options(choices))
+    # History last on every menu, as on a denial's card: at most 3 choices of Slack's 5
+    history = (OVERFLOW_HISTORY, ids.WORK_HISTORY)
+    return OverflowMenuElement(
+        action_id=ids.REJECTION_OVERFLOW, options=options([*choices, history])
+    )
 
 
 def _closed(view: RejectionView) -> Message:

@@ -75,6 +75,7 @@ OVERFLOW_DUE = "Change the due date"
 OVERFLOW_WITHDRAWN = "Withdrawn by the payer"
 OVERFLOW_ACCEPTED = "Payer accepted the records"
 OVERFLOW_REOPEN = "Reopen"
+OVERFLOW_HISTORY = "History"
 FALLBACK = "Records requested · {payer} · claim {claim} · send by {due}"
 FALLBACK_OTHER = "{status} · {payer} · claim {claim}"
 
@@ -251,7 +252,9 @@ def _controls(view: RequestView, ref: str) -> list[InteractiveElement]:
 
 
 def _overflow(choices: list[tuple[str, str]]) -> OverflowMenuElement:
-    return OverflowMenuElement(action_id=ids.REQUEST_OVERFLOW, options=options(choices))
+    # History last on every menu, as on a denial's card: at most 3 choices of Slack's 5
+    history = (OVERFLOW_HISTORY, ids.WORK_HISTORY)
+    return OverflowMenuElement(action_id=ids.REQUEST_OVERFLOW, options=options([*choices, history]))
 
 
 def _closed(view: RequestView) -> Message:

@@ -24,7 +24,7 @@ from bot.errors import InputError
 from bot.services.card_reads import CardReads
 from bot.services.claim_search import lookup_claim
 from bot.services.due import DueFilter, due_view
-from bot.services.history import denial_history
+from bot.services.history import claim_work_histories, denial_history
 from bot.services.patterns import pattern_detail, patterns_view
 from bot.services.trends import trends_report
 
@@ -80,14 +80,19 @@ def find(request: FindRequest, ctx: CommandContext) -> Reply:
 
 
 def history(request: FindRequest, ctx: CommandContext) -> Reply:
-    """Who did what to the denial and when: read-only, to the person asking."""
+    """Who did what to the denial and when, then to the claim's records requests and
+    rejections (or to those alone when it has no denial): read-only, to the person asking."""
+    others = claim_work_histories(ctx.sessions, request.claim)
     match = one_denial(ctx, request.claim, "history")
     if isinstance(match, Reply):
+        if others:
+            return Reply(history_message(others[0], ctx.clock.zone, *others[1:]))
         return match
     found = denial_history(ctx.sessions, match.denial_id)
     if found is None:  # removed since it was found
         return Reply(not_found(request.claim, None, ()), ok=False)
-    return Reply(history_message(found, ctx.clock.zone))
+    others = others or claim_work_histories(ctx.sessions, found.claim_number)
+    return Reply(history_message(found, ctx.clock.zone, *others))
 
 
 def trends(request: TrendsRequest, ctx: CommandContext) -> Reply:

@@ -130,7 +130,8 @@ TABLE: tuple[Subcommand, ...] = (
     Subcommand(
         "history",
         "history CLAIM",
-        "who did what to a denial and when (read-only; also ⋯ History on its card)",
+        "who did what and when to a denial, and to its claim's records requests and rejections "
+        "(read-only; also ⋯ History on their cards)",
         "/denials history 5101Z88001",
         parse_find,
         answers.history,

@@ -14,6 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks import ids
+from bot.blocks.history import history_message
 from bot.blocks.work_modals import corrected_modal, due_modal, request_modal, sent_modal
 from bot.deps import Deps
 from bot.domain.actor import Actor
@@ -21,6 +22,7 @@ from bot.errors import DenialsError
 from bot.handlers.feedback import NOT_A_CHOICE, NOT_A_PERSON, refuse, show_privately
 from bot.handlers.listen import change_card, keep_open, on_click, on_submit, submit_change
 from bot.services.audited import TriageResult
+from bot.services.history import work_history
 from bot.services.work_items import REJECTION, REJECTION_GONE, REQUEST, REQUEST_GONE, Brief
 from bot.slack.payloads import Click, Submission
 
@@ -114,6 +116,9 @@ def _on_click(
             _run(deps, respond, click, kind, lambda i, v: change(i, v, who, actor, now))
             return
         choice = click.choice or ""
+        if choices is not None and choice == ids.WORK_HISTORY:
+            deps.after_ack(lambda: _show_history(deps, click, respond, kind), respond)
+            return
         opens = form or (forms or {}).get(choice)
         if opens is not None:
             deps.after_ack(lambda: _open_form(deps, click, respond, kind, opens), respond)
@@ -260,6 +265,16 @@ def _show(deps: Deps, respond: Respond, kind: str, item_id: int | None) -> None:
         refuse(respond, REQUEST_GONE if kind == REQUEST else REJECTION_GONE)
         return
     show_privately(respond, message)
+
+
+def _show_history(deps: Deps, click: Click, respond: Respond, kind: str) -> None:
+    """⋯ History: who did what to the item and when, just for the person asking; read-only."""
+    history = work_history(deps.sessions, kind, click.ref.id) if click.ref is not None else None
+    if history is None:
+        gone = REQUEST_GONE if kind == REQUEST else REJECTION_GONE
+        refuse(respond, gone if click.ref is not None else NOT_A_CARD)
+        return
+    show_privately(respond, history_message(history, deps.clock.zone))
 
 
 def _day(raw: str) -> date | None:

@@ -91,7 +91,7 @@ def test_closed_requests_shrink_to_two_lines_with_reopen() -> None:
         message = request_card(make_request(status=status, closed_note="by phone"), today=TODAY)
         assert [b["type"] for b in message.blocks] == ["header", "section", "context"]
         overflow = message.blocks[1]["accessory"]
-        assert [o["value"] for o in overflow["options"]] == [ids.WORK_REOPEN]
+        assert [o["value"] for o in overflow["options"]] == [ids.WORK_REOPEN, ids.WORK_HISTORY]
 
 
 def test_what_others_wrote_is_escaped_and_cut() -> None:
@@ -246,3 +246,22 @@ def test_trends_count_answered_on_time_late_and_turned_into_denials() -> None:
     clipped = trends_lines(summary(reasons=((long, 4),)))
     assert "Missing: the claim's payer message (\"please send the corrected… 4" in clipped
     assert trends_lines(summary(requests_received=0, rejections_received=0)) == ""
+
+
+def test_every_request_and_rejection_menu_ends_with_history_within_slacks_five() -> None:
+    cards = [
+        request_card(make_request(), today=TODAY),
+        request_card(make_request(status=RequestStatus.SENT, sent_on=TODAY), today=TODAY),
+        rejection_card(make_rejection(), today=TODAY),
+    ]
+    for message in cards:
+        menus = [
+            element
+            for block in message.blocks
+            for element in [*block.get("elements", []), block.get("accessory") or {}]
+            if element.get("type") == "overflow"
+        ]
+        (menu,) = menus
+        values = [option["value"] for option in menu["options"]]
+        assert values[-1] == ids.WORK_HISTORY
+        assert len(values) <= 5
