@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 from slack_bolt import Respond
 
@@ -26,6 +27,11 @@ SOMETHING_WENT_WRONG = (
     "if it keeps happening, tell your practice manager."
 )
 
+# Set by `bot.slack.once` while a listener runs: whether this process is the one to handle the
+# request. Asked in the worker, before the work, so that the receipt is written after the
+# answer went out and a request another replica already has is still not handled twice.
+FIRST_DELIVERY: ContextVar[Callable[[], bool] | None] = ContextVar("first_delivery", default=None)
+
 
 class AfterAck:
     """`after_ack(work, respond)` runs `work()` soon, in the background; `close()` waits for it."""
@@ -35,15 +41,22 @@ class AfterAck:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="after-ack")
 
     def __call__(self, work: Callable[[], object], respond: Respond | None = None) -> None:
-        self._pool.submit(self._guarded, work, respond)
+        self._pool.submit(self._guarded, work, respond, FIRST_DELIVERY.get())
 
     def close(self, *, drop_queued: bool = False) -> None:
         """Finish the work in flight (and, unless told to drop it, the work queued)."""
         self._pool.shutdown(wait=True, cancel_futures=drop_queued)
 
     @staticmethod
-    def _guarded(work: Callable[[], object], respond: Respond | None) -> None:
+    def _guarded(
+        work: Callable[[], object],
+        respond: Respond | None,
+        first_delivery: Callable[[], bool] | None = None,
+    ) -> None:
         try:
+            if first_delivery is not None and not first_delivery():
+                log.info("another replica handles this request; its work here is skipped")
+                return
             work()
         except Exception as error:  # the last resort: the pool would swallow it silently
             log.error("listener failed: %s", type(error).__name__)

@@ -8,11 +8,22 @@ therefore passes `storage.receipts` once it is verified (a global middleware, af
 own), keyed by what stays the same across Slack's deliveries (`request_key`); and once Bolt
 has answered, `dispatch` records that the acknowledgement went out, or forgets a request that
 failed before acknowledging so that Slack's retry is handled. Both transports, one door.
+
+With the bot's after-ack pool (`later`), the receipt is not written before the answer: on SQLite
+that write waited for the one write lock behind the clicks' own transactions (bench: p99
+acknowledge 0.7-1.2 s under 50 concurrent requests). The keys this process has seen are kept in
+memory, so a delivery it saw before is recognised at once; the receipt is written by the first
+thing that needs it after the answer (the listener's after-ack work asks `Claim.won` before it
+starts, see `bot.slack.after_ack.FIRST_DELIVERY`), so a request another replica already has is
+still not handled twice.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -20,11 +31,16 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import DatabaseBusyError
+from bot.slack.after_ack import FIRST_DELIVERY
 from storage.receipts import Receipts
 
 log = logging.getLogger(__name__)
 
 RECEIPT = "denials_receipt_key"  # where the key waits in the request's context
+CLAIM = "denials_receipt_claim"
+# Keys remembered in memory: Slack's retries of one request come within minutes (HTTP: at once,
+# after 1 and after 5 minutes); the database row catches a later one.
+REMEMBER_FOR = 3600.0
 
 
 def request_key(body: dict[str, Any]) -> str | None:
@@ -40,6 +56,44 @@ def request_key(body: dict[str, Any]) -> str | None:
     return f"{kind}:{team}:{trigger}"  # a trigger is issued once per click, command or form
 
 
+class Claim:
+    """One request's receipt, written once, by whichever thread needs it first."""
+
+    def __init__(self, receipts: Receipts, key: str) -> None:
+        self.key = key
+        self.seen_at = time.monotonic()
+        self._receipts = receipts
+        self._lock = threading.Lock()
+        self._won: bool | None = None  # None: not written yet
+        self._released = False
+
+    def won(self) -> bool:
+        """True when this process is the one to handle the request (writes the receipt once)."""
+        with self._lock:
+            if self._released:
+                return True  # failed before acknowledging: nothing to write, as before
+            if self._won is None:
+                try:
+                    self._won = self._receipts.first(self.key)
+                except (SQLAlchemyError, DatabaseBusyError) as error:
+                    log.warning(
+                        "could not record a %s (%s); handling it",
+                        _kind(self.key),
+                        type(error).__name__,
+                    )
+                    self._won = True
+                if not self._won:
+                    log.info("a %s is handled by another replica; not here", _kind(self.key))
+            return self._won
+
+    def release(self) -> None:
+        """Failed before acknowledging: forget it, so that Slack's retry is handled."""
+        with self._lock:
+            self._released = True
+            if self._won:
+                self._receipts.release(self.key)
+
+
 class OnceApp(App):
     def __init__(
         self,
@@ -52,14 +106,19 @@ class OnceApp(App):
         super().__init__(**options)
         self._receipts = receipts
         self._later = later
-        self.use(self._first_delivery_only)
+        self._claims: OrderedDict[str, Claim] = OrderedDict()
+        self._claims_lock = threading.Lock()
+        self.use(self._first_delivery_only if later is None else self._first_seen_here)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
+        scope = FIRST_DELIVERY.set(None)  # the middleware sets it for this request's listener
         try:
             response = super().dispatch(req)
         except BaseException:
             self._settle(req, acknowledged=False)
             raise
+        finally:
+            FIRST_DELIVERY.reset(scope)
         acknowledged = response.status == 200
         if acknowledged and self._later is not None:
             # Recording the acknowledgement is a second write on the database; done after the
@@ -93,7 +152,56 @@ class OnceApp(App):
         next()
         return resp
 
+    def _first_seen_here(
+        self, req: BoltRequest, resp: BoltResponse, next: Callable[[], None]
+    ) -> BoltResponse:
+        """As `_first_delivery_only`, with no database write before the answer."""
+        key = request_key(req.body)
+        if key is None or self._later is None:
+            next()
+            return resp
+        if req.body.get("type") == "view_submission":
+            # A form stores its change before answering (a refusal keeps it open), so its
+            # receipt must be in the database first, as before.
+            return self._first_delivery_only(req, resp, next)
+        now = time.monotonic()
+        with self._claims_lock:
+            stale: list[str] = []
+            for seen_key, seen_claim in self._claims.items():  # oldest first
+                if now - seen_claim.seen_at < REMEMBER_FOR:
+                    break
+                stale.append(seen_key)
+            for seen_key in stale:
+                del self._claims[seen_key]
+            claim = self._claims.get(key)
+            seen = claim is not None
+            if claim is None:
+                claim = self._claims[key] = Claim(self._receipts, key)
+        if seen:
+            log.info(
+                "a %s came again (%s); acknowledged, not handled twice", _kind(key), _retry(req)
+            )
+            self._later(lambda: self._count_repeat(claim))
+            return BoltResponse(status=200, body="")
+        req.context[CLAIM] = claim
+        FIRST_DELIVERY.set(claim.won)  # until `dispatch` returns: Bolt runs the listener after
+        next()
+        return resp
+
+    def _count_repeat(self, claim: Claim) -> None:
+        claim.won()  # this process's receipt goes in first, so the repeat cannot take it
+        try:
+            self._receipts.first(claim.key)  # counts the repeat (or takes over a stale row)
+        except (SQLAlchemyError, DatabaseBusyError) as error:
+            log.warning(
+                "could not count a repeated %s (%s)", _kind(claim.key), type(error).__name__
+            )
+
     def _settle(self, req: BoltRequest, *, acknowledged: bool) -> None:
+        claim: Claim | None = req.context.get(CLAIM)
+        if claim is not None:
+            self._settle_claim(claim, acknowledged=acknowledged)
+            return
         key = req.context.get(RECEIPT)
         if key is None:
             return
@@ -104,6 +212,17 @@ class OnceApp(App):
                 self._receipts.release(key)
         except (SQLAlchemyError, DatabaseBusyError) as error:
             log.warning("could not settle a %s (%s)", _kind(key), type(error).__name__)
+
+    def _settle_claim(self, claim: Claim, *, acknowledged: bool) -> None:
+        try:
+            if not acknowledged:
+                with self._claims_lock:
+                    self._claims.pop(claim.key, None)
+                claim.release()
+            elif claim.won():
+                self._receipts.acknowledged(claim.key)
+        except (SQLAlchemyError, DatabaseBusyError) as error:
+            log.warning("could not settle a %s (%s)", _kind(claim.key), type(error).__name__)
 
 
 def _kind(key: str) -> str:
