@@ -55,7 +55,6 @@ DM_KIND = "escalation_dm"
 MENTION_KIND = "manager_mention"
 NEEDS_OWNER = " Nobody owns it yet: assign it from the card."
 NOTES_SENT = "{count} deadline notes posted in card threads"
-WAITING = "{count} warnings wait for their card to be posted"
 DM_SENT = "sent {who} the list of {count} due tomorrow or overdue"
 NOBODY = "{count} due tomorrow or overdue, but DENIALS_MANAGERS and DENIALS_CHANNEL are both "
 NOBODY += "empty: nobody was told"
@@ -119,7 +118,9 @@ class DeadlineWarnings:
         if notes:
             report.sent.insert(0, NOTES_SENT.format(count=notes))
         if waiting:
-            report.skipped.append(WAITING.format(count=waiting))
+            report.skipped.append(
+                f"{plural(waiting, 'warning waits', 'warnings wait')} for their card to be posted"
+            )
         return report
 
     def candidates(self, today: date) -> list[Candidate]:

@@ -129,15 +129,19 @@ class FileOutcome:
             return f"{self.file_name}: already imported{on}; nothing changed."
         if self.source == "277":
             return f"{self.file_name}: imported {', '.join(self._status_parts())}."
-        parts = [f"{self.claims} claims", f"{self.denials} denials (${self.denied_amount:,.2f})"]
+        parts = [
+            plural(self.claims, "claim"),
+            f"{plural(self.denials, 'denial')} (${self.denied_amount:,.2f})",
+        ]
         if self.recovered:
             parts.append(
-                f"{self.recovered} earlier denials paid (${self.recovered_amount:,.2f} recovered)"
+                f"{plural(self.recovered, 'earlier denial')} paid "
+                f"(${self.recovered_amount:,.2f} recovered)"
             )
         if self.rejected:
             parts.append(f"{plural(len(self.rejected), 'row')} left out on purpose")
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
+            parts.append(plural(len(self.warnings), "warning"))
         known = ""
         if self.already or self.repeated:
             said = self._already_text()
@@ -171,7 +175,7 @@ class FileOutcome:
             plural(self.rejections, "rejection"),
         ]
         if self.updated:
-            parts.append(f"{self.updated} open ones updated")
+            parts.append(f"{self.updated} open {'one' if self.updated == 1 else 'ones'} updated")
         if self.accepted:
             parts.append(f"{plural(self.accepted, 'rejection')} closed: accepted by the payer")
         if self.known:

@@ -38,7 +38,7 @@ def test_import_prints_one_line_per_file_and_exits_1_when_one_was_refused(
     code, out, err = run(capsys, "import", str(MALFORMED / "bad_amount.835"), str(good))
 
     assert code == 1
-    assert out.strip() == "good.835: imported 2 claims, 1 denials ($100.00)."
+    assert out.strip() == "good.835: imported 2 claims, 1 denial ($100.00)."
     assert err.startswith("bad_amount.835 was not imported: segment 19 (CLP)")
     assert "Traceback" not in err
 
@@ -72,7 +72,7 @@ def test_a_missing_path_is_named_and_the_others_are_imported(
         "remit.835 was not imported: there is no such file or folder; check the path. "
         "Nothing from this file was stored.\n"
     )
-    assert out == "good.835: imported 1 claims, 1 denials ($100.00).\n"
+    assert out == "good.835: imported 1 claim, 1 denial ($100.00).\n"
 
 
 def test_export_json_and_csv_carry_exactly_the_design_fields(

@@ -124,7 +124,7 @@ def test_a_file_that_repeats_part_of_an_earlier_one_stores_only_what_is_new(
     overlap += [denied("N1", amount="55")]
     outcome = import_file(make_835(overlap, check="EFT1"), context, file_name="remit_c.835")
     assert outcome.summary_line() == (
-        "remit_c.835: imported 1 claims, 1 denials ($55.00). 10 claims already imported from "
+        "remit_c.835: imported 1 claim, 1 denial ($55.00). 10 claims already imported from "
         "remit_a.835 on Nov 30, 2026."
     )
     assert stored(sessions)[:2] == (11, 7)

@@ -111,7 +111,7 @@ def test_a_named_pipe_is_refused_without_hanging_and_the_other_files_import(
     assert time.monotonic() - started < 30
     assert code == 1
     assert err.count("remit.835 was not imported: it is a named pipe, not a file;") == 2
-    assert out == "good.835: imported 1 claims, 1 denials ($100.00).\n"
+    assert out == "good.835: imported 1 claim, 1 denial ($100.00).\n"
 
 
 @pytest.mark.usefixtures("terminal")
@@ -138,7 +138,7 @@ def test_an_unreadable_folder_is_reported_and_the_other_files_still_import(
         "that the bot may read it. Nothing from it was stored; the other paths were imported.\n"
     )
     assert "Traceback" not in err
-    assert out == "good.835: imported 1 claims, 1 denials ($100.00).\n"
+    assert out == "good.835: imported 1 claim, 1 denial ($100.00).\n"
 
 
 # -- a busy database --------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def test_a_busy_database_says_so_and_the_inbox_tries_again_later(
         assert "it is tried again on the next inbox round" in said
         assert dropped.exists()  # left for the next round
         again = folder.run(now=clock.now(), today=clock.today())
-        assert again.sent == ["remit.835: imported 1 claims, 1 denials ($100.00)."]
+        assert again.sent == ["remit.835: imported 1 claim, 1 denial ($100.00)."]
         assert not dropped.exists()
     finally:
         impatient.dispose()

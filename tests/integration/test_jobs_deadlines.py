@@ -173,7 +173,7 @@ def test_a_warning_waits_for_its_card_to_be_posted(bot: JobBot) -> None:
     bot.import_835([denied("PCN1")], on=date(2026, 11, 2))
     bot.set_deadline("PCN1", DUE)
     report = bot.run("deadlines", at(2026, 11, 30))
-    assert report.skipped == ["1 warnings wait for their card to be posted"]
+    assert report.skipped == ["1 warning waits for their card to be posted"]
     bot.run("post", at(2026, 11, 30, 10))
     bot.run("deadlines", at(2026, 11, 30, 11))
     assert bot.thread_texts() == [":hourglass: 14 days to the appeal deadline (Dec 14)"]

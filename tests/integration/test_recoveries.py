@@ -73,8 +73,7 @@ def test_one_payment_recovers_at_most_what_it_paid_over_many_denials(
     outcome = import_file(later, context, file_name="b.835")
 
     assert outcome.summary_line() == (
-        "b.835: imported 1 claims, 0 denials ($0.00), 11 earlier denials paid ($1,481.99 "
-        "recovered)."
+        "b.835: imported 1 claim, 0 denials ($0.00), 11 earlier denials paid ($1,481.99 recovered)."
     )
     assert recovered(sessions) == (11, Decimal("1481.99"))  # 10 x 137.48 + 107.19, oldest first
     with sessions() as session:
